@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Source me: creates .venv (if missing) and installs videokit into it (editable), with dev extras when
+# VIDEOKIT_DEV=1. Re-installs only when settings.ini or setup.py changed since the last install.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${VIDEOKIT_VENV:-$ROOT/.venv}"
+PY="${PYTHON:-python3}"
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "[videokit] creating $VENV"
+  "$PY" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+fi
+extra=""; [ "${VIDEOKIT_DEV:-0}" = "1" ] && extra="[dev]"
+stamp="$VENV/.videokit-install-stamp"
+want="$(cat "$ROOT/settings.ini" "$ROOT/setup.py" | sha1sum | cut -d' ' -f1)$extra"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || ! "$VENV/bin/python" -c "import videokit" 2>/dev/null; then
+  echo "[videokit] installing videokit$extra into $VENV (first time: torch is large, a few minutes)"
+  "$VENV/bin/python" -m pip install -q -e "$ROOT$extra"
+  echo "$want" > "$stamp"
+fi
+export PATH="$VENV/bin:$PATH"
+export VIRTUAL_ENV="$VENV"
