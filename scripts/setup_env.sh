@@ -13,9 +13,14 @@ fi
 extra=""; [ "${VIDEOKIT_DEV:-0}" = "1" ] && extra="[dev]"
 stamp="$VENV/.videokit-install-stamp"
 want="$(cat "$ROOT/settings.ini" "$ROOT/setup.py" | sha1sum | cut -d' ' -f1)$extra"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || ! "$VENV/bin/python" -c "import videokit" 2>/dev/null; then
+have="$(cat "$stamp" 2>/dev/null || true)"
+# an install with dev extras also satisfies a plain one
+if [ "$have" != "$want" ] && [ "$have" != "${want}[dev]" ] || ! "$VENV/bin/python" -c "import videokit" 2>/dev/null; then
   echo "[videokit] installing videokit$extra into $VENV (first time: torch is large, a few minutes)"
-  "$VENV/bin/python" -m pip install -q -e "$ROOT$extra"
+  log="$VENV/.videokit-install.log"
+  if ! "$VENV/bin/python" -m pip install -e "$ROOT$extra" > "$log" 2>&1; then
+    tail -30 "$log"; echo "[videokit] install failed (full log: $log)"; exit 1
+  fi
   echo "$want" > "$stamp"
 fi
 export PATH="$VENV/bin:$PATH"

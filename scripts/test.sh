@@ -31,12 +31,16 @@ else
   cat "$LOGS/clean.diff" >> "$LOGS/clean.log"; bad "notebooks not clean (run nbdev_clean and commit)" "$LOGS/clean.log"
 fi
 
+# 2b. README.md must be the rendering of nbs/index.ipynb
+if python scripts/make_readme.py --check > "$LOGS/readme.log" 2>&1; then ok "README.md matches nbs/index.ipynb"
+else bad "README.md out of date (python scripts/make_readme.py)" "$LOGS/readme.log"; fi
+
 # 3. every notebook, flagged cells included, each its own unit, VIDEOKIT_TEST_JOBS at a time
 FLAGS="${VIDEOKIT_TEST_FLAGS:-slow slurm browser}"
 JOBS="${VIDEOKIT_TEST_JOBS:-2}"
-mapfile -t NBS < <(ls nbs/*.ipynb | sort)
+mapfile -t NBS < <(ls nbs/*.ipynb nbs/workflows/*.ipynb 2>/dev/null | sort)
 run_nb() {  # $1 notebook; writes LOGS/<name>.rc and .log
-  local nb="$1" name; name="$(basename "$nb" .ipynb)"
+  local nb="$1" name; name="$(basename "$(dirname "$nb")")_$(basename "$nb" .ipynb)"; name="${name#nbs_}"
   local t0=$SECONDS
   nbdev_test --path "$nb" --flags "$FLAGS" --do_print > "$LOGS/$name.log" 2>&1
   echo $? > "$LOGS/$name.rc"; echo "$((SECONDS-t0))" > "$LOGS/$name.secs"
@@ -44,7 +48,7 @@ run_nb() {  # $1 notebook; writes LOGS/<name>.rc and .log
 export -f run_nb; export LOGS FLAGS
 printf '%s\n' "${NBS[@]}" | xargs -P "$JOBS" -I{} bash -c 'run_nb "$@"' _ {}
 for nb in "${NBS[@]}"; do
-  name="$(basename "$nb" .ipynb)"
+  name="$(basename "$(dirname "$nb")")_$(basename "$nb" .ipynb)"; name="${name#nbs_}"
   if [ "$(cat "$LOGS/$name.rc" 2>/dev/null)" = "0" ]; then ok "notebook $name ($(cat "$LOGS/$name.secs")s)"
   else bad "notebook $name" "$LOGS/$name.log"; fi
 done
