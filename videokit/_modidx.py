@@ -142,5 +142,6 @@ d = { 'settings': { 'branch': 'main',
                                    'videokit.validate.validate_dataset': ('validate.html#validate_dataset', 'videokit/validate.py'),
                                    'videokit.validate.validate_video_object': ( 'validate.html#validate_video_object',
                                                                                 'videokit/validate.py'),
+                                   'videokit.validate.writable_dir': ('validate.html#writable_dir', 'videokit/validate.py'),
                                    'videokit.validate.write_clean_manifest': ('validate.html#write_clean_manifest', 'videokit/validate.py'),
                                    'videokit.validate.write_json': ('validate.html#write_json', 'videokit/validate.py')}}}
