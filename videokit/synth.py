@@ -4,18 +4,18 @@
 
 # %% auto #0
 __all__ = ['LUMA_BLACK', 'LUMA_WHITE', 'DIRECTIONS', 'DAMAGE_KINDS', 'synth_frames', 'synth_audio', 'make_clip', 'frame_index',
-           'mp4_boxes', 'video_sample_ranges', 'expected_reason', 'damage', 'make_dataset', 'test_data_dir',
-           'faulty_check']
+           'video_sample_ranges', 'expected_reason', 'damage', 'make_dataset', 'test_data_dir', 'faulty_check']
 
-# %% ../nbs/01_synth.ipynb #325eac04
+# %% ../nbs/01_synth.ipynb #2f4f7190
 import os, time, json, signal, struct, tempfile
 from fractions import Fraction
 from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import av
+from .core import iter_boxes, mp4_boxes
 
-# %% ../nbs/01_synth.ipynb #0b6b1587
+# %% ../nbs/01_synth.ipynb #e8138435
 LUMA_BLACK, LUMA_WHITE = 16, 235
 DIRECTIONS = {'right': (1, 0), 'left': (-1, 0), 'down': (0, 1), 'up': (0, -1)}  # (dx, dy) of the moving square
 
@@ -113,7 +113,7 @@ def synth_frames(n_frames:int, # number of frames to generate
         return _square_frames(n_frames, height, width, rng, direction, square, speed)
     raise ValueError(f"content must be 'index', 'natural' or 'square', got {content!r}")
 
-# %% ../nbs/01_synth.ipynb #e7bd43cd
+# %% ../nbs/01_synth.ipynb #b200b1b9
 def synth_audio(n_samples:int, # number of samples per channel
                 sample_rate:int=16000, # samples per second
                 channels:int=1, # number of channels
@@ -132,7 +132,7 @@ def synth_audio(n_samples:int, # number of samples per channel
     y = (0.25*x*syl*words).astype(np.float32)
     return np.repeat(y[None], channels, 0) * np.linspace(1, 0.8, channels, dtype=np.float32)[:, None]
 
-# %% ../nbs/01_synth.ipynb #bcb698af
+# %% ../nbs/01_synth.ipynb #41aaf1e3
 _FORMATS = {'.mp4': 'mp4', '.m4v': 'mp4', '.mov': 'mov', '.mkv': 'matroska'}
 
 def make_clip(path, # output file (str or Path); its extension (.mp4, .mov, .mkv) picks the container
@@ -193,7 +193,7 @@ def make_clip(path, # output file (str or Path); its extension (.mp4, .mov, .mkv
         if os.path.exists(tmp): os.remove(tmp)
     return path
 
-# %% ../nbs/01_synth.ipynb #4d4f786e
+# %% ../nbs/01_synth.ipynb #08f3c75c
 def frame_index(img, # decoded frame: HxWx3 RGB, HxW grey or 3xHxW array (numpy, torch, ...)
                 box:tuple|None=None, # (x0, y0, x1, y1): read the grid from this sub-rectangle only
                ) -> int:
@@ -213,43 +213,17 @@ def frame_index(img, # decoded frame: HxWx3 RGB, HxW grey or 3xHxW array (numpy,
         if a[y0:y1, x0:x1].mean() > 127.5: idx |= 1 << b
     return idx
 
-# %% ../nbs/01_synth.ipynb #1801db0c
-def _is_fourcc(typ):
-    "Whether 4 bytes look like a box type: letters, digits, '©', and spaces after the first."
-    return all(chr(c).isalnum() and c < 128 or c == 0xA9 or (c == 32 and i) for i, c in enumerate(typ))
-
-def _iter_boxes(f, start, end):
-    "Yield (type:bytes, offset, size, header_size) for the boxes of file `f` between `start` and `end`."
-    pos = start
-    while pos + 8 <= end:
-        f.seek(pos); hdr = f.read(16)
-        if len(hdr) < 8: return
-        size, typ = struct.unpack('>I4s', hdr[:8]); hs = 8
-        if size == 1:
-            if len(hdr) < 16: return
-            size, hs = struct.unpack('>Q', hdr[8:16])[0], 16
-        elif size == 0: size = end - pos
-        if size < hs or not _is_fourcc(typ): return                     # not a box header: stop
-        yield typ, pos, size, hs
-        pos += size
-
-def mp4_boxes(path, # an ISO-BMFF file (.mp4, .mov, .m4a, ...)
-             ) -> list:
-    "The top-level boxes as [(type, offset, size)]; the walk stops at the first malformed header."
-    with open(path, 'rb') as f:
-        end = f.seek(0, 2)
-        return [(t.decode('latin-1'), o, s) for t, o, s, _ in _iter_boxes(f, 0, end)]
-
+# %% ../nbs/01_synth.ipynb #bb17f1db
 def video_sample_ranges(path, # an mp4/mov file with a moov box
                        ) -> list:
     "Byte ranges [(offset, size)] of the samples of the first video track, in decoding order ([] if none)."
     with open(path, 'rb') as f:
         end = f.seek(0, 2)
-        def kids(start, stop): return {t: (o + hs, o + s) for t, o, s, hs in _iter_boxes(f, start, stop)}
+        def kids(start, stop): return {t: (o + hs, o + s) for t, o, s, hs in iter_boxes(f, start, stop)}
         def body(rng): f.seek(rng[0]); return f.read(rng[1] - rng[0])
         moov = kids(0, end).get(b'moov')
         if moov is None: return []
-        for t, o, s, hs in _iter_boxes(f, *moov):
+        for t, o, s, hs in iter_boxes(f, *moov):
             if t != b'trak': continue
             mdia = kids(o + hs, o + s).get(b'mdia')
             if mdia is None: continue
@@ -271,7 +245,7 @@ def video_sample_ranges(path, # an mp4/mov file with a moov box
             return out
     return []
 
-# %% ../nbs/01_synth.ipynb #1c79df50
+# %% ../nbs/01_synth.ipynb #e9285659
 DAMAGE_KINDS = {
     'truncate': 'keep only the first `fraction` (default 0.5) of the bytes, as an interrupted download or copy',
     'truncate_tail': 'drop the last `fraction` (default 0.05) of the bytes, as a recording cut short',
@@ -294,7 +268,7 @@ def expected_reason(kind:str, # a key of `DAMAGE_KINDS`
     if kind in ('truncate', 'truncate_tail'): return 'truncated' if faststart else 'missing_index'
     return _REASONS[kind]
 
-# %% ../nbs/01_synth.ipynb #daa37ab0
+# %% ../nbs/01_synth.ipynb #d01644c4
 def _top_boxes(path):
     "{type: (offset, size)} of the first top-level box of each type."
     out = {}
@@ -360,7 +334,7 @@ def damage(src, # the clip to copy (never modified)
         if os.path.exists(tmp): os.remove(tmp)
     return dst
 
-# %% ../nbs/01_synth.ipynb #c040d2e2
+# %% ../nbs/01_synth.ipynb #e33e7d77
 def _make_item(job):
     "Write one dataset clip (clean, or clean to a temp file then damaged into place)."
     final, kw, kind, seed = job
@@ -428,7 +402,7 @@ def make_dataset(root, # dataset folder (created)
     tmp.write_text(json.dumps(truth, indent=1)); os.replace(tmp, root/'truth.json')
     return truth
 
-# %% ../nbs/01_synth.ipynb #a49b83dd
+# %% ../nbs/01_synth.ipynb #8e41c2b0
 def test_data_dir(*parts:str, # path parts below the data folder, e.g. 'videos', 'decord'
                  ) -> Path:
     "The real-world test data folder (`VIDEOKIT_TEST_DATA`, else the nearest `shared/data` above the cwd), joined with `parts`."
@@ -440,7 +414,7 @@ def test_data_dir(*parts:str, # path parts below the data folder, e.g. 'videos',
         if (d/'shared'/'data').is_dir(): return (d/'shared'/'data').joinpath(*parts)
     raise FileNotFoundError(f'no shared/data folder above {Path.cwd()}; set VIDEOKIT_TEST_DATA to the real-world test files')
 
-# %% ../nbs/01_synth.ipynb #650427dd
+# %% ../nbs/01_synth.ipynb #00a25dfe
 def faulty_check(path, # file to check; its name selects the simulated fault
                  level:str='full', # check level, passed on to `check_video`
                 ):
