@@ -6,7 +6,7 @@
 __all__ = ['LUMA_BLACK', 'LUMA_WHITE', 'DIRECTIONS', 'DAMAGE_KINDS', 'synth_frames', 'synth_audio', 'make_clip', 'frame_index',
            'video_sample_ranges', 'expected_reason', 'damage', 'make_dataset', 'test_data_dir', 'faulty_check']
 
-# %% ../nbs/01_synth.ipynb #2f4f7190
+# %% ../nbs/01_synth.ipynb #d1f7d3fc
 import os, time, json, signal, struct, tempfile
 from fractions import Fraction
 from pathlib import Path
@@ -15,7 +15,7 @@ import numpy as np
 import av
 from .core import iter_boxes, mp4_boxes
 
-# %% ../nbs/01_synth.ipynb #e8138435
+# %% ../nbs/01_synth.ipynb #ac8c6ea7
 LUMA_BLACK, LUMA_WHITE = 16, 235
 DIRECTIONS = {'right': (1, 0), 'left': (-1, 0), 'down': (0, 1), 'up': (0, -1)}  # (dx, dy) of the moving square
 
@@ -113,7 +113,7 @@ def synth_frames(n_frames:int, # number of frames to generate
         return _square_frames(n_frames, height, width, rng, direction, square, speed)
     raise ValueError(f"content must be 'index', 'natural' or 'square', got {content!r}")
 
-# %% ../nbs/01_synth.ipynb #b200b1b9
+# %% ../nbs/01_synth.ipynb #8889acf6
 def synth_audio(n_samples:int, # number of samples per channel
                 sample_rate:int=16000, # samples per second
                 channels:int=1, # number of channels
@@ -132,7 +132,7 @@ def synth_audio(n_samples:int, # number of samples per channel
     y = (0.25*x*syl*words).astype(np.float32)
     return np.repeat(y[None], channels, 0) * np.linspace(1, 0.8, channels, dtype=np.float32)[:, None]
 
-# %% ../nbs/01_synth.ipynb #41aaf1e3
+# %% ../nbs/01_synth.ipynb #a5d52e33
 _FORMATS = {'.mp4': 'mp4', '.m4v': 'mp4', '.mov': 'mov', '.mkv': 'matroska'}
 
 def make_clip(path, # output file (str or Path); its extension (.mp4, .mov, .mkv) picks the container
@@ -193,7 +193,7 @@ def make_clip(path, # output file (str or Path); its extension (.mp4, .mov, .mkv
         if os.path.exists(tmp): os.remove(tmp)
     return path
 
-# %% ../nbs/01_synth.ipynb #08f3c75c
+# %% ../nbs/01_synth.ipynb #0ad5fe45
 def frame_index(img, # decoded frame: HxWx3 RGB, HxW grey or 3xHxW array (numpy, torch, ...)
                 box:tuple|None=None, # (x0, y0, x1, y1): read the grid from this sub-rectangle only
                ) -> int:
@@ -213,7 +213,7 @@ def frame_index(img, # decoded frame: HxWx3 RGB, HxW grey or 3xHxW array (numpy,
         if a[y0:y1, x0:x1].mean() > 127.5: idx |= 1 << b
     return idx
 
-# %% ../nbs/01_synth.ipynb #bb17f1db
+# %% ../nbs/01_synth.ipynb #0e40e1d1
 def video_sample_ranges(path, # an mp4/mov file with a moov box
                        ) -> list:
     "Byte ranges [(offset, size)] of the samples of the first video track, in decoding order ([] if none)."
@@ -245,7 +245,7 @@ def video_sample_ranges(path, # an mp4/mov file with a moov box
             return out
     return []
 
-# %% ../nbs/01_synth.ipynb #e9285659
+# %% ../nbs/01_synth.ipynb #636d6caf
 DAMAGE_KINDS = {
     'truncate': 'keep only the first `fraction` (default 0.5) of the bytes, as an interrupted download or copy',
     'truncate_tail': 'drop the last `fraction` (default 0.05) of the bytes, as a recording cut short',
@@ -268,7 +268,7 @@ def expected_reason(kind:str, # a key of `DAMAGE_KINDS`
     if kind in ('truncate', 'truncate_tail'): return 'truncated' if faststart else 'missing_index'
     return _REASONS[kind]
 
-# %% ../nbs/01_synth.ipynb #d01644c4
+# %% ../nbs/01_synth.ipynb #22353f1a
 def _top_boxes(path):
     "{type: (offset, size)} of the first top-level box of each type."
     out = {}
@@ -334,7 +334,7 @@ def damage(src, # the clip to copy (never modified)
         if os.path.exists(tmp): os.remove(tmp)
     return dst
 
-# %% ../nbs/01_synth.ipynb #e33e7d77
+# %% ../nbs/01_synth.ipynb #142c511a
 def _make_item(job):
     "Write one dataset clip (clean, or clean to a temp file then damaged into place)."
     final, kw, kind, seed = job
@@ -402,7 +402,7 @@ def make_dataset(root, # dataset folder (created)
     tmp.write_text(json.dumps(truth, indent=1)); os.replace(tmp, root/'truth.json')
     return truth
 
-# %% ../nbs/01_synth.ipynb #8e41c2b0
+# %% ../nbs/01_synth.ipynb #51f88199
 def test_data_dir(*parts:str, # path parts below the data folder, e.g. 'videos', 'decord'
                  ) -> Path:
     "The real-world test data folder (`VIDEOKIT_TEST_DATA`, else the nearest `shared/data` above the cwd), joined with `parts`."
@@ -414,7 +414,7 @@ def test_data_dir(*parts:str, # path parts below the data folder, e.g. 'videos',
         if (d/'shared'/'data').is_dir(): return (d/'shared'/'data').joinpath(*parts)
     raise FileNotFoundError(f'no shared/data folder above {Path.cwd()}; set VIDEOKIT_TEST_DATA to the real-world test files')
 
-# %% ../nbs/01_synth.ipynb #00a25dfe
+# %% ../nbs/01_synth.ipynb #754a8b36
 def faulty_check(path, # file to check; its name selects the simulated fault
                  level:str='full', # check level, passed on to `check_video`
                 ):
