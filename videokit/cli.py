@@ -88,6 +88,54 @@ def _cmd_demo(a):
     from videokit.demo import run_demo
     run_demo(a.out, workers=a.workers)
 
+# %% ../nbs/90_cli.ipynb #c55fb08b
+def _fractions(s:str) -> dict:
+    try: return {k.strip(): float(v) for k, v in (p.split('=') for p in s.split(','))}
+    except ValueError: raise ValueError(f'--fractions must look like train=0.8,val=0.1,test=0.1, got {s!r}') from None
+
+def _args_split(a):
+    a.add_argument('source', help='dataset folder, manifest or annotations JSON')
+    a.add_argument('--by', choices=['split', 'kfold'], default='split', help='train/val/test split or k folds')
+    a.add_argument('--fractions', default='train=0.8,val=0.1,test=0.1', help='with --by split: part=share,...')
+    a.add_argument('--k', type=int, default=5, help='with --by kfold: number of folds')
+    a.add_argument('--group', default=None, help='column name or path regex: clips of one group stay together')
+    a.add_argument('--only-split', default=None, help='use only the items of this split of SOURCE (e.g. train for k-fold)')
+    a.add_argument('--seed', type=int, default=0)
+    a.add_argument('--out', default=None, help='folder for the manifests (default: SOURCE_splits or SOURCE_folds next to SOURCE)')
+
+@command('split', 'stratified (group-aware) train/val/test split or k-fold, written as manifests', _args_split)
+def _cmd_split(a):
+    from videokit.data import load_items, stratified_split, stratified_kfold, write_split_manifests
+    items = load_items(a.source)
+    if a.only_split: items = [it for it in items if it.get('split') == a.only_split]
+    if not items: raise ValueError(f'{a.source}: no items' + (f' in split {a.only_split!r}' if a.only_split else ''))
+    src = Path(a.source)
+    out = Path(a.out) if a.out else src.parent/f"{src.stem if src.is_file() else src.name}_{'splits' if a.by == 'split' else 'folds'}"
+    parts = (stratified_split(items, _fractions(a.fractions), group=a.group, seed=a.seed) if a.by == 'split'
+             else stratified_kfold(items, a.k, group=a.group, seed=a.seed))
+    summ = write_split_manifests(parts, out, by='split' if a.by == 'split' else 'fold')
+    for p, counts in summ['counts'].items():
+        print(f"{'fold ' if a.by == 'kfold' else ''}{p}: {summ['total'][p]} clips  " + '  '.join(f'{c}={n}' for c, n in sorted(counts.items())))
+    if summ['groups']: print(f"groups: {summ['groups']}, in two parts: {summ['groups_in_two_parts']}")
+    print(f'manifests: {out}')
+
+def _args_f2v(a):
+    a.add_argument('frames_dir', help='folder of frame folders (class/video/*.jpg or video/*.png)')
+    a.add_argument('out', help='output folder (or an .mp4 when FRAMES_DIR holds the frames itself)')
+    a.add_argument('--fps', default='25', help="frame rate (25, 29.97 or 30000/1001)")
+    a.add_argument('--crf', type=int, default=18, help='H.264 quality (0 lossless .. 51; 18 visually lossless)')
+    a.add_argument('--preset', default='medium', help='x264 preset (ultrafast .. veryslow)')
+    a.add_argument('--workers', type=int, default=1, help='videos encoded in parallel')
+    a.add_argument('--no-progress', action='store_true')
+
+@command('frames-to-video', 'turn folders of extracted frames into mp4 files (resumable)', _args_f2v)
+def _cmd_f2v(a):
+    from videokit.data import videos_from_frames
+    res = videos_from_frames(a.frames_dir, a.out, a.fps, crf=a.crf, preset=a.preset, workers=a.workers, progress=not a.no_progress)
+    ok = [r for r in res if r['ok']]; bad = [r for r in res if not r['ok']]
+    print(f"{len(ok)} videos ({sum(bool(r.get('skipped')) for r in ok)} already done), {len(bad)} failed")
+    for r in bad: print(f"  failed {r['source']}: {r['detail']}")
+
 # %% ../nbs/90_cli.ipynb #93f33dea
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='videokit', description='videokit: video deep-learning research toolkit')
