@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['LUMA_BLACK', 'LUMA_WHITE', 'DIRECTIONS', 'DAMAGE_KINDS', 'synth_frames', 'synth_audio', 'make_clip', 'frame_index',
-           'video_sample_ranges', 'expected_reason', 'damage', 'make_dataset', 'test_data_dir', 'faulty_check']
+           'video_sample_ranges', 'expected_reason', 'damage', 'make_dataset', 'speech_envelope', 'talking_audio',
+           'talking_face_boxes', 'talking_frames', 'talking_clip', 'make_talking_clip', 'test_data_dir', 'faulty_check']
 
 # %% ../nbs/01_synth.ipynb #d1f7d3fc
 import os, time, json, signal, struct, tempfile
@@ -132,7 +133,7 @@ def synth_audio(n_samples:int, # number of samples per channel
     y = (0.25*x*syl*words).astype(np.float32)
     return np.repeat(y[None], channels, 0) * np.linspace(1, 0.8, channels, dtype=np.float32)[:, None]
 
-# %% ../nbs/01_synth.ipynb #a5d52e33
+# %% ../nbs/01_synth.ipynb #15d07d27
 _FORMATS = {'.mp4': 'mp4', '.m4v': 'mp4', '.mov': 'mov', '.mkv': 'matroska'}
 
 def make_clip(path, # output file (str or Path); its extension (.mp4, .mov, .mkv) picks the container
@@ -164,6 +165,13 @@ def make_clip(path, # output file (str or Path); its extension (.mp4, .mov, .mkv
     if n_frames is None: n_frames = max(1, round(duration*fps))
     if gop is None: gop = max(1, round(2*fps))
     frames = synth_frames(n_frames, width, height, content, seed, **content_kw)
+    sig = synth_audio(round(n_frames/fps*sample_rate), sample_rate, channels, seed) if audio else None
+    return _encode_clip(path, fmt, frames, 'yuv420p', width=width, height=height, fps=fps, gop=gop, codec=codec, crf=crf,
+                        preset=preset, pix_fmt=pix_fmt, faststart=faststart, audio=sig, sample_rate=sample_rate)
+
+def _encode_clip(path, fmt, frames, frame_format, *, width, height, fps, gop, codec='libx264', crf=23, preset='ultrafast',
+                 pix_fmt='yuv420p', faststart=False, audio=None, sample_rate=16000, audio_codec='aac'):
+    "Encode `frames` (arrays in `frame_format`) and an optional (channels, n) float `audio` into `path`, atomically."
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.stem}.', suffix='.tmp'); os.close(fd)
     try:
@@ -175,19 +183,22 @@ def make_clip(path, # output file (str or Path); its extension (.mp4, .mov, .mkv
             vs = c.add_stream(codec, rate=fps, options=vopts)
             vs.width, vs.height, vs.pix_fmt = width, height, pix_fmt
             vs.codec_context.gop_size = gop
-            if audio:
-                layout = 'mono' if channels == 1 else 'stereo'
-                ast = c.add_stream('aac', rate=sample_rate, layout=layout)
-                sig, apos = synth_audio(round(n_frames/fps*sample_rate), sample_rate, channels, seed), 0
+            if audio is not None:
+                layout = 'mono' if audio.shape[0] == 1 else 'stereo'
+                ast = c.add_stream(audio_codec, rate=sample_rate, layout=layout)
+                sfmt = 's16' if audio_codec.startswith('pcm_s16') else 'fltp'
+                apos = 0
             for i, buf in enumerate(frames):
-                f = av.VideoFrame.from_ndarray(buf, format='yuv420p'); f.pts = i
+                f = av.VideoFrame.from_ndarray(buf, format=frame_format); f.pts = i
                 c.mux(vs.encode(f))
-                while audio and apos < sig.shape[1] and apos < (i + 1)/fps*sample_rate:   # audio in step with video
-                    af = av.AudioFrame.from_ndarray(np.ascontiguousarray(sig[:, apos:apos + 1024]), format='fltp', layout=layout)
+                while audio is not None and apos < audio.shape[1] and apos < (i + 1)/fps*sample_rate:   # audio in step with video
+                    chunk = audio[:, apos:apos + 1024]
+                    if sfmt == 's16': chunk = np.round(np.clip(chunk, -1, 1)*32767).astype(np.int16).T.reshape(1, -1)
+                    af = av.AudioFrame.from_ndarray(np.ascontiguousarray(chunk), format=sfmt, layout=layout)
                     af.sample_rate, af.pts = sample_rate, apos; apos += 1024
                     c.mux(ast.encode(af))
             c.mux(vs.encode())
-            if audio: c.mux(ast.encode())
+            if audio is not None: c.mux(ast.encode())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
@@ -401,6 +412,169 @@ def make_dataset(root, # dataset folder (created)
     tmp = root/'.truth.json.tmp'
     tmp.write_text(json.dumps(truth, indent=1)); os.replace(tmp, root/'truth.json')
     return truth
+
+# %% ../nbs/01_synth.ipynb #71fac7bf
+def speech_envelope(n_frames:int, # number of video frames
+                    seed:int=0, # same seed, same envelope
+                   ) -> np.ndarray:
+    "Per-frame loudness in [0, 1] of irregular syllables, gaps and pauses (float32, `n_frames` values)."
+    rng = np.random.default_rng([seed, 2])
+    env, i = np.zeros(n_frames + 8, np.float32), 0
+    while i < n_frames:
+        n = int(rng.integers(3, 9))                                 # one syllable
+        env[i:i + n] = rng.uniform(0.5, 1.0)*np.sin(np.pi*(np.arange(n) + 0.5)/n)**0.7
+        i += n + int(rng.integers(1, 3))                            # a short gap
+        if rng.random() < 0.15: i += int(rng.integers(6, 16))       # now and then a pause
+    return env[:n_frames]
+
+def talking_audio(envelope:np.ndarray, # per-frame loudness, from `speech_envelope`
+                  fps:float=25, # video frame rate the envelope is sampled at
+                  sample_rate:int=16000, # audio samples per second
+                  seed:int=0, # voice of the speaker
+                 ) -> np.ndarray:
+    "A mono float32 voiced signal whose amplitude follows `envelope`, `len(envelope)/fps` seconds long."
+    rng = np.random.default_rng([seed, 3])
+    n = int(round(len(envelope)/fps*sample_rate))
+    t = np.arange(n, dtype=np.float64)/sample_rate
+    f0 = rng.uniform(100, 200)*(1 + 0.05*np.sin(2*np.pi*rng.uniform(2, 5)*t))
+    phase = 2*np.pi*np.cumsum(f0)/sample_rate
+    voice = sum(a*np.sin(k*phase) for k, a in ((1, 1.0), (2, 0.6), (3, 0.4), (4, 0.25), (5, 0.15)))
+    voice += 0.2*rng.standard_normal(n)
+    amp = np.interp(t*fps - 0.5, np.arange(len(envelope)), envelope)   # envelope values sit at frame centres
+    return (0.3*voice*amp).astype(np.float32)
+
+# %% ../nbs/01_synth.ipynb #e1774f02
+def _ellipse(h, w, cy, cx, ry, rx):
+    "Normalised squared distance of every pixel of an (h, w) grid to an ellipse centre (< 1 inside)."
+    y = (np.arange(h, dtype=np.float32)[:, None] - cy)/ry
+    x = (np.arange(w, dtype=np.float32)[None, :] - cx)/rx
+    return x*x + y*y
+
+def _face_sprite(size, rng):
+    "An RGBA float32 face `size` pixels high, without its mouth, and the mouth's geometry."
+    H = int(size); W = int(round(size*0.9)); a, b = W/2*0.95, H/2*0.97; cy, cx = H/2, W/2
+    skin = rng.uniform((150, 100, 70), (235, 190, 160)).astype(np.float32)
+    hair = rng.uniform((10, 5, 0), (80, 60, 40)).astype(np.float32)
+    r2 = _ellipse(H, W, cy, cx, b, a)
+    img = skin*(1.05 - 0.2*np.clip(r2, 0, 1))[..., None]
+    yy, xx = np.mgrid[:H, :W]
+    img[(r2 < 1.02) & (yy < cy - 0.5*b + 0.15*b*((xx - cx)/a)**2)] = hair
+    for sx in (-1, 1):
+        ex, ey = cx + sx*0.33*a, cy - 0.15*b
+        img[_ellipse(H, W, ey, ex, 0.16*b, 0.26*a) < 1] *= 0.75                   # socket
+        img[_ellipse(H, W, ey, ex, 0.06*b, 0.18*a) < 1] = (225, 225, 220)         # eye white
+        img[_ellipse(H, W, ey, ex, 0.06*b, 0.07*a) < 1] = (35, 25, 20)            # iris
+        img[_ellipse(H, W, ey - 0.1*b, ex, 0.035*b, 0.24*a) < 1] = hair*0.8       # brow
+    img[_ellipse(H, W, cy + 0.05*b, cx, 0.2*b, 0.07*a) < 1] *= 1.1                # nose ridge
+    for sx in (-1, 1): img[_ellipse(H, W, cy + 0.22*b, cx + sx*0.08*a, 0.025*b, 0.045*a) < 1] *= 0.45
+    alpha = np.clip((1 - r2)*b/2, 0, 1)[..., None]
+    mouth = dict(cy=cy + 0.45*b, cx=cx, rx=0.32*a, closed=0.02*b, open=0.1*b, lip=0.03*H)
+    return np.clip(img, 0, 255), alpha, mouth
+
+def _draw_mouth(img, m, openness):
+    "Draw lips and a dark opening of the given openness (0 closed, 1 wide) into `img` in place."
+    h, w = img.shape[:2]
+    ry = m['closed'] + float(np.clip(openness, 0, 1))*(m['open'] - m['closed'])
+    y0, y1 = int(m['cy'] - ry - m['lip'] - 1), int(m['cy'] + ry + m['lip'] + 2)   # only the rows the mouth can touch
+    sub = img[y0:y1]
+    sub[_ellipse(y1 - y0, w, m['cy'] - y0, m['cx'], ry + m['lip'], m['rx']) < 1] = (165, 75, 70)
+    sub[_ellipse(y1 - y0, w, m['cy'] - y0, m['cx'], ry, 0.85*m['rx']) < 1] = (60, 20, 25)
+
+def _talking_layout(n_frames, width, height, face_size, seed):
+    "Background, face sprite and per-frame top-left positions of a talking clip."
+    if width % 2 or height % 2 or width < 32 or height < 32:
+        raise ValueError(f'width and height must be even and at least 32, got {width}x{height}')
+    rng = np.random.default_rng([seed, 4])
+    size = int(face_size or round(0.6*min(width, height)))
+    if not 24 <= size <= height or round(size*0.9) > width:
+        raise ValueError(f'face_size={size} does not fit a {width}x{height} frame (24 <= face_size <= height)')
+    bg = np.stack([_periodic_texture(height, width, rng, lo, lo + 60)[:height, :width] for lo in rng.integers(50, 150, 3)], -1)
+    sprite, alpha, mouth = _face_sprite(size, rng)
+    fh, fw = sprite.shape[:2]
+    t = np.arange(n_frames)
+    ax, ay = min(0.08*width, (width - fw)/2), min(0.04*height, (height - fh)/2)
+    ph = rng.uniform(0, 2*np.pi, 2); per = rng.uniform(80, 160, 2)
+    x = np.round((width - fw)/2 + ax*np.sin(2*np.pi*t/per[0] + ph[0])).astype(int)
+    y = np.round((height - fh)/2 + ay*np.sin(2*np.pi*t/per[1] + ph[1])).astype(int)
+    return bg.astype(np.float32), sprite, alpha, mouth, np.stack([x, y], 1)
+
+def talking_face_boxes(n_frames:int, # number of frames
+                       width:int=320, # frame width (even)
+                       height:int=240, # frame height (even)
+                       face_size:int|None=None, # face height in pixels (default 0.6 of the shorter side)
+                       seed:int=0, # the clip's seed
+                      ) -> np.ndarray:
+    "The drawn face's (x1, y1, x2, y2) in every frame of the matching `talking_frames` clip, shape (n_frames, 4)."
+    _, sprite, _, _, pos = _talking_layout(n_frames, width, height, face_size, seed)
+    h, w = sprite.shape[:2]
+    return np.concatenate([pos, pos + (w, h)], 1).astype(np.float32)
+
+def talking_frames(openness, # mouth opening per frame, values in [0, 1] (its length is the frame count)
+                   width:int=320, # frame width (even)
+                   height:int=240, # frame height (even)
+                   face_size:int|None=None, # face height in pixels (default 0.6 of the shorter side)
+                   seed:int=0, # background, face and drift
+                  ):
+    "An iterator of RGB (height, width, 3) uint8 frames of a face whose mouth opens by `openness[i]`."
+    openness = np.asarray(openness, np.float32)
+    bg, sprite, alpha, mouth, pos = _talking_layout(len(openness), width, height, face_size, seed)
+    fh, fw = sprite.shape[:2]
+    def gen():
+        face = sprite.copy()
+        for (x, y), o in zip(pos, openness):
+            face[:] = sprite; _draw_mouth(face, mouth, o)
+            img = bg.copy(); win = img[y:y + fh, x:x + fw]
+            win += alpha*(face - win)
+            yield img.astype(np.uint8)
+    return gen()
+
+# %% ../nbs/01_synth.ipynb #0248ad5e
+def talking_clip(n_frames:int, # number of video frames
+                 offset:int=0, # AV offset in frames: > 0 the audio leads (the mouth shows audio frame i - offset)
+                 *,
+                 width:int=320, # frame width (even)
+                 height:int=240, # frame height (even)
+                 fps:float=25, # frames per second
+                 sample_rate:int=16000, # audio samples per second
+                 face_size:int|None=None, # face height in pixels (default 0.6 of the shorter side)
+                 seed:int=0, # same seed, same face, voice and words
+                 max_offset:int=15, # the largest |offset| that keeps the same soundtrack
+                ) -> tuple:
+    "In-memory talking clip: (frame iterator of RGB uint8, mono float32 audio, per-frame mouth openness)."
+    if abs(offset) > max_offset: raise ValueError(f'|offset|={abs(offset)} exceeds max_offset={max_offset}')
+    env = speech_envelope(n_frames + 2*max_offset, seed)
+    audio = talking_audio(env, fps, sample_rate, seed)
+    per = sample_rate/fps
+    audio = audio[int(round(max_offset*per)):int(round(max_offset*per)) + int(round(n_frames*per))]
+    openness = np.clip(env[max_offset - offset:max_offset - offset + n_frames]*1.2, 0, 1)
+    return talking_frames(openness, width, height, face_size, seed), audio, openness
+
+def make_talking_clip(path, # output file: .mp4, .m4v, .mov or .mkv
+                      *,
+                      offset:int=0, # AV offset in frames: > 0 the audio leads the video
+                      width:int=320, # frame width (even)
+                      height:int=240, # frame height (even)
+                      fps:int|Fraction=25, # frames per second
+                      n_frames:int|None=None, # number of frames; overrides `duration`
+                      duration:float=4.0, # seconds, when `n_frames` is None
+                      face_size:int|None=None, # face height in pixels (default 0.6 of the shorter side)
+                      sample_rate:int=16000, # audio samples per second
+                      audio_codec:str='aac', # 'aac', or 'pcm_s16le' (lossless; .mkv/.mov)
+                      seed:int=0, # same seed, same face, voice and words
+                      gop:int|None=None, # keyframe interval (default 2 s)
+                      crf:int=23, # x264 quality
+                      preset:str='ultrafast', # x264 speed preset
+                     ) -> Path:
+    "Write a talking-face clip with a known AV `offset` (H.264 video + mono audio), atomically; return its path."
+    path = Path(path)
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None: raise ValueError(f'{path}: unknown video extension {path.suffix!r}; use one of {sorted(_FORMATS)}')
+    fps = Fraction(fps).limit_denominator(1_000_000)
+    if n_frames is None: n_frames = max(1, round(duration*fps))
+    frames, audio, _ = talking_clip(n_frames, offset, width=width, height=height, fps=float(fps), sample_rate=sample_rate,
+                                    face_size=face_size, seed=seed, max_offset=max(15, abs(offset)))
+    return _encode_clip(path, fmt, frames, 'rgb24', width=width, height=height, fps=fps, gop=gop or max(1, round(2*fps)),
+                        crf=crf, preset=preset, audio=audio[None], sample_rate=sample_rate, audio_codec=audio_codec)
 
 # %% ../nbs/01_synth.ipynb #51f88199
 def test_data_dir(*parts:str, # path parts below the data folder, e.g. 'videos', 'decord'
