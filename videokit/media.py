@@ -16,9 +16,10 @@ from .core import (VideokitError, NoVideoStreamError, DecodeError, MediaOpenErro
                            best_video_stream, best_audio_stream, probe, _stream_info)
 
 # %% auto #0
-__all__ = ['NoAudioStreamError', 'media_format', 'atomic_output', 'AudioReader', 'load_audio', 'extract_audio']
+__all__ = ['NoAudioStreamError', 'media_format', 'atomic_output', 'AudioReader', 'load_audio', 'extract_audio', 'VideoIndex',
+           'cut_spans', 'time_spans', 'chunk_by_time']
 
-# %% ../nbs/08_media.ipynb #cc12d396
+# %% ../nbs/08_media.ipynb #8c7732a2
 class NoAudioStreamError(VideokitError):
     "The container opened but holds no audio stream."
 
@@ -31,6 +32,9 @@ def media_format(path) -> str:
     if fmt is None: raise ValueError(f'{path}: cannot write {Path(path).suffix or "files without an extension"!r}; use one of {sorted(_FORMATS)}')
     return fmt
 
+def _umask() -> int:
+    m = os.umask(0o22); os.umask(m); return m
+
 @contextlib.contextmanager
 def atomic_output(path):
     "Yield a temporary path next to `path`; rename it to `path` if the block succeeds, remove it otherwise."
@@ -38,6 +42,7 @@ def atomic_output(path):
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f'.{p.name}.', suffix='.tmp'); os.close(fd)
     try:
         yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())                   # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, p)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
@@ -191,3 +196,322 @@ def extract_audio(video, # a media file with an audio stream
                 start=_secs(r.start if r.start is not None else r.first),
                 end=_secs((r.start if r.start is not None else r.first) + Fraction(r.samples, r.rate)),
                 errors=r.errors)
+
+# %% ../nbs/08_media.ipynb #732e5aff
+class VideoIndex:
+    "Frame timestamps, decoding order and keyframes of a video stream, from one demuxing pass."
+    def __init__(self, path, # a video file
+                 stream:int|None=None, # container stream index; default the best video stream
+                ):
+        self.path = str(path)
+        with open_container(path) as c:
+            s = _video_stream(c, path, stream)
+            self.stream, self.time_base, self.codec = s.index, Fraction(s.time_base), s.codec_context.name
+            self.fps = Fraction(s.average_rate or s.guessed_rate or 25)
+            self.width, self.height, self.pix_fmt = s.codec_context.width, s.codec_context.height, s.codec_context.pix_fmt
+            self.sar = s.sample_aspect_ratio or s.codec_context.sample_aspect_ratio
+            rows, end, ok = [], None, True
+            for p in c.demux(s):
+                if p.pts is None:
+                    if p.size: ok = False
+                    continue
+                rows.append((p.pts, p.is_keyframe, p.is_discard, p.pts if p.dts is None else min(p.pts, p.dts)))
+                if p.duration and not p.is_discard: end = max(end or p.pts + p.duration, p.pts + p.duration)
+        frames = [(pts, k, d, sk) for d, (pts, k, disc, sk) in enumerate(rows) if not disc]
+        if not ok or len({f[0] for f in frames}) != len(frames): frames, end, self.exact = self._decode_pts(), None, False
+        else: self.exact = True
+        frames.sort()
+        self.pts = np.array([f[0] for f in frames], np.int64)
+        self.key = np.array([f[1] for f in frames], bool)
+        self.dec = np.array([f[2] for f in frames], np.int64)
+        self.seek = np.array([f[3] for f in frames], np.int64)
+        if not len(self.pts): raise VideokitError(path, 'no_frames', 'the video stream has no frames')
+        if end is None or end <= self.pts[-1]:               # no packet durations: one more average frame
+            step = np.median(np.diff(self.pts)) if len(self.pts) > 1 else 1/(self.fps*self.time_base)
+            end = int(self.pts[-1] + max(1, round(step)))
+        self.end = int(end)
+        try: self.rotation = probe(path).streams[self.stream].rotation
+        except VideokitError: self.rotation = 0
+
+    def _decode_pts(self) -> list:
+        "Frames numbered by decoding: (pts, key, decode position, seek) with pts from the frames or from the count."
+        with open_container(self.path) as c:
+            s = c.streams[self.stream]; pts = [f.pts for f in c.decode(s)]
+        if any(p is None for p in pts) or len(set(pts)) != len(pts): pts = [round(i/self.fps/self.time_base) for i in range(len(pts))]
+        return [(p, False, i, p) for i, p in enumerate(pts)]
+
+    def __len__(self): return len(self.pts)
+    @property
+    def origin(self) -> Fraction:
+        "Time of the first frame on the file's clock (s)."
+        return int(self.pts[0])*self.time_base
+    @property
+    def duration(self) -> Fraction: return (self.end - int(self.pts[0]))*self.time_base
+    def times(self) -> list:
+        "Each frame's time in seconds from the first frame, as Fractions."
+        return [(int(p) - int(self.pts[0]))*self.time_base for p in self.pts]
+    def time_of(self, i:int) -> Fraction:
+        "Time (s from the first frame) where frame `i` starts; `len(self)` gives the end of the last frame."
+        return ((self.end if i >= len(self.pts) else int(self.pts[i])) - int(self.pts[0]))*self.time_base
+    def frames_in(self, start, end) -> tuple:
+        "(a, b): the frames a..b-1 are those whose time (s from the first frame) lies in [start, end)."
+        lo = [int(self.pts[0]) + math.ceil(_frac(t)/self.time_base) for t in (start, end)]
+        return tuple(int(np.searchsorted(self.pts, x, 'left')) for x in lo)
+    def copyable(self, a:int, b:int) -> bool:
+        "Whether frames a..b-1 are a closed run of packets starting on a keyframe, so a stream copy holds exactly them."
+        if not self.exact or b <= a or not self.key[a]: return False
+        d = self.dec[a:b]
+        return int(d.min()) == int(self.dec[a]) and int(d.max()) - int(self.dec[a]) + 1 == b - a
+
+def _video_stream(c, path, stream=None):
+    "The video stream to use: `stream` (a container stream index) or the best video stream."
+    if stream is None:
+        si = best_video_stream([_stream_info(s, 0) for s in c.streams])
+        if si is None: raise NoVideoStreamError(path, 'no_video', 'the file has no video stream')
+        return c.streams[si]
+    si = int(stream)
+    if not 0 <= si < len(c.streams) or c.streams[si].type != 'video':
+        raise NoVideoStreamError(path, 'no_video', f'stream {si} is not a video stream')
+    return c.streams[si]
+
+# %% ../nbs/08_media.ipynb #b644ead0
+import heapq, hashlib
+_CHUNK_FORMATS = ('.mp4', '.m4v', '.mov', '.mkv', '.avi')
+
+def _audio_codec(fmt:str, src_codec:str) -> str:
+    "PCM stays PCM where the container takes it; everything else becomes AAC."
+    return 'pcm_s16le' if fmt == 'wav' or (src_codec.startswith('pcm_') and fmt in ('avi', 'mov', 'matroska')) else 'aac'
+
+def _audio_items(reader, st):
+    "(time from the reader's start, 'a', frame) in blocks of 1024 samples, ready for the encoder of stream `st`."
+    planar, rate, n, buf = reader.fmt.endswith('p'), reader.rate, 0, []
+    def frame(x):
+        nonlocal n
+        f = av.AudioFrame.from_ndarray(np.ascontiguousarray(x if planar else x.T.reshape(1, -1)), format=reader.fmt, layout=reader.layout)
+        f.sample_rate, f.pts, f.time_base = rate, n, Fraction(1, rate); t = n/rate; n += x.shape[1]
+        return t, 'a', f
+    have = 0
+    for x in reader:
+        buf.append(x); have += x.shape[1]
+        if have < 1024: continue
+        x = np.concatenate(buf, 1); k = have//1024*1024
+        for i in range(0, k, 1024): yield frame(x[:, i:i + 1024])
+        buf, have = [x[:, k:]], have - k
+    if have: yield frame(np.concatenate(buf, 1))
+
+def _copy_items(ix, a, b, vs):
+    "(time, 'p', packet) for the packets of frames a..b-1, a closed run in decoding order, retimed to start at 0."
+    p0, want, n, started = int(ix.pts[a]), set(ix.pts[a:b].tolist()), 0, False
+    with open_container(ix.path) as c:
+        s = c.streams[ix.stream]
+        c.seek(int(ix.seek[a]), stream=s, backward=True, any_frame=False)
+        for p in c.demux(s):
+            if p.pts is None or not (started or p.pts == p0): continue
+            started = True
+            if n == b - a: break
+            if p.pts not in want: raise DecodeError(ix.path, 'copy_error', f'packet at pts {p.pts} is not one of frames {a}..{b - 1}')
+            p.pts -= p0; p.dts = None if p.dts is None else p.dts - p0; p.stream = vs; n += 1
+            yield float(((p.dts if p.dts is not None else p.pts))*ix.time_base), 'p', p
+    if n < b - a: raise DecodeError(ix.path, 'missing_frames', f'only {n} of the {b - a} packets of frames {a}..{b - 1} were found')
+
+def _decoded(ix, a, b, state, seek=True):
+    "(frame number, VideoFrame) for frames a..b-1, decoded forward from the keyframe before a; checked by timestamp."
+    c = open_container(ix.path)
+    try:
+        s = c.streams[ix.stream]; s.codec_context.thread_type = 'AUTO'
+        keys = np.flatnonzero(ix.key[:a + 1])
+        if seek and ix.exact and len(keys) and keys[-1] > 0: c.seek(int(ix.seek[keys[-1]]), stream=s, backward=True, any_frame=False)
+        i, pos = -1, {int(p): j for j, p in enumerate(ix.pts)}
+        for p in c.demux(s):
+            try: frames = p.decode()
+            except av.error.FFmpegError as e:
+                raise DecodeError(ix.path, 'decode_error', f'near frame {max(i, a)}: {e}') from e
+            for f in frames:
+                if ix.exact:
+                    if f.pts not in pos: raise DecodeError(ix.path, 'decode_error', f'decoded pts {f.pts} is not a frame of the index')
+                    j = pos[f.pts]
+                    if i < 0 and j > a and seek: raise _SeekMissed()
+                    if j < a: i = j; continue
+                    if j != max(i + 1, a): raise DecodeError(ix.path, 'missing_frames', f'frame {max(i + 1, a)} was not produced by the decoder')
+                    i = j
+                else:
+                    i += 1
+                    if i < a: continue
+                if f.is_corrupt: state['corrupt'] += 1
+                yield i, f
+                if i == b - 1: return
+        raise DecodeError(ix.path, 'missing_frames', f'the stream ended at frame {i}, before frame {b - 1}')
+    finally: c.close()
+
+class _SeekMissed(Exception): "A seek landed after its target frame."
+
+def _encode_items(ix, a, b, vs, state):
+    "(time, 'v', frame) for frames a..b-1, retimed to start at 0 in the encoder's time base."
+    p0, out_tb = int(ix.pts[a]), vs.codec_context.time_base
+    def run(seek):
+        for i, f in _decoded(ix, a, b, state, seek):
+            t = (int(f.pts) - p0)*ix.time_base if ix.exact else Fraction(i - a)/ix.fps
+            if f.format.name != vs.pix_fmt: f = f.reformat(format=vs.pix_fmt)
+            f.pts, f.time_base = round(t/out_tb), out_tb
+            f.pict_type = av.video.frame.PictureType.NONE
+            yield float(t), 'v', f
+    try: yield from run(True)
+    except _SeekMissed: yield from run(False)              # decode from the start instead
+
+def _video_encoder(out, ix, codec, crf, preset, avi):
+    "Add a video stream encoding like the source: size, pixel format if the encoder has it, SAR, rotation, time base."
+    opts = {'crf': str(crf), 'preset': preset} if codec in ('libx264', 'libx265') else {}
+    if avi and codec in ('libx264', 'libx265'): opts[codec[3:] + '-params'] = 'bframes=0'   # AVI has no presentation timestamps
+    vs = out.add_stream(codec, rate=ix.fps, options=opts)
+    vs.width, vs.height = ix.width, ix.height
+    fmts = [f.name for f in (av.Codec(codec, 'w').video_formats or [])]
+    vs.pix_fmt = ix.pix_fmt if ix.pix_fmt in fmts else 'yuv420p'
+    tb = 1/ix.fps if avi else ix.time_base
+    vs.time_base = vs.codec_context.time_base = tb
+    if ix.sar and ix.sar != 1: vs.codec_context.sample_aspect_ratio = ix.sar
+    if ix.rotation: vs.set_display_rotation(ix.rotation)
+    return vs
+
+def _write_piece(ix, a, b, dst, copy, audio, codec, crf, preset, audio_stream=None) -> dict:
+    "Write frames a..b-1 of the indexed video (and their audio) to `dst`; return what was written."
+    fmt = media_format(dst); state = dict(corrupt=0)
+    t0, t1 = ix.origin + ix.time_of(a), ix.origin + ix.time_of(b)
+    rd = AudioReader(ix.path, start=t0, end=t1, stream=audio_stream) if audio else None
+    with atomic_output(dst) as tmp, av.open(tmp, 'w', format=fmt) as out:
+        if copy:
+            with open_container(ix.path) as c: vs = out.add_stream_from_template(c.streams[ix.stream])
+            if ix.rotation: vs.set_display_rotation(ix.rotation)
+            items = [_copy_items(ix, a, b, vs)]
+        else:
+            vs = _video_encoder(out, ix, codec, crf, preset, fmt == 'avi')
+            items = [_encode_items(ix, a, b, vs, state)]
+        if rd is not None:
+            acodec = _audio_codec(fmt, rd.codec)
+            rd.fmt = {'aac': 'fltp', 'pcm_s16le': 's16'}[acodec]
+            ast = out.add_stream(acodec, rate=rd.rate, layout=rd.layout)
+            items.append(_audio_items(rd, ast))
+        frames = 0
+        for t, kind, obj in heapq.merge(*items, key=lambda it: it[0]):
+            if kind == 'p': out.mux(obj); frames += 1
+            elif kind == 'v': out.mux(vs.encode(obj)); frames += 1
+            else: out.mux(ast.encode(obj))
+        if not copy: out.mux(vs.encode())
+        if rd is not None: out.mux(ast.encode())
+    return dict(frames=frames, method='copy' if copy else 'encode', corrupt_frames=state['corrupt'],
+                audio=None if rd is None else dict(codec=acodec, sample_rate=rd.rate, channels=rd.channels,
+                                                   samples=rd.samples, errors=rd.errors))
+
+def _read_jsonl(path) -> list:
+    "Records of a JSONL file; lines cut short by an interruption are skipped."
+    out = []
+    if Path(path).exists():
+        for line in Path(path).read_text().splitlines():
+            try: out.append(json.loads(line))
+            except json.JSONDecodeError: pass
+    return out
+
+def cut_spans(video, # the source video
+              out_dir, # folder for the pieces and their listing
+              spans, # [(start, end)] in seconds from the first frame
+              *,
+              mode:str='auto', # 'auto': stream copy where it is exact, re-encode elsewhere; 'encode': always re-encode
+              audio:bool=True, # keep the audio (cut to the sample, re-encoded)
+              ext:str|None=None, # container of the pieces, e.g. '.mp4' (default: the source's, if writable, else .mp4)
+              name:str|None=None, # file name prefix of the pieces and listings (default: the source's stem)
+              codec:str='libx264', # video encoder for re-encoded pieces
+              crf:int=18, # x264/x265 quality of re-encoded pieces (lower is better)
+              preset:str='veryfast', # x264/x265 speed preset
+              stream:int|None=None, # video stream index (default: the best one)
+              progress:bool=True, # show a progress bar
+              resume:bool=True, # skip pieces a previous run already wrote
+              kind:str='spans', # what made the spans, written to the listing ('time', 'silence', ...)
+              params:dict|None=None, # the parameters that made the spans, written to the listing
+             ) -> list:
+    "Write one frame-exact file per span (copy where exact, else re-encode), with audio in sync; return their records."
+    video, out_dir = Path(video), Path(out_dir)
+    if mode not in ('auto', 'encode'): raise ValueError(f"{video}: mode must be 'auto' or 'encode', got {mode!r}")
+    ix = VideoIndex(video, stream)
+    ext = (ext or (video.suffix.lower() if video.suffix.lower() in _CHUNK_FORMATS else '.mp4')).lower()
+    if ext not in _CHUNK_FORMATS: raise ValueError(f'{video}: ext must be one of {_CHUNK_FORMATS}, got {ext!r}')
+    name = name or video.stem
+    if audio:
+        try:
+            with open_container(video) as c: has_audio = best_audio_stream([_stream_info(s, 0) for s in c.streams]) is not None
+        except VideokitError: has_audio = False
+        audio = has_audio
+    st = video.stat()
+    common = dict(source=str(video.resolve()), size=st.st_size, mtime_ns=st.st_mtime_ns, mode=mode, audio=audio,
+                  codec=codec, crf=crf, preset=preset, ext=ext, stream=ix.stream)
+    jsonl = out_dir/f'{name}_chunks.jsonl'
+    done = {r.get('key'): r for r in _read_jsonl(jsonl)} if resume else {}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    records = []
+    for k, (s, e) in enumerate(tqdm(spans, desc=f'{name}: {kind} chunks', unit='chunk', disable=not progress)):
+        a, b = ix.frames_in(s, e)
+        dst = out_dir/f'{name}_{k:04d}{ext}'
+        key = hashlib.sha1(json.dumps(dict(common, start_frame=a, end_frame=b, path=str(dst)), sort_keys=True).encode()).hexdigest()[:16]
+        rec = dict(index=k, path=str(dst), start=_secs(ix.time_of(a)), end=_secs(ix.time_of(b)), start_frame=a, end_frame=b,
+                   frames=b - a, source=str(video), source_start=_secs(ix.origin + ix.time_of(a)), key=key)
+        old = done.get(key)
+        if old is not None and old.get('status') == 'ok' and dst.exists() and dst.stat().st_size == old.get('size'):
+            records.append(dict(old, resumed=True)); continue
+        if b <= a: records.append(dict(rec, status='empty', method=None, reason='no frame lies in the span')); continue
+        copy = mode == 'auto' and ix.copyable(a, b)
+        try:
+            try: info = _write_piece(ix, a, b, dst, copy, audio, codec, crf, preset)
+            except av.error.FFmpegError:
+                if not copy: raise
+                info = _write_piece(ix, a, b, dst, False, audio, codec, crf, preset)   # the muxer refused the copied stream
+            if info['frames'] != b - a:
+                raise DecodeError(video, 'missing_frames', f'wrote {info["frames"]} frames for frames {a}..{b - 1}')
+            rec.update(info, status='ok', size=dst.stat().st_size)
+        except (VideokitError, av.error.FFmpegError) as ex:
+            rec.update(status='failed', method=None, reason=str(ex))
+        with open(jsonl, 'a') as f: f.write(json.dumps(rec) + '\n')
+        records.append(rec)
+    _write_json(dict(source=str(video), kind=kind, params=params or {}, frames=len(ix), fps=str(ix.fps),
+                     duration=_secs(ix.duration), chunks=records), out_dir/f'{name}_chunks.json')
+    return records
+
+# %% ../nbs/08_media.ipynb #dd3363e8
+_LAST = ('keep', 'drop', 'shift', 'merge')
+
+def _check_chunk_args(name, duration, overlap, last):
+    for k, v in (('duration', duration), ('overlap', overlap)):
+        if isinstance(v, bool) or not isinstance(v, (int, float, Fraction, np.integer, np.floating)) or not math.isfinite(v):
+            raise ValueError(f'{name}: {k} must be a number of seconds, got {v!r}')
+    if duration <= 0: raise ValueError(f'{name}: duration must be > 0 seconds, got {duration!r}')
+    if not 0 <= overlap < duration: raise ValueError(f'{name}: overlap must be >= 0 and < duration ({duration}), got {overlap!r}')
+    if last not in _LAST: raise ValueError(f'{name}: last must be one of {", ".join(map(repr, _LAST))}, got {last!r}')
+
+def time_spans(total, # length of the video in seconds
+               duration, # chunk length in seconds
+               overlap=0, # seconds shared by consecutive chunks
+               last:str='keep', # the short last chunk: 'keep', 'drop', 'shift' or 'merge'
+              ) -> list:
+    "[(start, end)] (Fractions, seconds) of fixed-length overlapping chunks covering [0, total)."
+    _check_chunk_args('time_spans', duration, overlap, last)
+    total, d, o = _frac(total), _frac(duration), _frac(overlap)
+    spans, k = [], 0
+    while k*(d - o) < total and not (spans and spans[-1][1] >= total):
+        s = k*(d - o); k += 1
+        if s + d <= total: spans.append((s, s + d)); continue
+        if last == 'keep' or (last == 'merge' and not spans): spans.append((s, total))
+        elif last == 'shift': spans.append((max(total - d, Fraction(0)), total))
+        elif last == 'merge': spans[-1] = (spans[-1][0], total)
+        break
+    return spans
+
+def chunk_by_time(video, # the source video
+                  out_dir, # folder for the chunks and their listing
+                  duration:float=30, # chunk length in seconds
+                  overlap:float=5, # seconds shared by consecutive chunks
+                  *,
+                  last:str='keep', # the short last chunk: 'keep', 'drop', 'shift' or 'merge'
+                  **kwargs, # `cut_spans` options: mode, audio, ext, name, codec, crf, preset, progress, resume
+                 ) -> list:
+    "Cut `video` into frame-exact chunks of `duration` s overlapping by `overlap` s; return their records."
+    _check_chunk_args(video, duration, overlap, last)
+    ix = VideoIndex(video, kwargs.get('stream'))
+    spans = time_spans(ix.duration, duration, overlap, last)
+    return cut_spans(video, out_dir, spans, kind='time', params=dict(duration=duration, overlap=overlap, last=last), **kwargs)
