@@ -17,9 +17,10 @@ from .core import (VideokitError, NoVideoStreamError, DecodeError, MediaOpenErro
 
 # %% auto #0
 __all__ = ['NoAudioStreamError', 'media_format', 'atomic_output', 'AudioReader', 'load_audio', 'extract_audio', 'VideoIndex',
-           'cut_spans', 'time_spans', 'chunk_by_time']
+           'cut_spans', 'time_spans', 'chunk_by_time', 'audio_levels', 'detect_silences', 'silence_cuts',
+           'chunk_by_silence', 'detect_scenes', 'split_scenes']
 
-# %% ../nbs/08_media.ipynb #8c7732a2
+# %% ../nbs/08_media.ipynb #60cbf5c4
 class NoAudioStreamError(VideokitError):
     "The container opened but holds no audio stream."
 
@@ -46,6 +47,13 @@ def atomic_output(path):
         os.replace(tmp, p)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
+
+def _check_number(name, what, v, lo=None, lo_open=False, hi=None):
+    "Raise a ValueError naming `name` unless `v` is a finite number in the range."
+    conds = ([f'> {lo}' if lo_open else f'>= {lo}'] if lo is not None else []) + ([f'<= {hi}'] if hi is not None else [])
+    if isinstance(v, bool) or not isinstance(v, (int, float, Fraction, np.integer, np.floating)) or not math.isfinite(v) \
+       or (lo is not None and (v <= lo if lo_open else v < lo)) or (hi is not None and v > hi):
+        raise ValueError(f"{name}: {what} must be a number{' ' + ' and '.join(conds) if conds else ''}, got {v!r}")
 
 def _write_json(obj, path):
     with atomic_output(path) as tmp: Path(tmp).write_text(json.dumps(obj, indent=1, default=str))
@@ -473,15 +481,12 @@ def cut_spans(video, # the source video
                      duration=_secs(ix.duration), chunks=records), out_dir/f'{name}_chunks.json')
     return records
 
-# %% ../nbs/08_media.ipynb #dd3363e8
+# %% ../nbs/08_media.ipynb #394683d5
 _LAST = ('keep', 'drop', 'shift', 'merge')
 
 def _check_chunk_args(name, duration, overlap, last):
-    for k, v in (('duration', duration), ('overlap', overlap)):
-        if isinstance(v, bool) or not isinstance(v, (int, float, Fraction, np.integer, np.floating)) or not math.isfinite(v):
-            raise ValueError(f'{name}: {k} must be a number of seconds, got {v!r}')
-    if duration <= 0: raise ValueError(f'{name}: duration must be > 0 seconds, got {duration!r}')
-    if not 0 <= overlap < duration: raise ValueError(f'{name}: overlap must be >= 0 and < duration ({duration}), got {overlap!r}')
+    _check_number(name, 'duration (s)', duration, 0, True); _check_number(name, 'overlap (s)', overlap, 0)
+    if overlap >= duration: raise ValueError(f'{name}: overlap must be < duration ({duration}), got {overlap!r}')
     if last not in _LAST: raise ValueError(f'{name}: last must be one of {", ".join(map(repr, _LAST))}, got {last!r}')
 
 def time_spans(total, # length of the video in seconds
@@ -515,3 +520,134 @@ def chunk_by_time(video, # the source video
     ix = VideoIndex(video, kwargs.get('stream'))
     spans = time_spans(ix.duration, duration, overlap, last)
     return cut_spans(video, out_dir, spans, kind='time', params=dict(duration=duration, overlap=overlap, last=last), **kwargs)
+
+# %% ../nbs/08_media.ipynb #a8b4ab8f
+def audio_levels(path, # a media file with an audio stream
+                 window:float=0.02, # window length in seconds
+                 *,
+                 stream:int|None=None, # container stream index; default the best audio stream
+                ) -> tuple:
+    "(dBFS level of each `window` of the mono mix at 16 kHz, time of the first window on the file's clock)."
+    _check_number(path, 'window', window, 0, True, 10)
+    r = AudioReader(path, 16000, 1, stream=stream); w = max(1, round(window*16000))
+    levels, rest = [], np.zeros(0, np.float32)
+    for x in r:
+        x = np.concatenate([rest, x[0]]); k = len(x)//w*w
+        if k: levels.append(np.mean(x[:k].reshape(-1, w).astype(np.float64)**2, 1))
+        rest = x[k:]
+    if len(rest): levels.append(np.array([np.mean(rest.astype(np.float64)**2)]))
+    ms = np.concatenate(levels) if levels else np.zeros(0)
+    with np.errstate(divide='ignore'): db = (10*np.log10(ms)).astype(np.float32)
+    return db, float(r.start if r.start is not None else r.first)
+
+def detect_silences(path, # a media file with an audio stream
+                    threshold_db:float=-40, # windows below this level (dBFS) are silent
+                    min_silence:float=0.5, # shortest pause, in seconds
+                    *,
+                    window:float=0.02, # analysis window in seconds
+                    stream:int|None=None, # container stream index; default the best audio stream
+                   ) -> list:
+    "[(start, end)] seconds (file clock) of the pauses: runs of windows below `threshold_db` lasting `min_silence` s or more."
+    _check_number(path, 'threshold_db', threshold_db, hi=0)
+    _check_number(path, 'min_silence', min_silence, 0, True)
+    db, t0 = audio_levels(path, window, stream=stream)
+    w = max(1, round(window*16000))/16000
+    quiet = np.r_[False, db < threshold_db, False]
+    edges = np.flatnonzero(np.diff(quiet.astype(np.int8)))
+    return [(round(float(t0 + a*w), 6), round(float(t0 + b*w), 6)) for a, b in zip(edges[::2], edges[1::2]) if (b - a)*w >= min_silence - 1e-9]
+
+def silence_cuts(silences, # [(start, end)] seconds from the first frame
+                 total:float, # length of the video in seconds
+                 min_chunk:float=5.0, # shortest chunk, in seconds
+                ) -> list:
+    "Cut times (s): the middle of each silence, kept when both pieces it makes are at least `min_chunk` s long."
+    cuts, prev = [], 0
+    for a, b in silences:
+        c = (a + b)/2
+        if c - prev >= min_chunk and total - c >= min_chunk and 0 < c < total: cuts.append(c); prev = c
+    return cuts
+
+def chunk_by_silence(video, # the source video
+                     out_dir, # folder for the chunks and their listing
+                     threshold_db:float=-40, # windows below this level (dBFS) are silent
+                     min_silence:float=0.5, # shortest pause to cut in, in seconds
+                     min_chunk:float=5.0, # shortest chunk, in seconds
+                     *,
+                     window:float=0.02, # analysis window in seconds
+                     **kwargs, # `cut_spans` options: mode, audio, ext, name, codec, crf, preset, progress, resume
+                    ) -> list:
+    "Cut `video` into frame-exact chunks at the middle of its pauses; return their records (start/end in s from the first frame)."
+    _check_number(video, 'min_chunk', min_chunk, 0)
+    ix = VideoIndex(video, kwargs.get('stream'))
+    sil = detect_silences(video, threshold_db, min_silence, window=window)
+    times = ix.times()
+    cuts = []
+    for c in silence_cuts([(a - float(ix.origin), b - float(ix.origin)) for a, b in sil], float(ix.duration), min_chunk):
+        i = int(np.searchsorted(np.array([float(t) for t in times]), c))        # the frame boundary nearest to the cut
+        i = min([j for j in (i - 1, i) if 0 < j < len(times)], key=lambda j: abs(float(times[j]) - c), default=None)
+        if i is not None and (not cuts or times[i] > cuts[-1]): cuts.append(times[i])
+    bounds = [Fraction(0)] + cuts + [ix.duration]
+    params = dict(threshold_db=threshold_db, min_silence=min_silence, min_chunk=min_chunk, window=window,
+                  silences=[[_secs(a - ix.origin), _secs(b - ix.origin)] for a, b in sil])
+    return cut_spans(video, out_dir, list(zip(bounds[:-1], bounds[1:])), kind='silence', params=params, **kwargs)
+
+# %% ../nbs/08_media.ipynb #f804929f
+def _thumbs(ix, size, state):
+    "Thumbnails (int16 RGB arrays, `size` px wide) of every frame, decoded once, in order."
+    w = max(2, int(size)); h = max(2, round(w*ix.height/ix.width/2)*2)
+    for i, f in _decoded(ix, 0, len(ix), state):
+        yield i, f.reformat(width=w, height=h, format='rgb24', interpolation='AREA').to_ndarray().astype(np.int16)
+
+def detect_scenes(video, # a video file
+                  threshold:float=3.0, # a cut's score must be this many times the mean score of its neighbours
+                  *,
+                  min_score:float=15.0, # and at least this mean absolute difference (0-255)
+                  window:int=2, # neighbours on each side for the adaptive threshold
+                  min_scene_len:int=10, # frames: cuts closer than this to the previous one are ignored
+                  size:int=64, # thumbnail width in pixels
+                  stream:int|None=None, # video stream index (default: the best one)
+                  scores:bool=False, # also return every frame's score
+                  progress:bool=False, # show a progress bar
+                 ) -> dict:
+    "Content-based shot cuts of `video` (adaptive threshold on thumbnail differences) and the scenes between them."
+    _check_number(video, 'threshold', threshold, 1); _check_number(video, 'min_score', min_score, 0)
+    for k, v in (('window', window), ('min_scene_len', min_scene_len), ('size', size)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < (1 if k != 'size' else 8):
+            raise ValueError(f'{video}: {k} must be an int >= {1 if k != "size" else 8}, got {v!r}')
+    ix = VideoIndex(video, stream); state = dict(corrupt=0)
+    sc = np.zeros(len(ix), np.float32); cuts = []; prev = None; last = 0
+    def decide(i):                                          # frame i's neighbours i-window..i+window are scored
+        nonlocal last
+        nb = [sc[j] for j in range(max(1, i - window), min(len(ix), i + window + 1)) if j != i]
+        ratio = float(sc[i]/max(np.mean(nb), 1e-6)) if nb else math.inf
+        if sc[i] >= min_score and ratio >= threshold and i - last >= min_scene_len:
+            cuts.append(dict(frame=i, time=_secs(ix.time_of(i)), score=round(float(sc[i]), 3), ratio=round(min(ratio, 1e6), 3)))
+            last = i
+    bar = tqdm(total=len(ix), desc=f'{Path(video).name}: scenes', unit='frame', disable=not progress)
+    for i, t in _thumbs(ix, size, state):
+        if prev is not None: sc[i] = np.abs(t - prev).mean()
+        prev = t; bar.update()
+        if i - window >= 1: decide(i - window)
+    bar.close()
+    for i in range(max(1, len(ix) - window), len(ix)): decide(i)
+    b = [0] + [c['frame'] for c in cuts] + [len(ix)]
+    scenes = [dict(index=k, start_frame=s, end_frame=e, frames=e - s, start=_secs(ix.time_of(s)), end=_secs(ix.time_of(e)))
+              for k, (s, e) in enumerate(zip(b[:-1], b[1:]))]
+    out = dict(path=str(video), frames=len(ix), fps=str(ix.fps), duration=_secs(ix.duration), cuts=cuts, scenes=scenes,
+               params=dict(threshold=threshold, min_score=min_score, window=window, min_scene_len=min_scene_len, size=size),
+               corrupt_frames=state['corrupt'])
+    if scores: out['scores'] = [round(float(x), 3) for x in sc]
+    return out
+
+def split_scenes(video, # a video file
+                 out_dir, # folder for one file per scene and the listing
+                 threshold:float=3.0, # see `detect_scenes`
+                 *,
+                 min_score:float=15.0, # see `detect_scenes`
+                 min_scene_len:int=10, # see `detect_scenes`
+                 **kwargs, # `cut_spans` options: mode, audio, ext, name, codec, crf, preset, progress, resume
+                ) -> list:
+    "Write one frame-exact file per shot of `video`; return their records."
+    sc = detect_scenes(video, threshold, min_score=min_score, min_scene_len=min_scene_len, stream=kwargs.get('stream'))
+    return cut_spans(video, out_dir, [(Fraction(s['start']).limit_denominator(10**6), Fraction(s['end']).limit_denominator(10**6)) for s in sc['scenes']],
+                     kind='scenes', params=dict(sc['params'], cuts=sc['cuts']), **kwargs)
