@@ -18,7 +18,7 @@ from .core import (VideokitError, NoVideoStreamError, DecodeError, MediaOpenErro
 # %% auto #0
 __all__ = ['NoAudioStreamError', 'media_format', 'atomic_output', 'AudioReader', 'load_audio', 'extract_audio', 'VideoIndex',
            'cut_spans', 'time_spans', 'chunk_by_time', 'audio_levels', 'detect_silences', 'silence_cuts',
-           'chunk_by_silence', 'detect_scenes', 'split_scenes']
+           'chunk_by_silence', 'detect_scenes', 'split_scenes', 'resample_fps']
 
 # %% ../nbs/08_media.ipynb #60cbf5c4
 class NoAudioStreamError(VideokitError):
@@ -282,7 +282,7 @@ def _video_stream(c, path, stream=None):
         raise NoVideoStreamError(path, 'no_video', f'stream {si} is not a video stream')
     return c.streams[si]
 
-# %% ../nbs/08_media.ipynb #b644ead0
+# %% ../nbs/08_media.ipynb #100f443d
 import heapq, hashlib
 _CHUNK_FORMATS = ('.mp4', '.m4v', '.mov', '.mkv', '.avi')
 
@@ -366,25 +366,45 @@ def _encode_items(ix, a, b, vs, state):
     try: yield from run(True)
     except _SeekMissed: yield from run(False)              # decode from the start instead
 
-def _video_encoder(out, ix, codec, crf, preset, avi):
+def _video_encoder(out, ix, codec, crf, preset, avi, fps=None):
     "Add a video stream encoding like the source: size, pixel format if the encoder has it, SAR, rotation, time base."
     opts = {'crf': str(crf), 'preset': preset} if codec in ('libx264', 'libx265') else {}
     if avi and codec in ('libx264', 'libx265'): opts[codec[3:] + '-params'] = 'bframes=0'   # AVI has no presentation timestamps
-    vs = out.add_stream(codec, rate=ix.fps, options=opts)
+    vs = out.add_stream(codec, rate=fps or ix.fps, options=opts)
     vs.width, vs.height = ix.width, ix.height
     fmts = [f.name for f in (av.Codec(codec, 'w').video_formats or [])]
     vs.pix_fmt = ix.pix_fmt if ix.pix_fmt in fmts else 'yuv420p'
-    tb = 1/ix.fps if avi else ix.time_base
+    tb = 1/fps if fps else 1/ix.fps if avi else ix.time_base
     vs.time_base = vs.codec_context.time_base = tb
     if ix.sar and ix.sar != 1: vs.codec_context.sample_aspect_ratio = ix.sar
     if ix.rotation: vs.set_display_rotation(ix.rotation)
     return vs
 
-def _write_piece(ix, a, b, dst, copy, audio, codec, crf, preset, audio_stream=None) -> dict:
+def _add_audio(out, fmt, rd):
+    "Add an audio stream for the samples of AudioReader `rd` (which is set to the encoder's sample format)."
+    acodec = _audio_codec(fmt, rd.codec)
+    rd.fmt = {'aac': 'fltp', 'pcm_s16le': 's16'}[acodec]
+    return out.add_stream(acodec, rate=rd.rate, layout=rd.layout)
+
+def _mux(out, items, vs, ast, encode_video:bool) -> int:
+    "Mux the time-ordered merge of the item streams, flush the encoders; return the number of video frames."
+    frames = 0
+    for t, kind, obj in heapq.merge(*items, key=lambda it: it[0]):
+        if kind == 'p': out.mux(obj); frames += 1
+        elif kind == 'v': out.mux(vs.encode(obj)); frames += 1
+        else: out.mux(ast.encode(obj))
+    if encode_video: out.mux(vs.encode())
+    if ast is not None: out.mux(ast.encode())
+    return frames
+
+def _audio_info(rd, ast) -> dict|None:
+    return None if rd is None else dict(codec=ast.codec_context.name, sample_rate=rd.rate, channels=rd.channels,
+                                        samples=rd.samples, errors=rd.errors)
+
+def _write_piece(ix, a, b, dst, copy, audio, codec, crf, preset) -> dict:
     "Write frames a..b-1 of the indexed video (and their audio) to `dst`; return what was written."
     fmt = media_format(dst); state = dict(corrupt=0)
-    t0, t1 = ix.origin + ix.time_of(a), ix.origin + ix.time_of(b)
-    rd = AudioReader(ix.path, start=t0, end=t1, stream=audio_stream) if audio else None
+    rd = AudioReader(ix.path, start=ix.origin + ix.time_of(a), end=ix.origin + ix.time_of(b)) if audio else None
     with atomic_output(dst) as tmp, av.open(tmp, 'w', format=fmt) as out:
         if copy:
             with open_container(ix.path) as c: vs = out.add_stream_from_template(c.streams[ix.stream])
@@ -393,21 +413,10 @@ def _write_piece(ix, a, b, dst, copy, audio, codec, crf, preset, audio_stream=No
         else:
             vs = _video_encoder(out, ix, codec, crf, preset, fmt == 'avi')
             items = [_encode_items(ix, a, b, vs, state)]
-        if rd is not None:
-            acodec = _audio_codec(fmt, rd.codec)
-            rd.fmt = {'aac': 'fltp', 'pcm_s16le': 's16'}[acodec]
-            ast = out.add_stream(acodec, rate=rd.rate, layout=rd.layout)
-            items.append(_audio_items(rd, ast))
-        frames = 0
-        for t, kind, obj in heapq.merge(*items, key=lambda it: it[0]):
-            if kind == 'p': out.mux(obj); frames += 1
-            elif kind == 'v': out.mux(vs.encode(obj)); frames += 1
-            else: out.mux(ast.encode(obj))
-        if not copy: out.mux(vs.encode())
-        if rd is not None: out.mux(ast.encode())
-    return dict(frames=frames, method='copy' if copy else 'encode', corrupt_frames=state['corrupt'],
-                audio=None if rd is None else dict(codec=acodec, sample_rate=rd.rate, channels=rd.channels,
-                                                   samples=rd.samples, errors=rd.errors))
+        ast = _add_audio(out, fmt, rd) if rd is not None else None
+        if ast is not None: items.append(_audio_items(rd, ast))
+        frames = _mux(out, items, vs, ast, not copy)
+    return dict(frames=frames, method='copy' if copy else 'encode', corrupt_frames=state['corrupt'], audio=_audio_info(rd, ast))
 
 def _read_jsonl(path) -> list:
     "Records of a JSONL file; lines cut short by an interruption are skipped."
@@ -651,3 +660,56 @@ def split_scenes(video, # a video file
     sc = detect_scenes(video, threshold, min_score=min_score, min_scene_len=min_scene_len, stream=kwargs.get('stream'))
     return cut_spans(video, out_dir, [(Fraction(s['start']).limit_denominator(10**6), Fraction(s['end']).limit_denominator(10**6)) for s in sc['scenes']],
                      kind='scenes', params=dict(sc['params'], cuts=sc['cuts']), **kwargs)
+
+# %% ../nbs/08_media.ipynb #69145d43
+def _cfr_items(ix, vs, fps, n_out, state, stats):
+    "(time, 'v', frame) for output frames 0..n_out-1 at 1/fps: each shows the last source frame whose nearest slot is <= j."
+    tb, times, nxt, cur = vs.codec_context.time_base, ix.times(), 0, None
+    def emit(f, j):
+        f.pts, f.time_base = j, tb; f.pict_type = av.video.frame.PictureType.NONE
+        stats['shown'] += 1
+        return float(Fraction(j)/fps), 'v', f
+    def retire():
+        if cur is not None:
+            if stats['shown']: stats['duplicated'] += stats['shown'] - 1
+            else: stats['dropped'] += 1
+        stats['shown'] = 0
+    for i, f in _decoded(ix, 0, len(ix), state):
+        slot = math.floor(times[i]*fps + Fraction(1, 2))
+        while cur is not None and nxt < min(slot, n_out): yield emit(cur, nxt); nxt += 1
+        retire()
+        cur = f if f.format.name == vs.pix_fmt else f.reformat(format=vs.pix_fmt)
+    while cur is not None and nxt < n_out: yield emit(cur, nxt); nxt += 1
+    retire()
+
+def resample_fps(video, # the source video
+                 out, # output file (.mp4, .mov, .mkv, .avi)
+                 fps=25, # output frame rate: a number, a Fraction or a string such as '30000/1001'
+                 *,
+                 audio:bool=True, # keep the audio (cut to the video's span, re-encoded)
+                 codec:str='libx264', # video encoder
+                 crf:int=18, # x264/x265 quality (lower is better)
+                 preset:str='veryfast', # x264/x265 speed preset
+                 stream:int|None=None, # video stream index (default: the best one)
+                ) -> dict:
+    "Write `video` at a constant `fps` with exact timestamps (nearest-frame rule) and its audio; return what was written."
+    video, out = Path(video), Path(out)
+    try: rate = Fraction(fps) if isinstance(fps, str) else _frac(fps)
+    except (ValueError, TypeError, ZeroDivisionError): rate = None
+    if rate is None or isinstance(fps, bool) or not 0 < rate <= 1000: raise ValueError(f'{video}: fps must be a number > 0 and <= 1000, got {fps!r}')
+    if out.suffix.lower() not in _CHUNK_FORMATS: raise ValueError(f'{out}: the output must be one of {_CHUNK_FORMATS}')
+    ix = VideoIndex(video, stream); fmt = media_format(out)
+    n_out = max(1, round(ix.duration*rate)); state, stats = dict(corrupt=0), dict(shown=0, dropped=0, duplicated=0)
+    rd = None
+    if audio:
+        try: rd = AudioReader(video, start=ix.origin, end=ix.origin + Fraction(n_out)/rate)
+        except NoAudioStreamError: rd = None
+    with atomic_output(out) as tmp, av.open(tmp, 'w', format=fmt) as o:
+        vs = _video_encoder(o, ix, codec, crf, preset, fmt == 'avi', fps=rate)
+        ast = _add_audio(o, fmt, rd) if rd is not None else None
+        items = [_cfr_items(ix, vs, rate, n_out, state, stats)] + ([_audio_items(rd, ast)] if ast is not None else [])
+        frames = _mux(o, items, vs, ast, True)
+    return dict(path=str(out), fps=str(rate), frames=frames, start=0.0, end=_secs(Fraction(frames)/rate),
+                duration=_secs(Fraction(frames)/rate), source=str(video), source_fps=str(ix.fps), source_frames=len(ix),
+                source_start=_secs(ix.origin), dropped=stats['dropped'], duplicated=stats['duplicated'],
+                corrupt_frames=state['corrupt'], audio=_audio_info(rd, ast))
