@@ -136,6 +136,105 @@ def _cmd_f2v(a):
     print(f"{len(ok)} videos ({sum(bool(r.get('skipped')) for r in ok)} already done), {len(bad)} failed")
     for r in bad: print(f"  failed {r['source']}: {r['detail']}")
 
+# %% ../nbs/90_cli.ipynb #bfd9cca4
+def _cut_options(a):
+    a.add_argument('--mode', default='auto', choices=['auto', 'encode'], help='auto: stream copy where exact, else re-encode')
+    a.add_argument('--ext', default=None, help='container of the chunks, e.g. .mp4 (default: the input\'s)')
+    a.add_argument('--no-audio', action='store_true', help='leave the audio out')
+    a.add_argument('--crf', type=int, default=18, help='x264 quality of re-encoded chunks')
+    a.add_argument('--preset', default='veryfast', help='x264 preset of re-encoded chunks')
+    a.add_argument('--no-resume', action='store_true', help='rewrite chunks a previous run finished')
+    a.add_argument('--no-progress', action='store_true', help='no progress bar')
+    a.add_argument('--json', action='store_true', help='print the chunk records as JSON')
+
+def _cut_kwargs(a) -> dict:
+    return dict(mode=a.mode, ext=a.ext, audio=not a.no_audio, crf=a.crf, preset=a.preset, resume=not a.no_resume,
+                progress=not a.no_progress)
+
+def _report_chunks(recs, as_json):
+    "Print chunk records; raise if any failed (exit code 1) after printing them all."
+    if as_json: print(json.dumps(recs, indent=1))
+    else:
+        for r in recs:
+            what = r.get('method') or r['status']
+            print(f"{r['index']:4d}  {r['start']:9.3f} - {r['end']:9.3f} s  frames {r['start_frame']}-{r['end_frame'] - 1} "
+                  f"({r['frames']})  {what}{' (done before)' if r.get('resumed') else ''}  {r['path']}")
+    bad = [r for r in recs if r['status'] == 'failed']
+    for r in bad: print(f"chunk {r['index']} failed: {r['reason']}", file=sys.stderr)
+    if bad: raise VideokitError(recs[0]['source'], 'chunks_failed', f'{len(bad)} of {len(recs)} chunks failed (the others are written)')
+
+def _args_extract_audio(a):
+    a.add_argument('--input', required=True, help='video or audio file'); a.add_argument('--output', required=True, help='.wav file')
+    a.add_argument('--sample-rate', type=int, default=16000); a.add_argument('--channels', type=int, default=1)
+    a.add_argument('--start', type=float, default=None, help='first sample at this time (s, file clock)')
+    a.add_argument('--end', type=float, default=None, help='stop at this time (s, file clock)')
+    a.add_argument('--json', action='store_true')
+
+@command('extract-audio', 'write the audio of a file as a 16-bit PCM WAV (resampled, aligned)', _args_extract_audio)
+def _cmd_extract_audio(a):
+    from videokit.media import extract_audio
+    r = extract_audio(a.input, a.output, a.sample_rate, a.channels, start=a.start, end=a.end)
+    print(json.dumps(r, indent=1) if a.json else
+          f"{r['path']}: {r['samples']} samples, {r['sample_rate']} Hz, {r['channels']} ch, {r['duration']:.3f} s from {r['start']:.3f} s")
+
+def _args_chunk_time(a):
+    a.add_argument('--input', required=True); a.add_argument('--output-dir', required=True)
+    a.add_argument('--duration', type=float, default=30.0, help='chunk length (s)')
+    a.add_argument('--overlap', type=float, default=5.0, help='seconds shared by consecutive chunks')
+    a.add_argument('--last', default='keep', choices=['keep', 'drop', 'shift', 'merge'], help='what to do with a short last chunk')
+    _cut_options(a)
+
+@command('chunk-time', 'cut a video into frame-exact overlapping chunks of fixed length', _args_chunk_time)
+def _cmd_chunk_time(a):
+    from videokit.media import chunk_by_time
+    _report_chunks(chunk_by_time(a.input, a.output_dir, a.duration, a.overlap, last=a.last, **_cut_kwargs(a)), a.json)
+
+def _args_chunk_silence(a):
+    a.add_argument('--input', required=True); a.add_argument('--output-dir', required=True)
+    a.add_argument('--threshold', type=float, default=-40.0, help='silence is below this level (dBFS)')
+    a.add_argument('--min-silence', type=float, default=0.5, help='shortest pause to cut in (s)')
+    a.add_argument('--min-chunk', type=float, default=5.0, help='shortest chunk (s)')
+    _cut_options(a)
+
+@command('chunk-silence', 'cut a video into frame-exact chunks in the middle of its pauses', _args_chunk_silence)
+def _cmd_chunk_silence(a):
+    from videokit.media import chunk_by_silence
+    _report_chunks(chunk_by_silence(a.input, a.output_dir, a.threshold, a.min_silence, a.min_chunk, **_cut_kwargs(a)), a.json)
+
+def _args_scenes(a):
+    a.add_argument('--input', required=True)
+    a.add_argument('--threshold', type=float, default=3.0, help="a cut's score over its neighbours' mean")
+    a.add_argument('--min-score', type=float, default=15.0, help='lowest score of a cut (mean abs difference, 0-255)')
+    a.add_argument('--min-scene-len', type=int, default=10, help='frames')
+    a.add_argument('--output-dir', default=None, help='also write one file per shot here')
+    _cut_options(a)
+
+@command('scenes', 'find shot cuts (and optionally write one file per shot)', _args_scenes)
+def _cmd_scenes(a):
+    from videokit.media import detect_scenes, split_scenes
+    if a.output_dir:
+        _report_chunks(split_scenes(a.input, a.output_dir, a.threshold, min_score=a.min_score, min_scene_len=a.min_scene_len,
+                                    **_cut_kwargs(a)), a.json); return
+    r = detect_scenes(a.input, a.threshold, min_score=a.min_score, min_scene_len=a.min_scene_len, progress=not a.no_progress)
+    if a.json: print(json.dumps(r, indent=1)); return
+    print(f"{r['path']}: {len(r['cuts'])} cuts, {len(r['scenes'])} scenes, {r['frames']} frames")
+    for s in r['scenes']: print(f"{s['index']:4d}  {s['start']:9.3f} - {s['end']:9.3f} s  frames {s['start_frame']}-{s['end_frame'] - 1}")
+
+def _args_resample_fps(a):
+    a.add_argument('--input', required=True); a.add_argument('--output', required=True)
+    a.add_argument('--fps', default='25', help='frame rate: 25, 29.97 or 30000/1001')
+    a.add_argument('--no-audio', action='store_true'); a.add_argument('--crf', type=int, default=18)
+    a.add_argument('--preset', default='veryfast'); a.add_argument('--json', action='store_true')
+
+@command('resample-fps', 'write a constant-frame-rate copy with exact timestamps (audio kept)', _args_resample_fps)
+def _cmd_resample_fps(a):
+    from videokit.media import resample_fps
+    fps = a.fps if '/' in a.fps else float(a.fps) if a.fps.replace('.', '', 1).isdigit() else a.fps
+    r = resample_fps(a.input, a.output, fps, audio=not a.no_audio, crf=a.crf, preset=a.preset)
+    print(json.dumps(r, indent=1) if a.json else
+          f"{r['path']}: {r['frames']} frames at {r['fps']} fps ({r['duration']:.3f} s) from {r['source_frames']} at "
+          f"{r['source_fps']} fps; {r['dropped']} dropped, {r['duplicated']} repeated")
+
 # %% ../nbs/90_cli.ipynb #93f33dea
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='videokit', description='videokit: video deep-learning research toolkit')
