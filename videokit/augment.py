@@ -15,13 +15,13 @@ import torch.nn.functional as F
 from .core import VideokitError, MissingFileError
 
 # %% auto #0
-__all__ = ['BACKBONE_STATS', 'PRESETS', 'to_float', 'params_to_json', 'params_from_json', 'VideoTransform', 'from_spec',
-           'RandomResizedCrop', 'RandomCrop', 'CenterCrop', 'RandomHorizontalFlip', 'RandomVerticalFlip',
+__all__ = ['CHUNK_BYTES', 'BACKBONE_STATS', 'PRESETS', 'to_float', 'params_to_json', 'params_from_json', 'VideoTransform',
+           'from_spec', 'RandomResizedCrop', 'RandomCrop', 'CenterCrop', 'RandomHorizontalFlip', 'RandomVerticalFlip',
            'affine_matrix', 'RandomAffine', 'RandomRotation', 'ColorJitter', 'GaussianNoise', 'GaussianBlur',
            'RandomErasing', 'ElasticTransform', 'Normalize', 'TemporalCrop', 'FrameJitter', 'FrameDrop',
            'FrameDuplicate', 'Reverse', 'RandomSpeed', 'Compose', 'preset']
 
-# %% ../nbs/05_augment.ipynb #cd7e91d4
+# %% ../nbs/05_augment.ipynb #e970d0e5
 def _as_batch(x) -> tuple:
     "A (B, T, C, H, W) view of a clip or batch, and whether it was batched."
     if not isinstance(x, torch.Tensor):
@@ -37,11 +37,22 @@ def to_float(x:torch.Tensor, # uint8 (0-255) or float clip
     "A float32 copy in [0, 1] of a uint8 clip; float clips are returned as they are."
     return x.to(torch.float32).div_(255) if x.dtype == torch.uint8 else x
 
+CHUNK_BYTES = 4 << 20          # on the CPU, clips are processed in chunks of about this many float bytes
+
+def _chunks(x:torch.Tensor) -> list:
+    "Slices of the batch axis: chunks of about CHUNK_BYTES on the CPU, the whole batch elsewhere."
+    B = x.shape[0]
+    if x.device.type != 'cpu' or B == 0: return [slice(0, B)]
+    n = max(1, CHUNK_BYTES // max(1, 4*x[0].numel()))
+    return [slice(i, min(B, i + n)) for i in range(0, B, n)]
+
 def _to_dtype(x, dtype):
-    "Back to `dtype`: round and clamp for uint8."
+    "Back to `dtype`: round and clamp for uint8 (chunk by chunk)."
     if x.dtype == dtype: return x
-    if dtype == torch.uint8: return x.mul(255).round_().clamp_(0, 255).to(torch.uint8)
-    return x.to(dtype)
+    if dtype != torch.uint8: return x.to(dtype)
+    y = torch.empty(x.shape, dtype=torch.uint8, device=x.device)
+    for sl in _chunks(x): y[sl] = x[sl].mul(255).round_().clamp_(0, 255)
+    return y
 
 def params_to_json(params):
     "Parameters (dicts/lists of tensors) as JSON-ready nested lists and numbers."
@@ -58,7 +69,7 @@ def params_from_json(obj):
     if isinstance(obj, list): return [params_from_json(v) for v in obj]
     return obj
 
-# %% ../nbs/05_augment.ipynb #5d351c69
+# %% ../nbs/05_augment.ipynb #e31a1cc8
 _REGISTRY: dict = {}
 
 def _jsonable(v):
@@ -88,7 +99,7 @@ def _field_gen(seed, device) -> torch.Generator:
 class VideoTransform:
     "Base of every transform: `sample` draws per-clip parameters, `apply` applies them; calling does both."
     stage = 'pixel'                     # 'affine' and 'temporal' transforms are fused by `Compose`
-    exact = False                       # True: moves pixels without arithmetic (keeps uint8 exact)
+    takes_uint8 = False                 # True: `apply` takes uint8 as it is (index-only ops, chunked conversion)
     float_out = False                   # True: always returns float (`Normalize`)
 
     def __init_subclass__(cls, **kw):
@@ -110,7 +121,7 @@ class VideoTransform:
         xb, batched = _as_batch(x)
         if params is None: params = self.sample(tuple(xb.shape), generator or self.generator)
         _check_batch(params, xb.shape[0], type(self).__name__)
-        y = self.apply(xb if self.exact else to_float(xb), params)
+        y = self.apply(xb if self.takes_uint8 else to_float(xb), params)
         if not self.float_out: y = _to_dtype(y, x.dtype)
         self.last_params = params
         y = y if batched else y[0]
@@ -141,7 +152,27 @@ def _on(t:torch.Tensor, x:torch.Tensor, shape=(-1, 1, 1, 1, 1)) -> torch.Tensor:
     "A per-clip parameter on `x`'s device and dtype, shaped to broadcast over (B, T, C, H, W)."
     return t.to(device=x.device, dtype=x.dtype).view(shape)
 
-# %% ../nbs/05_augment.ipynb #ff0f4dd4
+# %% ../nbs/05_augment.ipynb #a948babd
+def _sub(params:dict, sl:slice) -> dict:
+    "The parameters of the clips in `sl`."
+    return {k: v[sl] for k, v in params.items()}
+
+def _run_inplace(ts:list, ps:list, x:torch.Tensor) -> torch.Tensor:
+    "Apply in-place transforms `ts` with parameters `ps` to a float copy of `x`, chunk by chunk."
+    y = torch.empty(x.shape, dtype=x.dtype if x.is_floating_point() else torch.float32, device=x.device)
+    for sl in _chunks(x):
+        c = y[sl]; c.copy_(x[sl])
+        if x.dtype == torch.uint8: c.div_(255)
+        for t, p in zip(ts, ps): t.apply_(c, _sub(p, sl))
+    return y
+
+class _InPlace(VideoTransform):
+    "A transform that modifies a float chunk of clips in place (`apply_`); runs of them share one chunk loop."
+    stage, takes_uint8 = 'inplace', True
+    def apply_(self, c:torch.Tensor, params:dict): raise NotImplementedError
+    def apply(self, x, params): return _run_inplace([self], [params], x)
+
+# %% ../nbs/05_augment.ipynb #d4a9af61
 def _norm(h:int, w:int) -> torch.Tensor:
     "Pixel coordinates (centres at j + 0.5) -> grid_sample's [-1, 1] coordinates."
     return torch.tensor([[2/w, 0, -1], [0, 2/h, -1], [0, 0, 1]], dtype=torch.float64)
@@ -157,11 +188,15 @@ def _warp(x:torch.Tensor, # float batch (B, T, C, H, W)
          ) -> torch.Tensor:
     "Resample every clip with its own matrix, all frames alike, in one grid_sample call."
     B, T, C, H, W = x.shape; Ho, Wo = out_hw
+    dt = x.dtype if x.is_floating_point() else torch.float32
     theta = (_norm(H, W) @ A @ torch.linalg.inv(_norm(Ho, Wo)))[:, :2]
-    grid = F.affine_grid(theta.to(device=x.device, dtype=x.dtype), (B, 1, Ho, Wo), align_corners=False)
-    if fill: x = x - fill
-    y = F.grid_sample(x.reshape(B, T*C, H, W), grid, mode=mode, padding_mode=padding_mode, align_corners=False)
-    if fill: y = y + fill
+    grid = F.affine_grid(theta.to(device=x.device, dtype=dt), (B, 1, Ho, Wo), align_corners=False)
+    y = torch.empty((B, T*C, Ho, Wo), dtype=dt, device=x.device)
+    for sl in _chunks(x):                                         # uint8 is converted chunk by chunk
+        xc = to_float(x[sl]).reshape(-1, T*C, H, W)
+        if fill: xc = xc - fill
+        y[sl] = F.grid_sample(xc, grid[sl], mode=mode, padding_mode=padding_mode, align_corners=False)
+    if fill: y += fill
     return y.view(B, T, C, Ho, Wo)
 
 def _size2(size, name='size') -> tuple:
@@ -174,7 +209,7 @@ def _size2(size, name='size') -> tuple:
 
 class _Geometric(VideoTransform):
     "A transform given by one output -> input matrix per clip; `Compose` multiplies neighbours into one warp."
-    stage = 'affine'
+    stage, takes_uint8 = 'affine', True
     interpolation, padding_mode, fill = 'bilinear', 'zeros', 0.0
     def matrix(self, params:dict, hw:tuple) -> tuple: raise NotImplementedError
     def apply(self, x, params):
@@ -186,7 +221,7 @@ class _Geometric(VideoTransform):
         if padding_mode not in ('zeros', 'border', 'reflection'): raise ValueError(f"padding_mode must be 'zeros', 'border' or 'reflection', got {padding_mode!r}")
         self.interpolation, self.padding_mode, self.fill = interpolation, padding_mode, float(fill)
 
-# %% ../nbs/05_augment.ipynb #3eab94f6
+# %% ../nbs/05_augment.ipynb #f5470f63
 def _crop_matrix(box:torch.Tensor, out_hw:tuple) -> torch.Tensor:
     "Matrices mapping an output of `out_hw` onto the boxes (top, left, height, width)."
     b = box.to(torch.float64); A = _eye(len(box))
@@ -252,7 +287,7 @@ class CenterCrop(RandomCrop):
 
 class RandomHorizontalFlip(_Geometric):
     "Mirror left-right the clips drawn with probability `p`."
-    exact, _dim = True, -1
+    takes_uint8, _dim = True, -1
     def __init__(self, p:float=0.5, # probability per clip
                  seed=None, # seed of this transform's own generator
                 ):
@@ -356,13 +391,13 @@ class RandomRotation(RandomAffine):
         super().__init__(degrees, interpolation=interpolation, padding_mode=padding_mode, fill=fill, p=p, seed=seed)
         self._args = {k: _jsonable(v) for k, v in locals().items() if k not in ('self', '__class__')}
 
-# %% ../nbs/05_augment.ipynb #42184184
+# %% ../nbs/05_augment.ipynb #f20724f2
 _GREY = (0.2989, 0.587, 0.114)                       # torchvision's rgb_to_grayscale weights
 
 def _grey(x:torch.Tensor) -> torch.Tensor:
-    "Luma of RGB frames (..., 3, H, W) -> (..., 1, H, W)."
-    r, g, b = x.unbind(-3)
-    return (_GREY[0]*r + _GREY[1]*g + _GREY[2]*b).unsqueeze(-3)
+    "Luma of RGB frames (..., 3, H, W) -> (..., 1, H, W), as one small matrix product."
+    w = torch.tensor(_GREY, dtype=x.dtype, device=x.device).view(1, 3)
+    return (w @ x.flatten(-2)).view(*x.shape[:-3], 1, *x.shape[-2:])
 
 def _brightness_(x, f): return x.mul_(f).clamp_(0, 1)
 def _blend_(x, f, other): return x.mul_(f).add_((1 - f)*other).clamp_(0, 1)
@@ -372,20 +407,22 @@ def _saturation_(x, f): return _blend_(x, f, _grey(x))
 def _hue_(x:torch.Tensor, shift:torch.Tensor) -> torch.Tensor:
     "Rotate the HSV hue of RGB frames in place by `shift` turns (broadcast per clip)."
     r, g, b = x.unbind(-3)
-    mx, mn = x.amax(-3), x.amin(-3)
+    mx, mn = torch.maximum(torch.maximum(r, g), b), torch.minimum(torch.minimum(r, g), b)
     c = mx - mn
-    cz = torch.where(c > 0, c, torch.ones_like(c))
-    h = torch.where(mx == r, (g - b)/cz, torch.where(mx == g, (b - r)/cz + 2, (r - g)/cz + 4))
-    h = h.add_(6*shift.squeeze(-3)).remainder_(6)
-    for ch, n in ((r, 5), (g, 3), (b, 1)):
-        k = (h + n).remainder_(6)
-        ch.copy_(mx - c*torch.minimum(k, 4 - k).clamp_(0, 1))
+    inv = torch.where(c > 0, c, torch.ones_like(c)).reciprocal_()
+    isr = mx == r; isg = (mx == g) & ~isr
+    h = torch.where(isr, g - b, torch.where(isg, b - r, r - g)).mul_(inv)      # hue in sextants, [-1, 5)
+    h += torch.where(isr, 0.0, torch.where(isg, 2.0, 4.0))
+    h += 6*shift.squeeze(-3)
+    for ch, n in ((r, 5.0), (g, 3.0), (b, 1.0)):
+        k = (h + n).remainder_(6).sub_(2).abs_().neg_().add_(2).clamp_(0, 1)    # clamp(2 - |k - 2|, 0, 1)
+        torch.addcmul(mx, c, k, value=-1, out=ch)
     return x
 
 _JITTER = (_brightness_, _contrast_, _saturation_, _hue_)
 _NEUTRAL = (1.0, 1.0, 1.0, 0.0)
 
-class ColorJitter(VideoTransform):
+class ColorJitter(_InPlace):
     "Random brightness, contrast, saturation and hue per clip, in a random order per clip."
     def __init__(self, brightness=0, # factor range: b -> [max(0, 1-b), 1+b], or (min, max)
                  contrast=0, # factor range, as brightness
@@ -411,9 +448,9 @@ class ColorJitter(VideoTransform):
         order = torch.rand(B, 4, generator=g).argsort(1) if self.order == 'random' else torch.arange(4).repeat(B, 1)
         return {'apply': apply, 'factors': f, 'order': order}
 
-    def apply(self, x, params):
-        if x.shape[2] != 3: raise ValueError(f'ColorJitter needs RGB frames (C=3), got C={x.shape[2]}')
-        y = x.clone(); f, order = params['factors'], params['order']
+    def apply_(self, y, params):
+        if y.shape[2] != 3: raise ValueError(f'ColorJitter needs RGB frames (C=3), got C={y.shape[2]}')
+        f, order = params['factors'], params['order']
         neutral = f == torch.tensor(_NEUTRAL, dtype=f.dtype)
         for step in range(4):
             for k in range(4):
@@ -423,10 +460,9 @@ class ColorJitter(VideoTransform):
                 if sel.all(): _JITTER[k](y, fk); continue
                 idx = sel.nonzero().flatten().to(y.device)
                 y[idx] = _JITTER[k](y[idx], fk)
-        return y
 
-# %% ../nbs/05_augment.ipynb #92686f52
-class GaussianNoise(VideoTransform):
+# %% ../nbs/05_augment.ipynb #3ac0a2a6
+class GaussianNoise(_InPlace):
     "Add Gaussian noise, a new draw per frame (or one per clip); sigma may be drawn per clip."
     def __init__(self, mean:float=0.0, # noise mean (float scale, 0-1)
                  sigma=0.1, # noise std, or a (min, max) range drawn per clip
@@ -444,14 +480,12 @@ class GaussianNoise(VideoTransform):
         B = shape[0]; apply = _coin(self.p, B, g)
         return {'apply': apply, 'sigma': _uniform(*self.sigma, B, g)*apply, 'seed': _seeds(B, g)}
 
-    def apply(self, x, params):
-        B, T, C, H, W = x.shape
-        noise = torch.zeros((B, T if self.per_frame else 1, C, H, W), device=x.device, dtype=x.dtype)
+    def apply_(self, y, params):
+        T, C, H, W = y.shape[1:]
         for b in params['apply'].nonzero().flatten().tolist():
-            torch.randn(noise.shape[1:], generator=_field_gen(params['seed'][b], x.device), out=noise[b])
-        y = noise.mul_(_on(params['sigma'], x)).add_(_on(params['apply'].double()*self.mean, x)).add_(x) if self.per_frame \
-            else x + noise.mul_(_on(params['sigma'], x)).add_(_on(params['apply'].double()*self.mean, x))
-        return y.clamp_(0, 1) if self.clip else y
+            n = torch.randn((T if self.per_frame else 1, C, H, W), generator=_field_gen(params['seed'][b], y.device), device=y.device, dtype=y.dtype)
+            y[b].add_(n.mul_(float(params['sigma'][b])).add_(self.mean))
+            if self.clip: y[b].clamp_(0, 1)
 
 def _gauss1d(sigma:torch.Tensor, k:int) -> torch.Tensor:
     "(B, k) normalised Gaussian kernels of per-clip `sigma`."
@@ -467,7 +501,7 @@ def _sep_blur(x:torch.Tensor, kh:torch.Tensor, kw:torch.Tensor) -> torch.Tensor:
     z = F.conv2d(z, kh.to(x).repeat_interleave(N, 0).view(B*N, 1, k1, 1), groups=B*N)
     return z.view(B, N, H, W)
 
-class GaussianBlur(VideoTransform):
+class GaussianBlur(_InPlace):
     "Blur each clip with its own Gaussian sigma, all frames alike."
     def __init__(self, kernel_size, # odd int or (height, width) odd ints
                  sigma=(0.1, 2.0), # sigma, or a (min, max) range drawn per clip
@@ -484,16 +518,15 @@ class GaussianBlur(VideoTransform):
         B = shape[0]; apply = _coin(self.p, B, g)
         return {'apply': apply, 'sigma': torch.where(apply, _uniform(*self.sigma, B, g), torch.zeros((), dtype=torch.float64))}
 
-    def apply(self, x, params):
+    def apply_(self, y, params):
         idx = params['apply'].nonzero().flatten()
-        if not len(idx): return x.clone()
-        B, T, C, H, W = x.shape; s = params['sigma'][idx]
+        if not len(idx): return
+        B, T, C, H, W = y.shape; s = params['sigma'][idx]
         if H <= self.kernel[0]//2 or W <= self.kernel[1]//2: raise ValueError(f'GaussianBlur: kernel {self.kernel} is too large for {H}x{W} frames')
-        y = x.clone(); d = idx.to(x.device)
-        y[d] = _sep_blur(x[d].reshape(len(idx), T*C, H, W), _gauss1d(s, self.kernel[0]), _gauss1d(s, self.kernel[1])).view(len(idx), T, C, H, W)
-        return y
+        d = idx.to(y.device)
+        y[d] = _sep_blur(y[d].reshape(len(idx), T*C, H, W), _gauss1d(s, self.kernel[0]), _gauss1d(s, self.kernel[1])).view(len(idx), T, C, H, W)
 
-class RandomErasing(VideoTransform):
+class RandomErasing(_InPlace):
     "Erase one random box per clip, at the same place in every frame (cutout)."
     def __init__(self, p:float=0.5, # probability per clip
                  scale=(0.02, 0.33), # range of the box's share of the frame's area
@@ -521,7 +554,7 @@ class RandomErasing(VideoTransform):
         box = torch.stack([top[rows, k], left[rows, k], h[rows, k], w[rows, k]], 1)*apply[:, None]
         return {'apply': apply, 'box': box, 'seed': _seeds(B, g)}
 
-    def apply(self, x, params):
+    def apply_(self, x, params):
         B, T, C, H, W = x.shape
         box = params['box'].to(x.device)
         ys, xs = torch.arange(H, device=x.device), torch.arange(W, device=x.device)
@@ -536,7 +569,7 @@ class RandomErasing(VideoTransform):
             v = torch.as_tensor(self.value, device=x.device, dtype=x.dtype).reshape(-1)
             if len(v) not in (1, C): raise ValueError(f'RandomErasing: value needs 1 or {C} numbers, got {len(v)}')
             v = v.view(1, 1, -1, 1, 1)
-        return torch.where(mask, v, x)
+        x.copy_(torch.where(mask, v, x))
 
 class ElasticTransform(VideoTransform):
     "Displace pixels by a smooth random field per clip, the same field on every frame."
@@ -581,7 +614,7 @@ BACKBONE_STATS = {                              # (mean, std) the torchvision vi
 _BACKBONES = {'r3d_18': 'kinetics', 'mc3_18': 'kinetics', 'r2plus1d_18': 'kinetics', 's3d': 'kinetics',
               'mvit_v1_b': 'mvit', 'mvit_v2_s': 'mvit', 'swin3d_t': 'imagenet', 'swin3d_s': 'imagenet', 'swin3d_b': 'imagenet'}
 
-class Normalize(VideoTransform):
+class Normalize(_InPlace):
     "(x - mean) / std per channel; returns float whatever the input dtype."
     float_out = True
     def __init__(self, mean, # per-channel mean (0-1 scale)
@@ -597,12 +630,12 @@ class Normalize(VideoTransform):
         if key not in BACKBONE_STATS: raise ValueError(f"unknown backbone {name!r}; known: {', '.join(sorted(_BACKBONES) + sorted(BACKBONE_STATS))}")
         return cls(*BACKBONE_STATS[key])
     def sample(self, shape, g=None): return {'apply': torch.ones(shape[0], dtype=torch.bool)}
-    def apply(self, x, params):
+    def apply_(self, x, params):
         if x.shape[2] != len(self.mean): raise ValueError(f'Normalize has {len(self.mean)} channels, the clip has {x.shape[2]}')
         m, s = (torch.tensor(v, device=x.device, dtype=x.dtype).view(1, 1, -1, 1, 1) for v in (self.mean, self.std))
-        return (x - m)/s
+        x.sub_(m).div_(s)
 
-# %% ../nbs/05_augment.ipynb #38703063
+# %% ../nbs/05_augment.ipynb #56efdf1a
 def _gather_time(x:torch.Tensor, index:torch.Tensor) -> torch.Tensor:
     "Frames `index[b]` of every clip b: (B, T, ...) -> (B, T_out, ...)."
     idx = index.to(x.device)
@@ -610,7 +643,7 @@ def _gather_time(x:torch.Tensor, index:torch.Tensor) -> torch.Tensor:
 
 class _Temporal(VideoTransform):
     "A transform given by one frame-index map per clip; `Compose` chains neighbours into one gather."
-    stage, exact = 'temporal', True
+    stage, takes_uint8 = 'temporal', True
     def apply(self, x, params): return _gather_time(x, params['index'])
     def out_shape(self, shape): return (shape[0], self._out_t(shape[1]), *shape[2:])
     def _out_t(self, T:int) -> int: return T
@@ -717,13 +750,13 @@ class RandomSpeed(_Temporal):
         t = start[:, None] + torch.arange(n, dtype=torch.float64)*f[:, None]
         return {'apply': apply, 'factor': f, 'start': start, 'index': (t + 0.5).floor().long().clamp(0, L - 1)}
 
-# %% ../nbs/05_augment.ipynb #e446ff5f
+# %% ../nbs/05_augment.ipynb #f3f0f629
 def _same_geometry(a, b) -> bool:
     return (a.interpolation, a.padding_mode, a.fill) == (b.interpolation, b.padding_mode, b.fill)
 
 class Compose(VideoTransform):
     "Run transforms in order; fuse neighbouring geometric ones into one warp and temporal ones into one gather."
-    exact = True                                    # converts to float itself, only when needed
+    takes_uint8 = True                              # converts to float itself, only when needed
     def __init__(self, transforms:list, # VideoTransform instances
                  seed=None, # seed of the pipeline's generator
                 ):
@@ -750,7 +783,7 @@ class Compose(VideoTransform):
         groups = []
         for i, t in enumerate(self.transforms):
             prev = self.transforms[groups[-1][-1]] if groups else None
-            if prev is not None and t.stage == prev.stage and (t.stage == 'temporal' or t.stage == 'affine' and _same_geometry(t, prev)):
+            if prev is not None and t.stage == prev.stage and (t.stage in ('temporal', 'inplace') or t.stage == 'affine' and _same_geometry(t, prev)):
                 groups[-1].append(i)
             else: groups.append([i])
         return groups
@@ -763,13 +796,14 @@ class Compose(VideoTransform):
                 idx = ps[0]['index']
                 for p in ps[1:]: idx = idx.gather(1, p['index'])
                 x = _gather_time(x, idx)
-            elif ts[0].stage == 'affine' and not all(t.exact for t in ts):
+            elif ts[0].stage == 'affine' and not all(t.takes_uint8 for t in ts):
                 A, hw = _eye(x.shape[0]), tuple(x.shape[-2:])
                 for t, p in zip(ts, ps):
                     At, hw = t.matrix(p, hw); A = A @ At
-                x = _warp(to_float(x), A, hw, ts[0].interpolation, ts[0].padding_mode, ts[0].fill)
+                x = _warp(x, A, hw, ts[0].interpolation, ts[0].padding_mode, ts[0].fill)
+            elif ts[0].stage == 'inplace': x = _run_inplace(ts, ps, x)
             else:
-                for t, p in zip(ts, ps): x = t.apply(x if t.exact else to_float(x), p)
+                for t, p in zip(ts, ps): x = t.apply(x if t.takes_uint8 else to_float(x), p)
         return x
 
     def __repr__(self): return 'Compose([\n' + ''.join(f'  {t!r},\n' for t in self.transforms) + '])'

@@ -1,0 +1,80 @@
+#!/usr/bin/env python
+"""Benchmark the standard train recipe (random resized crop + horizontal flip + colour jitter + Gaussian noise)
+on a batch of clips: videokit.augment (one vectorised call per batch, its own draw per clip) versus
+torchvision.transforms.v2 applied clip by clip (a (T, C, H, W) tensor gets one draw for all its frames) and
+kornia's VideoSequential (same_on_frame=True). All contenders get the same float32 batch, the same torch
+thread count, warm-up runs, and interleaved timed repeats; the median is reported.
+
+Usage: scripts/bench_augment.py [--smoke] [--clips 16] [--frames 16] [--size 112] [--repeats 9] [--threads 2] [--device cpu]
+"""
+import argparse, statistics, sys, time
+import torch
+
+RECIPE = dict(scale=(0.25, 1.0), ratio=(3/4, 4/3), flip=0.5, jitter=(0.4, 0.4, 0.4, 0.1), jitter_p=0.8, sigma=0.05)
+
+def videokit_recipe(size):
+    from videokit.augment import Compose, RandomResizedCrop, RandomHorizontalFlip, ColorJitter, GaussianNoise
+    r = RECIPE
+    pipe = Compose([RandomResizedCrop(size, scale=r['scale'], ratio=r['ratio']), RandomHorizontalFlip(r['flip']),
+                    ColorJitter(*r['jitter'], p=r['jitter_p']), GaussianNoise(sigma=r['sigma'])], seed=0)
+    return lambda x: pipe(x)
+
+def torchvision_recipe(size):
+    from torchvision.transforms import v2
+    r = RECIPE
+    pipe = v2.Compose([v2.RandomResizedCrop(size, scale=r['scale'], ratio=r['ratio'], antialias=True),
+                       v2.RandomHorizontalFlip(r['flip']), v2.RandomApply([v2.ColorJitter(*r['jitter'])], p=r['jitter_p']),
+                       v2.GaussianNoise(sigma=r['sigma'])])
+    return lambda x: torch.stack([pipe(clip) for clip in x])          # one draw per clip, shared by its frames
+
+def kornia_recipe(size):
+    import kornia.augmentation as K
+    r = RECIPE
+    seq = K.VideoSequential(K.RandomResizedCrop((size, size), scale=r['scale'], ratio=r['ratio']),
+                            K.RandomHorizontalFlip(p=r['flip']), K.ColorJitter(*r['jitter'], p=r['jitter_p']),
+                            K.RandomGaussianNoise(std=r['sigma'], p=1.0), data_format='BTCHW', same_on_frame=True)
+    return lambda x: seq(x)
+
+CONTENDERS = [('videokit', videokit_recipe, None), ('torchvision.v2 per clip', torchvision_recipe, None),
+              ('kornia VideoSequential', kornia_recipe, 'pip install kornia')]
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--smoke', action='store_true', help='tiny inputs, few repeats (seconds)')
+    ap.add_argument('--clips', type=int, default=16); ap.add_argument('--frames', type=int, default=16)
+    ap.add_argument('--size', type=int, default=112, help='input and output frame size')
+    ap.add_argument('--repeats', type=int, default=9); ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--device', default='cpu')
+    a = ap.parse_args(argv)
+    if a.smoke: a.clips, a.frames, a.size, a.repeats = 4, 4, 32, 3
+    torch.set_num_threads(a.threads)
+    x = torch.rand(a.clips, a.frames, 3, a.size, a.size, generator=torch.Generator().manual_seed(0)).to(a.device)
+    print(f'batch: {a.clips} clips x {a.frames}x3x{a.size}x{a.size} float32 on {a.device}, torch threads {a.threads}, '
+          f'{a.repeats} timed repeats (median), torch {torch.__version__}')
+    print('recipe: RandomResizedCrop(scale=(0.25, 1)) + HorizontalFlip(0.5) + ColorJitter(0.4, 0.4, 0.4, 0.1, p=0.8) + GaussianNoise(0.05)')
+    fns, skipped = {}, {}
+    for name, make, install in CONTENDERS:
+        try: fns[name] = make(a.size)
+        except ImportError as e: skipped[name] = f'skipped: {e.name} is not installed ({install})'
+    for name, f in fns.items():                                        # warm-up, and a shape check
+        y = f(x); assert tuple(y.shape) == (a.clips, a.frames, 3, a.size, a.size), (name, tuple(y.shape))
+    times = {n: [] for n in fns}
+    for _ in range(a.repeats):                                         # interleaved, so load drifts hit all alike
+        for name, f in fns.items():
+            if a.device != 'cpu': torch.cuda.synchronize()
+            t = time.perf_counter(); f(x)
+            if a.device != 'cpu': torch.cuda.synchronize()
+            times[name].append(time.perf_counter() - t)
+    rate = {n: a.clips/statistics.median(ts) for n, ts in times.items()}
+    for name, _, _ in CONTENDERS:
+        if name in skipped: print(f'{name:<26} {skipped[name]}'); continue
+        ts = sorted(times[name])
+        print(f'{name:<26} {rate[name]:9.1f} clips/s   median {1000*statistics.median(ts):8.1f} ms/batch   '
+              f'(min {1000*ts[0]:.1f}, max {1000*ts[-1]:.1f})')
+    for name in rate:
+        if name != 'videokit': print(f'ratio videokit / {name}: {rate["videokit"]/rate[name]:.2f}x')
+    peers = [rate[n] for n in rate if n != 'videokit']
+    if peers: print(f'ratio videokit / best peer: {rate["videokit"]/max(peers):.2f}x')
+    return 0
+
+if __name__ == '__main__': sys.exit(main())
