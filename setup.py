@@ -21,6 +21,7 @@ lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 
 requirements = shlex.split(cfg.get('requirements', ''))
 dev_requirements = shlex.split(cfg.get('dev_requirements', ''))
+bench_requirements = shlex.split(cfg.get('bench_requirements', ''))  # benchmark peers only, never imported by videokit
 console_scripts = cfg.get('console_scripts', '').split()
 
 setuptools.setup(
@@ -36,7 +37,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=['videokit', 'videokit.*']),
     include_package_data=True,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements},
+    extras_require={'dev': dev_requirements, 'bench': bench_requirements},
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',

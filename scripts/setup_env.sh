@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Source me: creates .venv (if missing) and installs videokit into it (editable), with dev extras when
-# VIDEOKIT_DEV=1. Re-installs only when settings.ini or setup.py changed since the last install.
+# Source me: creates .venv (if missing) and installs videokit into it (editable), with the dev extras
+# (test tools and oracles) and the bench extras (peers the benchmarks compare against: torchcodec, decord,
+# kornia) when VIDEOKIT_DEV=1. Re-installs only when settings.ini or setup.py changed since the last install.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${VIDEOKIT_VENV:-$ROOT/.venv}"
@@ -10,12 +11,12 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
 fi
-extra=""; [ "${VIDEOKIT_DEV:-0}" = "1" ] && extra="[dev]"
+extra=""; [ "${VIDEOKIT_DEV:-0}" = "1" ] && extra="[dev,bench]"
 stamp="$VENV/.videokit-install-stamp"
 want="$(cat "$ROOT/settings.ini" "$ROOT/setup.py" | sha1sum | cut -d' ' -f1)$extra"
 have="$(cat "$stamp" 2>/dev/null || true)"
 # an install with dev extras also satisfies a plain one
-if [ "$have" != "$want" ] && [ "$have" != "${want}[dev]" ] || ! "$VENV/bin/python" -c "import videokit" 2>/dev/null; then
+if [ "$have" != "$want" ] && [ "$have" != "${want}[dev,bench]" ] || ! "$VENV/bin/python" -c "import videokit" 2>/dev/null; then
   echo "[videokit] installing videokit$extra into $VENV (first time: torch is large, a few minutes)"
   log="$VENV/.videokit-install.log"
   if ! "$VENV/bin/python" -m pip install -e "$ROOT$extra" > "$log" 2>&1; then
