@@ -283,7 +283,7 @@ def _video_stream(c, path, stream=None):
         raise NoVideoStreamError(path, 'no_video', f'stream {si} is not a video stream')
     return c.streams[si]
 
-# %% ../nbs/08_media.ipynb #fe465b3d
+# %% ../nbs/08_media.ipynb #283a061d
 import heapq, hashlib
 _CHUNK_FORMATS = ('.mp4', '.m4v', '.mov', '.mkv', '.avi')
 
@@ -330,15 +330,15 @@ def _decoded(ix, a, b, state, seek=True):
         s = c.streams[ix.stream]; s.codec_context.thread_type = 'AUTO'
         keys = np.flatnonzero(ix.key[:a + 1])
         if seek and ix.exact and len(keys) and keys[-1] > 0: c.seek(int(ix.seek[keys[-1]]), stream=s, backward=True, any_frame=False)
-        i, pos = -1, {int(p): j for j, p in enumerate(ix.pts)}
+        i = -1
         for p in c.demux(s):
             try: frames = p.decode()
             except av.error.FFmpegError as e:
                 raise DecodeError(ix.path, 'decode_error', f'near frame {max(i, a)}: {e}') from e
             for f in frames:
                 if ix.exact:
-                    if f.pts not in pos: raise DecodeError(ix.path, 'decode_error', f'decoded pts {f.pts} is not a frame of the index')
-                    j = pos[f.pts]
+                    j = int(np.searchsorted(ix.pts, f.pts)) if f.pts is not None else len(ix.pts)
+                    if j == len(ix.pts) or ix.pts[j] != f.pts: raise DecodeError(ix.path, 'decode_error', f'decoded pts {f.pts} is not a frame of the index')
                     if i < 0 and j > a and seek: raise _SeekMissed()
                     if j < a: i = j; continue
                     if j != max(i + 1, a): raise DecodeError(ix.path, 'missing_frames', f'frame {max(i + 1, a)} was not produced by the decoder')
@@ -532,7 +532,7 @@ def chunk_by_time(video, # the source video
     spans = time_spans(ix.duration, duration, overlap, last)
     return cut_spans(video, out_dir, spans, kind='time', params=dict(duration=duration, overlap=overlap, last=last), **kwargs)
 
-# %% ../nbs/08_media.ipynb #a8b4ab8f
+# %% ../nbs/08_media.ipynb #3fe45dc1
 def audio_levels(path, # a media file with an audio stream
                  window:float=0.02, # window length in seconds
                  *,
@@ -591,12 +591,11 @@ def chunk_by_silence(video, # the source video
     _check_number(video, 'min_chunk', min_chunk, 0)
     ix = VideoIndex(video, kwargs.get('stream'))
     sil = detect_silences(video, threshold_db, min_silence, window=window)
-    times = ix.times()
-    cuts = []
+    rel, cuts = (ix.pts - ix.pts[0]).astype(np.float64)*float(ix.time_base), []
     for c in silence_cuts([(a - float(ix.origin), b - float(ix.origin)) for a, b in sil], float(ix.duration), min_chunk):
-        i = int(np.searchsorted(np.array([float(t) for t in times]), c))        # the frame boundary nearest to the cut
-        i = min([j for j in (i - 1, i) if 0 < j < len(times)], key=lambda j: abs(float(times[j]) - c), default=None)
-        if i is not None and (not cuts or times[i] > cuts[-1]): cuts.append(times[i])
+        i = int(np.searchsorted(rel, c))                                         # the frame boundary nearest to the cut
+        i = min([j for j in (i - 1, i) if 0 < j < len(rel)], key=lambda j: abs(rel[j] - c), default=None)
+        if i is not None and (not cuts or ix.time_of(i) > cuts[-1]): cuts.append(ix.time_of(i))
     bounds = [Fraction(0)] + cuts + [ix.duration]
     params = dict(threshold_db=threshold_db, min_silence=min_silence, min_chunk=min_chunk, window=window,
                   silences=[[_secs(a - ix.origin), _secs(b - ix.origin)] for a, b in sil])
@@ -664,10 +663,10 @@ def split_scenes(video, # a video file
     return cut_spans(video, out_dir, [(Fraction(s['start']).limit_denominator(10**6), Fraction(s['end']).limit_denominator(10**6)) for s in sc['scenes']],
                      kind='scenes', params=dict(sc['params'], cuts=sc['cuts']), **kwargs)
 
-# %% ../nbs/08_media.ipynb #8bfa01ef
+# %% ../nbs/08_media.ipynb #1dfa4db4
 def _cfr_items(ix, vs, fps, n_out, state, stats):
     "(time, 'v', frame) for output frames 0..n_out-1 at 1/fps: each shows the last source frame whose nearest slot is <= j."
-    tb, times, nxt, cur, scaler = vs.codec_context.time_base, ix.times(), 0, None, VideoReformatter()
+    tb, nxt, cur, scaler = vs.codec_context.time_base, 0, None, VideoReformatter()
     def emit(f, j):
         f.pts, f.time_base = j, tb; f.pict_type = av.video.frame.PictureType.NONE
         stats['shown'] += 1
@@ -678,7 +677,7 @@ def _cfr_items(ix, vs, fps, n_out, state, stats):
             else: stats['dropped'] += 1
         stats['shown'] = 0
     for i, f in _decoded(ix, 0, len(ix), state):
-        slot = math.floor(times[i]*fps + Fraction(1, 2))
+        slot = math.floor(ix.time_of(i)*fps + Fraction(1, 2))
         while cur is not None and nxt < min(slot, n_out): yield emit(cur, nxt); nxt += 1
         retire()
         cur = f if f.format.name == vs.pix_fmt else scaler.reformat(f, format=vs.pix_fmt)
