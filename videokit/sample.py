@@ -177,17 +177,18 @@ def random_clips(src, # frame count or `VideoInfo`
     starts = sorted(int(s) for s in np.random.default_rng(seed).integers(0, last, k))
     return [_clip(s, n, step, N, short, name) for s in starts]
 
-# %% ../nbs/03_sample.ipynb #35da72bf
+# %% ../nbs/03_sample.ipynb #77363655
 @dataclass
 class _Index:
     "What `read_frames` needs to know about a stream, from one demuxing pass."
     pts: np.ndarray  # int64 pts of every frame, sorted (presentation order)
     key_pts: np.ndarray  # pts of the keyframes, sorted
-    key_seek: np.ndarray  # timestamp to seek to for each keyframe: min(pts, dts)
+    key_seek: np.ndarray  # earliest timestamp of each keyframe, min(pts, dts): the seek target for demuxers that seek by decode time
     time_base: Fraction  # of the timestamps
     end: int|None  # pts where the last frame stops being displayed
     exact: bool  # True: timestamps from the packets; False: from a decode (frames identified by count)
     note: str = ''  # why the pass stopped before the end of the file
+    seek_dts: bool = False  # learnt on the first late landing: this file's demuxer seeks by decode time
 
 _CACHE, _CACHE_MAX, _LOCK = OrderedDict(), 4096, threading.Lock()
 
@@ -308,9 +309,9 @@ def resize_geometry(width:int, # coded frame width
     box = (max(x0, 0), max(y0, 0), max(x0, 0) + min(sw, W), max(y0, 0) + min(sh, H))
     return dict(scaled=(sh, sw), out=(H, W), box=box, offset=(y0, x0))
 
-# %% ../nbs/03_sample.ipynb #894d2569
+# %% ../nbs/03_sample.ipynb #57f3e538
 _SEEK_GAP = 4      # seek when that saves decoding more than this many frames
-_TRACE = None      # set to a list to record ('seek', anchor_index) and ('frame', index) events (tests, benchmarks)
+_TRACE = None      # set to a list to record ('seek', anchor), ('land', first frame after a seek), ('frame', index) events
 
 class _Restart(Exception):
     "A decoded timestamp contradicts the index: read again by counting frames from the start."
@@ -343,23 +344,28 @@ def _decode_by_pts(c, s, ix, targets, path, keep):
     first = np.searchsorted(ix.pts, ix.key_pts)           # frames before each keyframe (presentation order)
     want = {int(ix.pts[t]) for t in targets}
     state, gen, cur = dict(err=None, damaged=False), None, -1
+    def seek(a):
+        c.seek(int((ix.key_seek if ix.seek_dts else ix.key_pts)[a]), stream=s, backward=True, any_frame=False)
+        state.update(damaged=False)
+        if _TRACE is not None: _TRACE.append(('seek', int(first[a])))
+        return _frames(c, s, state, want)
     for t in targets:
         if t in keep.got: continue
         a = max(int(np.searchsorted(ix.key_pts, ix.pts[t], side='right')) - 1, 0)
         landing = False
-        if first[a] - (cur + 1) > _SEEK_GAP:
-            c.seek(int(ix.key_seek[a]), stream=s, backward=True, any_frame=False)
-            gen, landing = _frames(c, s, state, want), True
-            state.update(damaged=False)
-            if _TRACE is not None: _TRACE.append(('seek', int(first[a])))
+        if first[a] - (cur + 1) > _SEEK_GAP: gen, landing = seek(a), True
         elif gen is None: gen = _frames(c, s, state, want)
         while t not in keep.got:
             f = next(gen, None)
             if f is None: raise _missing(path, t, ix, state)
             i = pos.get(f.pts)
             if i is None: raise _Restart(f'decoded pts {f.pts} is not in the index')
-            if landing and i > t: raise _Restart(f'the seek for frame {t} landed after it, at frame {i}')
-            landing = False
+            if landing:
+                if i > t:                                 # landed after the target: seek by decode time
+                    if ix.seek_dts: raise _Restart(f'the seek for frame {t} landed after it, at frame {i}')
+                    ix.seek_dts = True; gen = seek(a); continue
+                if _TRACE is not None: _TRACE.append(('land', i))
+                landing = False
             if _TRACE is not None: _TRACE.append(('frame', i))
             if f.key_frame and not f.is_corrupt: state['damaged'] = False
             if i > t: raise _missing(path, t, ix, state)
@@ -451,7 +457,7 @@ def read_frames(path, # a video file
         if bad: raise IndexError(f'{path}: frame index {bad[0]} is out of range for a video of {N} frames'
                                  + (f' ({ix.note})' if ix.note else ''))
         H, W = resize_geometry(1, 1, size, resize)['out'] if size is not None else (0, 0)
-        out = torch.zeros((0, 3, H, W), dtype=torch.uint8)
+        out = torch.zeros((0, H, W, 3), dtype=torch.uint8).permute(0, 3, 1, 2)
         return (out, []) if with_pts else out
     idx = [i + N if i < 0 else i for i in idx]
     targets = sorted(set(idx))
@@ -460,9 +466,9 @@ def read_frames(path, # a video file
     except _Restart:
         keep.reset(); _decode(path, si, None, ix, targets, keep, threads, False)
     H, W = keep.out
-    out = np.empty((len(idx), 3, H, W), np.uint8)
-    for j, i in enumerate(idx): out[j] = keep.arrays[i].transpose(2, 0, 1)
-    out = torch.from_numpy(out)
+    out = np.empty((len(idx), H, W, 3), np.uint8)             # frames as the scaler writes them (HWC) ...
+    for j, i in enumerate(idx): out[j] = keep.arrays[i]
+    out = torch.from_numpy(out).permute(0, 3, 1, 2)            # ... seen as (T, C, H, W): channels-last strides
     return (out, [keep.pts[i] for i in idx]) if with_pts else out
 
 # %% ../nbs/03_sample.ipynb #f990dff8

@@ -1,0 +1,408 @@
+#!/usr/bin/env python
+"""Benchmark videokit.sample.read_frames against torchcodec, decord, OpenCV and naive PyAV on the same files.
+
+Cases (every tool reads the same frame indices from the same file, in one run):
+
+  uniform 16     uniform_indices(N, 16)                       1 clip per call
+  random 16      random_indices(N, 16, seed=s)                1 clip per call
+  8 clips x16    random_clips(N, 8, 16, seed=s), flattened    8 clips per call (128 frames)
+
+on generated clips (videokit.synth.make_clip, content='natural', H.264 High profile with B-frames from x264
+'veryfast', a keyframe every 2 s, 25 fps, AAC audio) and on shared real-world files (/work/shared/data/videos).
+Every call opens the file anew, as a dataset's __getitem__ does, and returns full-resolution RGB uint8 frames.
+
+Tools (all allowed to use every core for decoding, libav's automatic thread count):
+
+  videokit         read_frames(path, indices, stream=S)         (its per-file index cache kept across calls)
+  videokit cold    the same with the index cache cleared before every call (first-epoch cost)
+  tc exact         torchcodec VideoDecoder(seek_mode='exact', num_ffmpeg_threads=0).get_frames_at(indices)
+  tc approx        torchcodec VideoDecoder(seek_mode='approximate', num_ffmpeg_threads=0).get_frames_at(indices)
+  decord           decord.VideoReader(path, num_threads=0).get_batch(indices).asnumpy()
+  opencv           cv2.VideoCapture: grab() every frame up to the last target, retrieve() + BGR->RGB the targets
+  pyav naive       decode the stream from the start with PyAV, to_ndarray('rgb24') the targets (stops after the last)
+
+Throughput is clips/s (16-frame clips). Each case runs a fixed set of index draws (the same for every tool);
+the set is timed `--passes` times per tool, passes interleaved across tools, and the BEST pass is reported
+(the machine is shared and noisy; the median pass is in the JSON). `ratio` = videokit / best peer.
+
+Exactness: every tool reads the same draws from an index-content twin of each generated clip
+(content='index': each frame encodes its own number, read back by synth.frame_index), and from the shared
+files, whose frames are identified by nearest match against a reference PyAV decode of the whole stream
+(frame i = the i-th frame in presentation order, as in torchcodec's ground truth). A tool that returns wrong
+frames is reported as such with how many were wrong.
+
+DataLoader: clips/s of a torch DataLoader with 2 workers (threads=1 each) yielding (B, 16, 3, 112, 112) uint8
+batches (random 16-frame sampling, letterbox 112x112) from a small folder of generated clips; with
+videokit.data.VideoDataset when it exists, otherwise a minimal Dataset wrapping read_frames.
+
+  python scripts/bench_sample.py              # clips in bench_out/sample_data (reused when unchanged)
+  python scripts/bench_sample.py --smoke      # tiny clips in a temp dir, < 1 min (used by scripts/test.sh)
+
+Exit status: non-zero only if videokit returns a wrong frame; never because of timing.
+"""
+import argparse, gc, importlib, json, os, statistics, sys, tempfile, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))
+
+import numpy as np
+import torch
+import av
+
+from videokit import sample
+from videokit.sample import read_frames, uniform_indices, random_indices, random_clips, count_frames
+from videokit.synth import make_clip, frame_index
+
+SHARED_DIR = ROOT.parent / 'shared' / 'data' / 'videos'
+STAMP = 'bench_params.json'
+GEN = dict(fps=25, gop=50, preset='veryfast', audio=True)           # keyframe every 2 s, B-frames, AAC
+GEN_FULL = [(640, 360, 10), (640, 360, 60), (1280, 720, 10), (1280, 720, 60)]
+GEN_SMOKE = [(320, 180, 4)]
+SHARED = [('nasa_13013.mp4 s3', 'torchcodec/nasa_13013.mp4', 3),          # keyframes at frames 0 and 240 only
+          ('flipping_a_pancake.mkv', 'decord/flipping_a_pancake.mkv', None)]
+SHARED_SMOKE = SHARED[:1]
+TASKS = {'uniform 16': lambda N, s: [uniform_indices(N, 16)],
+         'random 16': lambda N, s: [random_indices(N, 16, seed=s)],
+         '8 clips x16': lambda N, s: random_clips(N, 8, 16, seed=s)}
+INSTALL = {'torchcodec': 'pip install "torchcodec==0.17.*"  (needs the FFmpeg shared libraries: apt-get install ffmpeg)',
+           'decord': 'pip install decord  (or eva-decord where decord has no wheel)',
+           'cv2': 'pip install opencv-python-headless'}
+
+# ---------------------------------------------------------------------------------------------- media
+
+def gen_params(smoke):
+    return dict(gen=GEN, sizes=[list(s) for s in (GEN_SMOKE if smoke else GEN_FULL)], seed=0, version=1)
+
+def get_clips(root: Path, smoke: bool):
+    "[(name, natural clip, index twin)] generated in `root` (reused when the params stamp matches), and seconds spent."
+    params = gen_params(smoke); stamp = root/STAMP
+    out = []
+    for w, h, d in params['sizes']:
+        name = f'gen {w}x{h} {d}s'
+        out.append((name, root/f'natural_{w}x{h}_{d}s.mp4', root/f'index_{w}x{h}_{d}s.mp4', (w, h, d)))
+    try: same = json.loads(stamp.read_text()) == params and all(p.is_file() and q.is_file() for _, p, q, _ in out)
+    except (OSError, ValueError): same = False
+    t0 = time.perf_counter()
+    if not same:
+        root.mkdir(parents=True, exist_ok=True)
+        for _, nat, idx, (w, h, d) in out:
+            make_clip(nat, width=w, height=h, duration=d, content='natural', **GEN)
+            make_clip(idx, width=w, height=h, duration=d, content='index', **GEN)
+        tmp = stamp.with_suffix('.tmp'); tmp.write_text(json.dumps(params, indent=1)); os.replace(tmp, stamp)
+    return [(n, p, q) for n, p, q, _ in out], (None if same else time.perf_counter() - t0)
+
+def loader_clips(root: Path, smoke: bool):
+    "A class-folder dataset (root/class/*.mp4) for the DataLoader row; reused when present."
+    sizes = [(256, 144, 3)] * 2 if smoke else [(640, 360, 10), (1280, 720, 10), (640, 360, 20), (1280, 720, 20)]
+    paths = []
+    for k, (w, h, d) in enumerate(sizes*2):
+        p = root/('class_a' if k % 2 == 0 else 'class_b')/f'clip{k}_{w}x{h}_{d}s.mp4'
+        if not p.is_file(): make_clip(p, width=w, height=h, duration=d, content='natural', seed=k, **GEN)
+        paths.append((p, k % 2))
+    return paths
+
+def warm_cache(paths):
+    "Read every file once so that no tool pays for the first read from disk."
+    for p in paths:
+        with open(p, 'rb') as f:
+            while f.read(1 << 22): pass
+
+# ---------------------------------------------------------------------------------------------- tools
+
+def _import(name):
+    try: return importlib.import_module(name), None
+    except Exception as e: return None, f'{type(e).__name__}: {e}'.splitlines()[0]
+
+def make_tools():
+    "{name: reader(path, stream, indices) -> frames} for every installed tool, and {name: why skipped}."
+    tools, skipped = {}, {}
+    def vk(path, stream, ix): return read_frames(path, ix, stream=stream)
+    def vk_cold(path, stream, ix):
+        sample._CACHE.clear(); return read_frames(path, ix, stream=stream)
+    tools['videokit'], tools['videokit cold'] = vk, vk_cold
+
+    tc, err = _import('torchcodec.decoders')
+    for mode, short in (('exact', 'tc exact'), ('approximate', 'tc approx')):
+        if tc is None: skipped[short] = f'skipped: {INSTALL["torchcodec"]} ({err})'; continue
+        def f(path, stream, ix, mode=mode):
+            return tc.VideoDecoder(str(path), stream_index=stream, seek_mode=mode, num_ffmpeg_threads=0).get_frames_at(ix).data
+        tools[short] = f
+
+    decord, err = _import('decord')
+    if decord is None: skipped['decord'] = f'skipped: {INSTALL["decord"]} ({err})'
+    else:
+        def dec(path, stream, ix):          # decord has no stream choice: it reads the best video stream
+            return decord.VideoReader(str(path), ctx=decord.cpu(0), num_threads=0).get_batch(list(ix)).asnumpy()
+        tools['decord'] = dec
+
+    cv2, err = _import('cv2')
+    if cv2 is None: skipped['opencv'] = f'skipped: {INSTALL["cv2"]} ({err})'
+    else:
+        def ocv(path, stream, ix):          # OpenCV has no stream choice either
+            cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+            try:
+                want, got, pos = sorted(set(ix)), {}, 0
+                for t in want:
+                    while pos < t:
+                        if not cap.grab(): raise RuntimeError(f'{path}: OpenCV ran out of frames at {pos}')
+                        pos += 1
+                    ok = cap.grab(); pos += 1
+                    ok, img = cap.retrieve() if ok else (False, None)
+                    if not ok: raise RuntimeError(f'{path}: OpenCV could not read frame {t}')
+                    got[t] = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+                return np.stack([got[i] for i in ix])
+            finally: cap.release()
+        tools['opencv'] = ocv
+
+    def naive(path, stream, ix):
+        with av.open(str(path)) as c:
+            s = c.streams[stream if stream is not None else _best(path)]
+            s.thread_type = 'AUTO'
+            want, got, last = set(ix), {}, max(ix)
+            for i, fr in enumerate(c.decode(s)):
+                if i in want: got[i] = fr.to_ndarray(format='rgb24')
+                if i >= last: break
+        return np.stack([got[i] for i in ix])
+    tools['pyav naive'] = naive
+    return tools, skipped
+
+_BEST = {}
+def _best(path):
+    "Container index of the best video stream (as videokit picks it), cached."
+    if path not in _BEST:
+        with av.open(str(path)) as c: _BEST[path] = sample._pick_stream(c, None, path).index
+    return _BEST[path]
+
+def to_hwc(x) -> np.ndarray:
+    "A tool's output as a (T, H, W, 3) uint8 numpy array."
+    if isinstance(x, torch.Tensor): x = x.permute(0, 2, 3, 1).numpy() if x.shape[1] == 3 and x.shape[-1] != 3 else x.numpy()
+    return np.asarray(x)
+
+def versions():
+    v = dict(python=sys.version.split()[0], av=av.__version__, torch=torch.__version__, numpy=np.__version__)
+    for m in ('torchcodec', 'decord', 'cv2'):
+        mod, _ = _import(m); v[m] = getattr(mod, '__version__', None) if mod else None
+    try:
+        import videokit; v['videokit'] = videokit.__version__
+    except Exception: pass
+    return v
+
+# ---------------------------------------------------------------------------------------------- exactness
+
+def index_check(frames, ix):
+    "Frame numbers that index-content frames carry, and how many differ from `ix`."
+    got = [frame_index(f) for f in frames]
+    return got, sum(g != i for g, i in zip(got, ix))
+
+class Reference:
+    "Frames of a real file's stream by a plain PyAV decode (presentation order), for nearest-frame matching."
+    def __init__(self, path, stream, needed, radius=3):
+        self.frames, keep = {}, {j for i in needed for j in range(i - radius, i + radius + 1)}
+        with av.open(str(path)) as c:
+            s = c.streams[stream if stream is not None else _best(path)]
+            for i, f in enumerate(c.decode(s)):
+                if i in keep: self.frames[i] = f.to_ndarray(format='rgb24').astype(np.int16)
+        self.radius = radius
+    def identify(self, img, i):
+        "The reference frame nearest to `img` among frames i-radius..i+radius (ties go to i); None if shapes differ."
+        img = np.asarray(img, np.int16); best, bj = None, None
+        for j in [i] + [j for j in range(i - self.radius, i + self.radius + 1) if j != i]:
+            r = self.frames.get(j)
+            if r is None or r.shape != img.shape: continue
+            d = np.abs(r - img).mean()
+            if best is None or d < best - 1e-9: best, bj = d, j
+        return bj
+
+def ref_check(ref, frames, ix):
+    got = [ref.identify(f, i) for f, i in zip(frames, ix)]
+    return got, sum(g != i for g, i in zip(got, ix))
+
+# ---------------------------------------------------------------------------------------------- timing
+
+def time_case(tools, path, stream, draws, passes, budget):
+    "{tool: [seconds per pass over all draws]}; passes interleaved across tools, a tool stops once over budget."
+    times, names = {t: [] for t in tools}, list(tools)
+    for p in range(passes):
+        for name in names[p % len(names):] + names[:p % len(names)]:
+            if times[name] and sum(times[name]) > budget: continue
+            gc.collect()
+            t0 = time.perf_counter()
+            for ix in draws: tools[name](path, stream, ix)
+            times[name].append(time.perf_counter() - t0)
+    return times
+
+def fmt_rate(v): return '-' if v is None else f'{v:.2f}' if v < 10 else f'{v:.1f}' if v < 1000 else f'{v:.0f}'
+
+# ---------------------------------------------------------------------------------------------- DataLoader
+
+class ReadFramesDataset(torch.utils.data.Dataset):
+    "Minimal map-style dataset over (path, label): random 16 frames, letterboxed to 112x112 by read_frames."
+    def __init__(self, items, frames=16, size=(112, 112)): self.items, self.frames, self.size = items, frames, size
+    def __len__(self): return len(self.items)
+    def __getitem__(self, i):
+        path, label = self.items[i]
+        n = count_frames(path)
+        ix = random_indices(n, self.frames)             # fresh entropy: a different sample every epoch
+        return read_frames(path, ix, size=self.size, threads=1), label
+
+def bench_loader(clip_paths, root, smoke, batch, epochs):
+    "clips/s of a DataLoader with 2 workers over the clips; VideoDataset when videokit.data has it."
+    try:
+        from videokit.data import VideoDataset
+        ds = VideoDataset(root, frames=16, sampler='random', size=(112, 112), resize='letterbox')
+        kind = 'videokit.data.VideoDataset(folder, frames=16, sampler="random", size=(112, 112))'
+    except ImportError:
+        ds = ReadFramesDataset(clip_paths)
+        kind = 'minimal Dataset wrapping read_frames(size=(112, 112), threads=1) (videokit.data not available yet)'
+    dl = torch.utils.data.DataLoader(ds, batch_size=batch, shuffle=True, num_workers=2, drop_last=False)
+    t_start = time.perf_counter(); n = 0; shapes = set(); t_first = None
+    for _ in range(epochs):
+        for x, y in dl:
+            if t_first is None: t_first = time.perf_counter()
+            else: n += len(x)
+            shapes.add(tuple(x.shape[1:])); assert x.dtype == torch.uint8
+    t_end = time.perf_counter()
+    steady = n/(t_end - t_first) if n and t_end > t_first else None
+    return dict(dataset=kind, clips=len(ds), epochs=epochs, batch=batch, workers=2, item_shape=sorted(shapes),
+                clips_per_s=steady, clips_per_s_with_startup=(n + batch)/(t_end - t_start))
+
+# ---------------------------------------------------------------------------------------------- main
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--data', default=None, help='folder for generated clips (default bench_out/sample_data; --smoke: a temp dir)')
+    ap.add_argument('--out', default=None, help='JSON results (default bench_out/bench_sample.json; --smoke: a temp dir)')
+    ap.add_argument('--passes', type=int, default=None, help='timed passes per tool and case (default 3; --smoke 2)')
+    ap.add_argument('--draws', type=int, default=None, help='index draws (calls) per pass (default 4; --smoke 2)')
+    ap.add_argument('--budget', type=float, default=None, help='seconds after which a tool gets no more passes in a case (default 30; --smoke 3)')
+    ap.add_argument('--tools', default=None, help='comma-separated tool names to run (default all installed)')
+    ap.add_argument('--cases', default=None, help='only cases whose file name contains this text')
+    ap.add_argument('--no-loader', action='store_true', help='skip the DataLoader measurement')
+    ap.add_argument('--smoke', action='store_true', help='tiny clips, 2 passes: runs everything in well under a minute')
+    a = ap.parse_args(argv)
+    tmp = tempfile.TemporaryDirectory(prefix='bench_sample_') if a.smoke else None
+    try: return bench(a, Path(tmp.name) if tmp else None)
+    finally:
+        if tmp: tmp.cleanup()
+
+def bench(a, tmpdir):
+    t_start = time.perf_counter(); smoke = a.smoke
+    passes, ndraws = a.passes or (2 if smoke else 3), a.draws or (2 if smoke else 4)
+    budget = a.budget or (3.0 if smoke else 30.0)
+    data = Path(a.data) if a.data else (tmpdir/'sample_data' if smoke else ROOT/'bench_out'/'sample_data')
+    out = Path(a.out) if a.out else (tmpdir/'bench_sample.json' if smoke else ROOT/'bench_out'/'bench_sample.json')
+    tools, skipped = make_tools()
+    if a.tools:
+        keep = [t.strip() for t in a.tools.split(',')]
+        tools = {k: v for k, v in tools.items() if k in keep or k.startswith('videokit')}
+    peers = [t for t in tools if not t.startswith('videokit')]
+    vers = versions()
+    print(f'== bench_sample{" --smoke" if smoke else ""}: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}')
+    print('versions: ' + ', '.join(f'{k} {v}' for k, v in vers.items() if v))
+    for k, why in skipped.items(): print(f'{k}: {why}')
+
+    gen, gen_secs = get_clips(data, smoke)
+    print(f'generated clips in {data}: ' + ('reused (params stamp matches)' if gen_secs is None else f'made in {gen_secs:.1f} s'))
+    files = [(name, nat, 0, idx) for name, nat, idx in gen]
+    for name, rel, st in (SHARED_SMOKE if smoke else SHARED):
+        p = SHARED_DIR/rel
+        if p.is_file(): files.append((name, p, st, p))
+        else: print(f'{name}: skipped, {p} not found')
+    if a.cases: files = [f for f in files if a.cases in f[0]]
+    warm_cache({str(f[1]) for f in files} | {str(f[3]) for f in files})
+
+    rows, exact = [], {}
+    print(f'\n== clips/s (16-frame clips per second; best of {passes} passes over {ndraws} draws; full-resolution RGB uint8)')
+    cols = list(tools)
+    head = f"{'file':<24}{'case':<13}" + ''.join(f'{c:>14}' for c in cols) + f"{'best peer':>12}{'ratio':>8}{'cold ratio':>11}"
+    print(head); print('-'*len(head))
+    for name, path, stream, twin in files:
+        N = count_frames(path, stream)
+        if twin != path and count_frames(twin) != N: raise SystemExit(f'{twin}: index twin has a different frame count')
+        ref = None
+        for task, fn in TASKS.items():
+            draws = [fn(N, s) for s in range(ndraws)]
+            per_call = len(draws[0]); flat = [sum(d, []) for d in draws]
+            # exactness (untimed): index twin for generated clips, reference decode for shared files
+            ex = {}
+            if twin != path: checker = lambda fr, ix: index_check(fr, ix)
+            else:
+                if ref is None: ref = Reference(path, stream, sorted({i for t in TASKS.values() for s in range(ndraws) for c in t(N, s) for i in c}))
+                checker = lambda fr, ix, ref=ref: ref_check(ref, fr, ix)
+            for t in tools:
+                if t == 'videokit cold': continue
+                wrong, total, err, sample_bad = 0, 0, None, None
+                for ix in flat:
+                    try: fr = to_hwc(tools[t](twin, stream, ix))
+                    except Exception as e: err = f'{type(e).__name__}: {e}'[:200]; break
+                    got, bad = checker(fr, ix); wrong += bad; total += len(ix)
+                    if bad and sample_bad is None: sample_bad = [(i, g) for i, g in zip(ix, got) if i != g][:4]
+                ex[t] = dict(wrong=wrong, total=total, error=err, examples=sample_bad)
+            ex['videokit cold'] = ex['videokit']
+            ok_tools = {t: f for t, f in tools.items() if not ex[t]['error']}      # a tool that fails is not timed
+            times = time_case(ok_tools, path, stream, flat, passes, budget)
+            rate = {t: per_call*len(flat)/min(v) for t, v in times.items() if v}
+            med = {t: per_call*len(flat)/statistics.median(v) for t, v in times.items() if v}
+            best = max(((rate[p], p) for p in peers if rate.get(p)), default=(None, None))
+            r = rate['videokit']/best[0] if best[0] else None
+            rc = rate['videokit cold']/best[0] if best[0] else None
+            row = dict(file=name, case=task, frames=N, clips_per_s=rate, median_clips_per_s=med, passes={t: len(v) for t, v in times.items()},
+                       best_peer=best[1], ratio=r, cold_ratio=rc, exactness=ex)
+            rows.append(row)
+            def cell(t):
+                e = ex[t]; mark = '' if not e['error'] and not e['wrong'] else '!' if not e['error'] else 'x'
+                return f"{fmt_rate(rate.get(t)) + mark:>14}"
+            print(f"{name[:23]:<24}{task:<13}" + ''.join(cell(t) for t in cols)
+                  + f"{(best[1] or '-'):>12}{(f'{r:.2f}x' if r else '-'):>8}{(f'{rc:.2f}x' if rc else '-'):>11}", flush=True)
+    print("('!' = the tool returned wrong frames in this case, 'x' = it failed; see the exactness table)")
+
+    print('\n== exactness (frames returned as asked / frames checked; index-content twins for generated clips, nearest '
+          'reference frame for shared files)')
+    print(f"{'file':<24}{'case':<13}" + ''.join(f'{c:>14}' for c in cols if c != 'videokit cold'))
+    vk_wrong = 0
+    for row in rows:
+        cells = []
+        for t in cols:
+            if t == 'videokit cold': continue
+            e = row['exactness'][t]
+            cells.append('error' if e['error'] else 'exact' if not e['wrong'] else f"{e['wrong']}/{e['total']} wrong")
+        vk_wrong += row['exactness']['videokit']['wrong'] + bool(row['exactness']['videokit']['error'])
+        print(f"{row['file'][:23]:<24}{row['case']:<13}" + ''.join(f'{c:>14}' for c in cells))
+    details = [(row['file'], row['case'], t, e) for row in rows for t, e in row['exactness'].items()
+               if t != 'videokit cold' and (e['wrong'] or e['error'])]
+    for f, c, t, e in details:
+        print(f"  {t} on {f} / {c}: " + (e['error'] if e['error'] else f"asked->got {e['examples']}"))
+    for t in skipped: print(f'{t}: {skipped[t]}')
+
+    ratios = [r['ratio'] for r in rows if r['ratio']]; cold = [r['cold_ratio'] for r in rows if r['cold_ratio']]
+    if ratios:
+        print(f'\nratio videokit / best peer: min {min(ratios):.2f}x, median {statistics.median(ratios):.2f}x, max {max(ratios):.2f}x '
+              f'(cold index: min {min(cold):.2f}x, median {statistics.median(cold):.2f}x)')
+        below = [f"{r['file']} / {r['case']} ({r['ratio']:.2f}x vs {r['best_peer']})" for r in rows if r['ratio'] and r['ratio'] < 1]
+        print('cases below parity: ' + ('; '.join(below) if below else 'none'))
+
+    loader = None
+    if not a.no_loader:
+        paths = loader_clips(data/'loader', smoke)
+        warm_cache([p for p, _ in paths])
+        epochs = 2 if smoke else 3
+        print(f'\n== DataLoader: {len(paths)} clips ({"tiny" if smoke else "640x360 and 1280x720, 10-20 s"}), 2 workers, '
+              f'batches of (B, 16, 3, 112, 112), {epochs} epochs')
+        loader = bench_loader(paths, data/'loader', smoke, batch=4, epochs=epochs)
+        print(f"dataset: {loader['dataset']}")
+        print(f"item shape {loader['item_shape']}; steady state {fmt_rate(loader['clips_per_s'])} clips/s "
+              f"(after the first batch); {fmt_rate(loader['clips_per_s_with_startup'])} clips/s including worker start-up")
+
+    summary = dict(smoke=smoke, cpu_count=os.cpu_count(), versions=vers, skipped=skipped, passes=passes, draws=ndraws,
+                   generated=[str(p) for _, p, _ in gen], rows=rows, loader=loader, videokit_wrong_frames=vk_wrong,
+                   wall_seconds=round(time.perf_counter() - t_start, 2))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix('.tmp'); tmp.write_text(json.dumps(summary, indent=1, default=str)); os.replace(tmp, out)
+    print(f'\nwrote {out}; total wall time {summary["wall_seconds"]:.1f} s')
+    print('BENCH_SAMPLE ' + json.dumps(dict(ratios={f"{r['file']} / {r['case']}": round(r['ratio'], 3) if r['ratio'] else None for r in rows},
+                                             videokit_wrong_frames=vk_wrong, loader_clips_per_s=loader and loader['clips_per_s'])))
+    return 1 if vk_wrong else 0
+
+if __name__ == '__main__':
+    sys.exit(main())
