@@ -866,7 +866,7 @@ def show_augmented(clip:torch.Tensor, # a (T, 3, H, W) clip, uint8 or float
     fig.tight_layout()
     return fig
 
-# %% ../nbs/05_augment.ipynb #3c4ee19a
+# %% ../nbs/05_augment.ipynb #d0571c83
 AUG_FORMAT = 1                                    # bump when the layout or the meaning of a config changes
 
 @dataclass
@@ -911,10 +911,13 @@ class AugmentConfig:
         if T != self.frames: raise ValueError(f'the pipeline turns {self.window or self.frames} decoded frames into {T}, not frames={self.frames}')
         return self
 
-def load_config(config) -> AugmentConfig:
-    "An `AugmentConfig` from a preset name, a JSON file, a dict, or a config."
-    if isinstance(config, AugmentConfig): return config.check()
-    if isinstance(config, (str, Path)) and str(config) in PRESETS: return AugmentConfig(transforms=str(config)).check()
+def load_config(config, # a preset name, a JSON file, a dict, or an AugmentConfig
+                **overrides, # fields to replace, e.g. frames=8, size=64 (None values are ignored)
+               ) -> AugmentConfig:
+    "An `AugmentConfig` from a preset name, a JSON file, a dict, or a config, with optional overrides."
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    if isinstance(config, AugmentConfig): config = {k: getattr(config, k) for k in config.__dataclass_fields__}
+    if isinstance(config, (str, Path)) and str(config) in PRESETS: config = {'transforms': str(config)}
     src = 'config'
     if isinstance(config, (str, Path)):
         p = Path(config)
@@ -923,7 +926,7 @@ def load_config(config) -> AugmentConfig:
         except (json.JSONDecodeError, UnicodeDecodeError) as e: raise VideokitError(p, 'bad_config', f'not valid JSON: {e}') from None
         src = str(p)
     if not isinstance(config, dict): raise ValueError(f'{src}: a config must be a JSON object, got {type(config).__name__}')
-    config = {k: v for k, v in config.items() if k not in ('pipeline', 'format', 'hash')}
+    config = {k: v for k, v in {**config, **overrides}.items() if k not in ('pipeline', 'format', 'hash')}
     unknown = set(config) - set(AugmentConfig.__dataclass_fields__)
     if unknown: raise ValueError(f"{src}: unknown config keys {sorted(unknown)}; known: {', '.join(AugmentConfig.__dataclass_fields__)}")
     return AugmentConfig(**config).check()
@@ -987,7 +990,7 @@ def make_copies(path, # the source video
         written.append(out_dir/f'{k:02d}.npy')
     return written
 
-# %% ../nbs/05_augment.ipynb #17ab3bec
+# %% ../nbs/05_augment.ipynb #2fb121c2
 def _load_journal(path:Path) -> dict:
     "The last journal record of every source (a torn last line from a kill is ignored)."
     recs = {}
@@ -1029,16 +1032,18 @@ def augment_dataset(manifest, # clean manifest (CSV/JSON/JSONL with path, label,
                     out=None, # output root (default: MANIFEST's folder/augmented); the set goes to OUT/<hash[:12]>
                     copies:int=3, # copies per clip
                     config='standard', # preset name, JSON file, dict or AugmentConfig
-                    class_copies:dict|None=None, # {label: copies} overriding `copies`
+                    class_copies=None, # {label: copies} overriding `copies`, or a scan report (see `copies_from_report`)
                     split:str|None='train', # only rows of this split (None: all rows)
                     progress:bool=True, # show a progress bar
+                    overrides:dict|None=None, # config fields to replace (`load_config` overrides)
                    ) -> dict:
     "Write K augmented copies of every clip, reusing unchanged ones and resuming; returns a summary."
     from tqdm.auto import tqdm
     manifest = Path(manifest).absolute()
     if not manifest.exists(): raise MissingFileError(manifest)
     if not isinstance(copies, int) or copies < 0: raise ValueError(f'copies must be a non-negative int, got {copies!r}')
-    cfg = load_config(config); pipe = cfg.pipeline(); h = cfg.hash(); class_copies = dict(class_copies or {})
+    cfg = load_config(config, **(overrides or {})); pipe = cfg.pipeline(); h = cfg.hash()
+    class_copies = dict(class_copies or {}) if isinstance(class_copies, (dict, type(None))) else copies_from_report(class_copies, base=copies)
     root = (Path(out) if out else manifest.parent/'augmented').absolute()/h[:12]
     (root/'clips').mkdir(parents=True, exist_ok=True)
     _atomic_text(json.dumps(dict(cfg.to_dict(), hash=h), indent=1), root/'config.json')

@@ -136,6 +136,43 @@ def _cmd_f2v(a):
     print(f"{len(ok)} videos ({sum(bool(r.get('skipped')) for r in ok)} already done), {len(bad)} failed")
     for r in bad: print(f"  failed {r['source']}: {r['detail']}")
 
+# %% ../nbs/90_cli.ipynb #8d3e4d8b
+def _class_copies(s:str) -> dict:
+    try: return {k.strip(): int(v) for k, v in (p.split('=') for p in s.split(','))}
+    except ValueError: raise ValueError(f'--class-copies must look like walk=6,run=2, got {s!r}') from None
+
+def _size_arg(s:str):
+    try: return [int(v) for v in s.lower().split('x')] if 'x' in s.lower() else int(s)
+    except ValueError: raise ValueError(f'a size must look like 112 or 128x171, got {s!r}') from None
+
+def _args_augment(a):
+    a.add_argument('manifest', help='clean manifest (CSV/JSON/JSONL with path, label, split)')
+    a.add_argument('--out', default=None, help='output root (default: MANIFEST folder/augmented)')
+    a.add_argument('--copies', type=int, default=3, help='augmented copies per clip')
+    a.add_argument('--config', default='standard', help='preset (light, standard, heavy) or a JSON config file')
+    g = a.add_mutually_exclusive_group()
+    g.add_argument('--class-copies', default=None, help='copies per class, e.g. walk=6,run=2 (others get --copies)')
+    g.add_argument('--from-report', default=None, help='scan report JSON: copies per class from its class weights')
+    a.add_argument('--split', default='train', help="rows of this split only, or 'all'")
+    a.add_argument('--frames', type=int, default=None, help='frames per stored clip (config override)')
+    a.add_argument('--size', type=_size_arg, default=None, help='output size of presets, 112 or 112x112 (config override)')
+    a.add_argument('--decode-size', type=_size_arg, default=None, help='decode size before augmenting, e.g. 128x171 (config override)')
+    a.add_argument('--window', type=int, default=None, help='decode this many frames and crop --frames in time (config override)')
+    a.add_argument('--sampler', choices=['uniform', 'random'], default=None, help='frame sampler (config override)')
+    a.add_argument('--seed', type=int, default=None, help='base seed (config override)')
+    a.add_argument('--no-progress', action='store_true', help='no progress bar')
+    a.add_argument('--json', action='store_true', help='print the summary as JSON')
+
+@command('augment', 'write K augmented copies of every training clip (reproducible, resumable)', _args_augment)
+def _cmd_augment(a):
+    from videokit.augment import augment_dataset, format_augment_summary
+    s = augment_dataset(a.manifest, a.out, copies=a.copies, config=a.config,
+                        class_copies=_class_copies(a.class_copies) if a.class_copies else a.from_report,
+                        split=None if a.split == 'all' else a.split, progress=not a.no_progress,
+                        overrides=dict(frames=a.frames, size=a.size, decode_size=a.decode_size, window=a.window,
+                                       sampler=a.sampler, seed=a.seed))
+    print(json.dumps(s, indent=1) if a.json else format_augment_summary(s))
+
 # %% ../nbs/90_cli.ipynb #bfd9cca4
 def _cut_options(a):
     a.add_argument('--mode', default='auto', choices=['auto', 'encode'], help='auto: stream copy where exact, else re-encode')
