@@ -1,0 +1,163 @@
+#!/usr/bin/env python
+"""Benchmark videokit.media against the ffmpeg CLI (and PySceneDetect for shot cuts), on the same generated clips.
+
+Clip: `videokit.synth.make_clip`, natural content, 640x360, 25 fps, 60 s, a keyframe every 50 frames, AAC audio
+(smoke: 320x180, 8 s). For each job it times videokit and its peers and checks what they wrote:
+
+  extract audio     extract_audio(clip, wav)  vs  ffmpeg -i clip -vn -ac 1 -ar 16000 -c:a pcm_s16le wav
+  chunks (aligned)  chunk_by_time(10 s, overlap 2 s): every cut on a keyframe, so videokit copies
+                    vs  ffmpeg -ss S -i clip -t 10 -c copy  (the usual fast script)
+  chunks (any)      chunk_by_time(10 s, overlap 3 s): cuts between keyframes, videokit re-encodes those
+                    vs  ffmpeg -ss S -i clip -t 10 -c copy  into mp4 (extra frames hidden by an edit list) and
+                        into mkv (extra frames kept), and  ffmpeg -ss S -i clip -t 10 -c:v libx264 -preset veryfast
+                        -crf 18 -c:a aac  (the exact but slow script)
+  constant fps      resample_fps(clip, 30)  vs  ffmpeg -i clip -vf fps=30 -c:v libx264 -preset veryfast -crf 18 -c:a aac
+  shot cuts         detect_scenes on a 5-shot clip  vs  PySceneDetect AdaptiveDetector (skipped if not installed)
+
+A chunk is *exact* when a libav reader finds exactly the frames of its span in it (count by timestamp) and its
+first frame is the source frame at the span's start (matched by picture among the neighbouring source frames).
+Ratios are peer time / videokit time (> 1: videokit faster). Timing only, never a failure; the exit status is
+non-zero only if a videokit output is wrong (inexact chunk, wrong sample count, wrong frame count).
+
+  python scripts/bench_media.py            # 60 s 640x360 clip in bench_out/media
+  python scripts/bench_media.py --smoke    # 8 s 320x180 clip in a temp dir, well under a minute
+"""
+import argparse, json, shutil, subprocess, sys, tempfile, time, wave
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))
+
+import av
+import numpy as np
+from videokit.synth import make_clip, synth_frames
+from videokit.sample import read_frames, count_frames
+from videokit.media import extract_audio, chunk_by_time, resample_fps, detect_scenes, time_spans, VideoIndex
+
+FF = shutil.which('ffmpeg')
+
+def timed(fn):
+    t = time.perf_counter(); r = fn(); return r, time.perf_counter() - t
+
+def ffmpeg(*args):
+    subprocess.run([FF, '-nostdin', '-v', 'error', '-y', *map(str, args)], check=True)
+
+def first_frame_offset(chunk, src, a):
+    "Offset (frames) of the chunk's first picture from source frame `a`, by best match among a-54..a+4 (None if unreadable)."
+    try: x = read_frames(chunk, [0]).float()
+    except Exception: return None
+    cand = [i for i in range(a - 54, a + 5) if 0 <= i < count_frames(src)]
+    ys = read_frames(src, cand).float()
+    return cand[int(((ys - x)**2).mean((1, 2, 3)).argmin())] - a
+
+def chunk_exactness(chunks, src, spans):
+    "[(exact?, frames found - frames wanted, first-frame offset)] per chunk; `chunks` are paths in span order."
+    ix = VideoIndex(src); out = []
+    for p, (s, e) in zip(chunks, spans):
+        a, b = ix.frames_in(s, e)
+        n = count_frames(p) if Path(p).exists() else 0
+        off = first_frame_offset(p, src, a)
+        out.append((n == b - a and off == 0, n - (b - a), off))
+    return out
+
+def ffmpeg_chunks(src, out_dir, spans, encode, ext='.mp4'):
+    out_dir.mkdir(parents=True, exist_ok=True); paths = []
+    for k, (s, e) in enumerate(spans):
+        p = out_dir/f'ff_{k:04d}{ext}'
+        codec = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-c:a', 'aac'] if encode else ['-c', 'copy']
+        ffmpeg('-ss', f'{float(s):.6f}', '-i', src, '-t', f'{float(e - s):.6f}', *codec, p); paths.append(p)
+    return paths
+
+def summary(ex):
+    return f"{sum(e for e, _, _ in ex)}/{len(ex)} exact" + ('' if all(e for e, _, _ in ex) else
+           f" (frame count off by {sorted({d for _, d, _ in ex})}, first frame off by {sorted({o for _, _, o in ex}, key=str)})")
+
+def shots_clip(path, parts, size, fps=25):
+    "A clip made of shots [(n_frames, content, seed)] (hard cuts between them)."
+    w, h = size
+    with av.open(str(path), 'w') as c:
+        vs = c.add_stream('libx264', rate=fps, options={'preset': 'veryfast'}); vs.width, vs.height, vs.pix_fmt = w, h, 'yuv420p'
+        i = 0
+        for n, content, seed in parts:
+            for buf in synth_frames(n, w, h, content, seed):
+                f = av.VideoFrame.from_ndarray(buf, format='yuv420p'); f.pts = i; i += 1; c.mux(vs.encode(f))
+        c.mux(vs.encode())
+    return path
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--smoke', action='store_true'); ap.add_argument('--out', default=None)
+    a = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix='bench_media_')) if a.smoke else ROOT/'bench_out'/'media'
+    if not a.smoke: shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
+    (w, h), secs = ((320, 180), 8) if a.smoke else ((640, 360), 60)
+    clip, t_make = timed(lambda: make_clip(work/'clip.mp4', width=w, height=h, n_frames=secs*25, gop=50, content='natural', audio=True))
+    print(f'clip: {w}x{h}, 25 fps, {secs} s, keyframe every 2 s, AAC 16 kHz mono (made in {t_make:.1f} s)')
+    print('(timings are wall-clock on a shared machine; treat ratios as rough)\n')
+    rows, ok, res = [], True, {}
+
+    # extract audio
+    r, t_vk = timed(lambda: extract_audio(clip, work/'vk.wav'))
+    line = dict(job='extract audio', videokit=t_vk, check=f"{r['samples']} samples")
+    ok &= r['samples'] == secs*16000
+    if FF:
+        _, t_ff = timed(lambda: ffmpeg('-i', clip, '-vn', '-ac', 1, '-ar', 16000, '-c:a', 'pcm_s16le', work/'ff.wav'))
+        with wave.open(str(work/'ff.wav')) as f: n_ff = f.getnframes()
+        line.update(ffmpeg=t_ff, check=line['check'] + f' (ffmpeg: {n_ff})')
+    rows.append(line)
+
+    # chunks
+    for name, d, o in (('chunks, cuts on keyframes', 10 if not a.smoke else 4, 2), ('chunks, cuts anywhere', 10 if not a.smoke else 4, 3 if not a.smoke else 1.4)):
+        spans = time_spans(secs, d, o)
+        recs, t_vk = timed(lambda: chunk_by_time(clip, work/f'vk_{o}', d, o, progress=False, resume=False))
+        ex = chunk_exactness([r['path'] for r in recs], clip, spans); ok &= all(e for e, _, _ in ex)
+        methods = ''.join(r['method'][0] for r in recs)
+        line = dict(job=f'{name} ({d} s, overlap {o} s)', videokit=t_vk, check=f'videokit {summary(ex)}, methods {methods}')
+        if FF:
+            p, t_cp = timed(lambda: ffmpeg_chunks(clip, work/f'ffcopy_{o}', spans, False))
+            line.update(ffmpeg_copy=t_cp, check=line['check'] + f'; ffmpeg copy {summary(chunk_exactness(p, clip, spans))}')
+            if methods.count('e'):
+                p, t_mk = timed(lambda: ffmpeg_chunks(clip, work/f'ffcopymkv_{o}', spans, False, '.mkv'))
+                line.update(ffmpeg_copy_mkv=t_mk, check=line['check'] + f'; ffmpeg copy to mkv {summary(chunk_exactness(p, clip, spans))}')
+                p, t_en = timed(lambda: ffmpeg_chunks(clip, work/f'ffenc_{o}', spans, True))
+                line.update(ffmpeg_encode=t_en, check=line['check'] + f'; ffmpeg encode {summary(chunk_exactness(p, clip, spans))}')
+        rows.append(line)
+
+    # constant frame rate
+    r, t_vk = timed(lambda: resample_fps(clip, work/'vk30.mp4', 30))
+    ok &= r['frames'] == secs*30 and count_frames(work/'vk30.mp4') == secs*30
+    line = dict(job='25 -> 30 fps', videokit=t_vk, check=f"{r['frames']} frames")
+    if FF:
+        _, t_ff = timed(lambda: ffmpeg('-i', clip, '-vf', 'fps=30', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', 18, '-c:a', 'aac', work/'ff30.mp4'))
+        line.update(ffmpeg=t_ff, check=line['check'] + f' (ffmpeg: {count_frames(work/"ff30.mp4")})')
+    rows.append(line)
+
+    # shot cuts
+    n = 60 if a.smoke else 300
+    shots = shots_clip(work/'shots.mp4', [(n, 'natural', 1), (n, 'natural', 2), (n, 'square', 0), (n, 'natural', 3)], (w, h))
+    want = [n, 2*n, 3*n]
+    r, t_vk = timed(lambda: detect_scenes(shots))
+    got = [c['frame'] for c in r['cuts']]; ok &= got == want
+    line = dict(job=f'shot cuts ({4*n} frames, 3 cuts)', videokit=t_vk, check=f'videokit cuts {got}')
+    try:
+        from scenedetect import detect, AdaptiveDetector
+        sd, t_sd = timed(lambda: detect(str(shots), AdaptiveDetector()))
+        line.update(pyscenedetect=t_sd, check=line['check'] + f'; PySceneDetect {[s[0].frame_num for s in sd][1:]}')
+    except ImportError:
+        line.update(check=line['check'] + '; PySceneDetect skipped: not installed (pip install scenedetect-headless)')
+    rows.append(line)
+
+    if not FF: print('ffmpeg CLI not found: its columns are skipped (apt-get install ffmpeg)\n')
+    peers = ('ffmpeg', 'ffmpeg_copy', 'ffmpeg_copy_mkv', 'ffmpeg_encode', 'pyscenedetect')
+    for r in rows:
+        ratios = ', '.join(f'{p} {r[p]:.2f} s = {r[p]/r["videokit"]:.2f}x' for p in peers if p in r)
+        print(f"{r['job']:<42} videokit {r['videokit']:.2f} s | {ratios or 'no peer'}\n    {r['check']}")
+    res = dict(smoke=a.smoke, clip=dict(width=w, height=h, seconds=secs), ok=bool(ok),
+               rows=[{k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()} for r in rows])
+    print('\nBENCH_MEDIA ' + json.dumps(res))
+    if a.out: Path(a.out).write_text(json.dumps(res, indent=1))
+    if a.smoke: shutil.rmtree(work, ignore_errors=True)
+    return 0 if ok else 1
+
+if __name__ == '__main__': sys.exit(main())
