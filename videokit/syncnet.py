@@ -20,8 +20,11 @@ from tqdm.auto import tqdm
 from .core import VideokitError, MissingFileError, DecodeError, open_container, probe
 
 # %% auto #0
-__all__ = ['mfcc', 'audio_mfcc', 'SyncNet', 'load_syncnet', 'save_syncnet', 'medfilt', 'pairwise_dists', 'sync_offset',
-           'sync_scores']
+__all__ = ['MOUTH_REGION', 'mfcc', 'audio_mfcc', 'SyncNet', 'load_syncnet', 'save_syncnet', 'medfilt', 'pairwise_dists',
+           'sync_offset', 'SyncScorer', 'sync_scores', 'interpolate_track', 'smooth_track', 'crop_face', 'mouth_motion',
+           'loudness_change', 'BaselineScorer', 'baseline_scores', 'train_syncnet', 'small_syncnet', 'FaceDetector',
+           'HaarDetector', 'S3FDNet', 's3fd_decode', 'S3FDDetector', 'box_iou', 'track_faces', 'iter_frames',
+           'get_detector', 'detect_faces', 'process_video']
 
 # %% ../nbs/09_syncnet.ipynb #78a76fa2
 def _mel_filterbank(nfilt=26, nfft=512, sample_rate=16000, lowfreq=0, highfreq=None) -> np.ndarray:
@@ -214,7 +217,7 @@ def sync_offset(dists, # (windows, 2*vshift+1) distances (numpy or torch)
     return dict(offset=int(vshift - minidx), min_dist=float(minval), conf=float(med - minval),
                 frame_conf=medfilt(fconf, 9), mdist=mdist.numpy(), vshift=vshift, windows=int(d.shape[0]))
 
-# %% ../nbs/09_syncnet.ipynb #d498ba8d
+# %% ../nbs/09_syncnet.ipynb #35cb4df2
 def _lip_windows(frames:np.ndarray, device) -> torch.Tensor:
     "(T, H, W, 3) RGB uint8 frames -> (T-4, 3, 5, H, W) BGR float windows of 5 consecutive frames."
     x = torch.from_numpy(np.ascontiguousarray(frames[..., ::-1])).to(device).permute(3, 0, 1, 2).float()
@@ -249,7 +252,59 @@ class _AudioWindows:
 
 def _device_of(model): return next(model.parameters()).device
 
-@torch.no_grad()
+class SyncScorer:
+    "Push-based SyncNet scoring of one track: `push(frame)` as crops arrive, then `result()`."
+    def __init__(self, model:SyncNet, audio:np.ndarray, *, sample_rate:int=16000, vshift:int=15, batch_size:int=20, device=None):
+        model.eval()
+        self.model, self.vshift, self.batch_size = model, vshift, batch_size
+        self.device = device or _device_of(model)
+        self.n_aud = len(audio)//640
+        self.aw = _AudioWindows(model, audio_mfcc(audio, sample_rate), max(self.n_aud - 5, 0), batch_size, self.device)
+        self.buf, self.n_seen, self.next_win = [], 0, 0      # frames buffered from frame `next_win` on
+        self.pending, self.out = deque(), []                 # (index, embedding) waiting for the end padding; final rows
+
+    @property
+    def full(self) -> bool: return self.n_seen >= self.n_aud   # no audio left for more frames
+
+    @torch.no_grad()
+    def _finalize(self, upto, n_valid):
+        items = []
+        while self.pending and self.pending[0][0] < upto: items.append(self.pending.popleft())
+        if not items: return
+        win, dev = 2*self.vshift + 1, self.device
+        idx = torch.tensor([i for i, _ in items], device=dev)
+        v = torch.stack([e for _, e in items])
+        a = self.aw.rows(idx[:, None] + torch.arange(-self.vshift, self.vshift + 1, device=dev)[None], n_valid)
+        self.out.append(F.pairwise_distance(v[:, None, :].expand(-1, win, -1).reshape(-1, v.shape[1]),
+                                            a.reshape(-1, v.shape[1])).view(len(items), win).cpu())
+        self.aw.drop_below(int(idx[-1]) - self.vshift + 1)
+
+    @torch.no_grad()
+    def _embed(self, n_windows):
+        x = _lip_windows(np.stack(self.buf[:n_windows + 4]), self.device)
+        for k, e in enumerate(self.model.forward_lip(x)): self.pending.append((self.next_win + k, e))
+        self.buf, self.next_win = self.buf[n_windows:], self.next_win + n_windows
+        # windows < next_win exist, so at least next_win windows will: rows below next_win - vshift are final
+        self._finalize(self.next_win - self.vshift, self.next_win)
+
+    def push(self, frame):
+        "Add the next RGB uint8 crop of the track (ignored once the audio has run out)."
+        if self.full: return
+        self.buf.append(np.asarray(frame)); self.n_seen += 1
+        if len(self.buf) >= self.batch_size + 5: self._embed(self.batch_size)   # window s is certain once frame s+5 exists
+
+    def result(self) -> dict:
+        "Offset, min dist, conf, per-frame conf, the (windows, shifts) distances, method and frames used."
+        n_windows = max(self.n_seen - 5, 0)                 # the reference's range(0, L - 5)
+        if n_windows - self.next_win > 0: self._embed(n_windows - self.next_win)
+        if n_windows == 0:
+            raise ValueError(f'a track needs at least 6 frames with audio under them; got {self.n_seen} frames and {self.n_aud} frames of audio')
+        self._finalize(n_windows, n_windows)
+        dists = torch.cat(self.out).numpy()
+        r = sync_offset(dists, self.vshift)
+        r.update(dists=dists, method='syncnet', frames=self.n_seen)
+        return r
+
 def sync_scores(model:SyncNet, # a SyncNet (e.g. from `load_syncnet`)
                 frames, # iterable of RGB uint8 (H, W, 3) face crops at 25 fps, or a (T, H, W, 3) array
                 audio:np.ndarray, # mono audio at `sample_rate`, float in [-1, 1] or int16
@@ -262,48 +317,618 @@ def sync_scores(model:SyncNet, # a SyncNet (e.g. from `load_syncnet`)
                 total:int|None=None, # number of frames, for the progress bar
                ) -> dict:
     "Offset, min dist, confidence, per-frame confidence and the (windows, shifts) distances of a face track."
-    model.eval(); device = device or _device_of(model)
-    cc = audio_mfcc(audio, sample_rate)
+    sc = SyncScorer(model, audio, sample_rate=sample_rate, vshift=vshift, batch_size=batch_size, device=device)
+    for f in tqdm(frames, total=total, desc='syncnet', unit='frame', disable=not progress, leave=False):
+        if sc.full: break
+        sc.push(f)
+    return sc.result()
+
+# %% ../nbs/09_syncnet.ipynb #a99c8cfc
+def _cv2():
+    "OpenCV, or a clear error saying how to get it."
+    try: import cv2
+    except ImportError as e:
+        raise ImportError("this needs OpenCV: pip install 'opencv-python-headless>=4.8,<5'") from e
+    return cv2
+
+def interpolate_track(frames, # frame numbers of the detections (increasing)
+                      boxes, # (n, 4) boxes x1, y1, x2, y2 at those frames
+                     ) -> tuple:
+    "Every frame from the first to the last detection and its linearly interpolated box: (frames, (m, 4) boxes)."
+    f = np.asarray(frames); b = np.asarray(boxes, np.float64).reshape(-1, 4)
+    if len(f) == 0 or len(f) != len(b): raise ValueError(f'need as many frames as boxes (> 0), got {len(f)} and {len(b)}')
+    if np.any(np.diff(f) <= 0): raise ValueError('track frames must be strictly increasing')
+    full = np.arange(f[0], f[-1] + 1)
+    return full, np.stack([np.interp(full, f, b[:, k]) for k in range(4)], 1)
+
+def smooth_track(boxes, # (n, 4) boxes of consecutive frames
+                 kernel:int=13, # median filter length (odd)
+                ) -> np.ndarray:
+    "Per-frame crop centre and half-size (n, 3) columns x, y, s, median-filtered as the reference."
+    b = np.asarray(boxes, np.float64)
+    s = np.maximum(b[:, 3] - b[:, 1], b[:, 2] - b[:, 0])/2
+    y, x = (b[:, 1] + b[:, 3])/2, (b[:, 0] + b[:, 2])/2
+    return np.stack([medfilt(x, kernel), medfilt(y, kernel), medfilt(s, kernel)], 1)
+
+def crop_face(frame:np.ndarray, # (H, W, 3) uint8 frame
+              x:float, y:float, s:float, # smoothed centre and half-size (from `smooth_track`)
+              crop_scale:float=0.4, # extra margin, as the reference's `crop_scale`
+              size:int=224, # output side
+             ) -> np.ndarray:
+    "The reference's face crop of `frame` around (x, y) with half-size s, grey-padded, resized to size x size."
+    cv2 = _cv2()
+    h, w = frame.shape[:2]
+    pad = int(s*(1 + 2*crop_scale))                 # the reference pads the frame by this much, then slices
+    r0, r1 = int(y + pad - s) - pad, int(y + pad + s*(1 + 2*crop_scale)) - pad
+    c0, c1 = int(x + pad - s*(1 + crop_scale)) - pad, int(x + pad + s*(1 + crop_scale)) - pad
+    r0, c0 = max(r0, -pad), max(c0, -pad)           # slices of the padded frame stop at its edges
+    r1, c1 = min(r1, h + pad), min(c1, w + pad)
+    if r1 <= r0 or c1 <= c0: raise ValueError(f'empty crop for centre ({x:.1f}, {y:.1f}) and half-size {s:.1f}')
+    out = np.full((r1 - r0, c1 - c0, frame.shape[2]), 110, np.uint8)
+    ya, yb, xa, xb = max(r0, 0), min(r1, h), max(c0, 0), min(c1, w)
+    if ya < yb and xa < xb: out[ya - r0:yb - r0, xa - c0:xb - c0] = frame[ya:yb, xa:xb]
+    return cv2.resize(out, (size, size))
+
+# %% ../nbs/09_syncnet.ipynb #fdd4a1a8
+MOUTH_REGION = (0.45, 0.75, 0.25, 0.75)   # rows and columns (fractions of the crop) that hold the mouth
+
+def mouth_motion(frames, # iterable of RGB uint8 face crops
+                 region:tuple=MOUTH_REGION, # (row0, row1, col0, col1) fractions of the crop
+                ) -> np.ndarray:
+    "Per-frame mean absolute change of the mouth region's grey level (0 for the first frame), float32."
+    out, prev = [], None
+    for f in frames:
+        f = np.asarray(f); h, w = f.shape[:2]
+        r = f[int(region[0]*h):int(region[1]*h), int(region[2]*w):int(region[3]*w)]
+        g = r.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+        out.append(0. if prev is None else float(np.abs(g - prev).mean())); prev = g
+    return np.asarray(out, np.float32)
+
+def loudness_change(audio:np.ndarray, # mono audio, float or int16
+                    n_frames:int, # video frames to cover
+                    samples_per_frame:int=640, # 16 kHz / 25 fps
+                   ) -> np.ndarray:
+    "Absolute change of the per-frame RMS loudness (0 for the first frame), float32."
+    a = np.asarray(audio, np.float32)[:n_frames*samples_per_frame]
+    rms = np.sqrt((a.reshape(-1, samples_per_frame)**2).mean(1))
+    return np.concatenate([[0.], np.abs(np.diff(rms))]).astype(np.float32)
+
+class BaselineScorer:
+    "Push-based `baseline_scores` of one track: keeps the previous mouth region only."
+    def __init__(self, audio:np.ndarray, *, sample_rate:int=16000, vshift:int=15, region:tuple=MOUTH_REGION):
+        if sample_rate != 16000: raise ValueError(f'the baseline expects 16 kHz audio, got {sample_rate} Hz')
+        self.audio, self.vshift, self.region, self.motion, self.prev = audio, vshift, region, [], None
+        self.n_aud = len(audio)//640
+
+    @property
+    def full(self) -> bool: return len(self.motion) >= self.n_aud
+
+    def push(self, frame):
+        "Add the next RGB uint8 crop of the track (ignored once the audio has run out)."
+        if self.full: return
+        self.motion.append(0. if self.prev is None else float(mouth_motion([self.prev, frame], self.region)[1]))
+        self.prev = frame
+
+    def result(self) -> dict:
+        "Offset, min dist (minus the best correlation), conf, per-frame conf, distances, method and frames used."
+        v, vshift = np.asarray(self.motion, np.float32), self.vshift
+        n = len(v)
+        if n < 2*vshift + 2: raise ValueError(f'a track needs more than {2*vshift + 1} frames with audio for the baseline, got {n}')
+        a = loudness_change(self.audio, n)
+        z = lambda x: (x - x.mean())/(x.std() + 1e-8)
+        v, a = z(v), z(a)
+        j = np.arange(n)[:, None] + np.arange(-vshift, vshift + 1)[None]
+        dists = (-v[:, None]*np.where((j >= 0) & (j < n), a[j.clip(0, n - 1)], 0)).astype(np.float32)
+        r = sync_offset(dists, vshift)
+        r.update(dists=dists, method='baseline', frames=n)
+        return r
+
+def baseline_scores(frames, # iterable of RGB uint8 face crops at 25 fps
+                    audio:np.ndarray, # mono 16 kHz audio
+                    *,
+                    sample_rate:int=16000, # must be 16000 (640 samples per 25 fps frame)
+                    vshift:int=15, # largest shift searched, in frames
+                    region:tuple=MOUTH_REGION, # mouth region of the crop
+                   ) -> dict:
+    "Offset (> 0: audio leads), confidence and per-frame confidence from mouth motion vs loudness change."
+    sc = BaselineScorer(audio, sample_rate=sample_rate, vshift=vshift, region=region)
+    for f in frames:
+        if sc.full: break
+        sc.push(f)
+    return sc.result()
+
+# %% ../nbs/09_syncnet.ipynb #b5a2ea48
+def _prepare_clip(frames, audio, lip_size):
+    "(lips (T, s, s, 3) BGR uint8, MFCC (13, M) float32, usable length) of one training clip."
+    cv2 = _cv2()
     n_aud = len(audio)//640
-    aw = _AudioWindows(model, cc, max(n_aud - 5, 0), batch_size, device)
-    win = 2*vshift + 1
-    buf, n_seen, next_win = [], 0, 0                # frames buffered from frame `next_win` on
-    pending, out = deque(), []                      # (index, embedding) waiting for the end padding; final rows
+    lips = np.stack([cv2.resize(np.asarray(f)[..., ::-1], (lip_size, lip_size), interpolation=cv2.INTER_AREA)
+                     for _, f in zip(range(n_aud), frames)])
+    return lips, audio_mfcc(audio), min(len(lips), n_aud)
 
-    def finalize(upto, n_valid):
-        "Distances of pending windows with index < upto."
-        items = []
-        while pending and pending[0][0] < upto: items.append(pending.popleft())
-        if not items: return
-        idx = torch.tensor([i for i, _ in items], device=device)
-        v = torch.stack([e for _, e in items])
-        j = idx[:, None] + torch.arange(-vshift, vshift + 1, device=device)[None]
-        a = aw.rows(j, n_valid)
-        out.append(F.pairwise_distance(v[:, None, :].expand(-1, win, -1).reshape(-1, v.shape[1]),
-                                       a.reshape(-1, v.shape[1])).view(len(items), win).cpu())
-        aw.drop_below(int(idx[-1]) - vshift + 1)
+def train_syncnet(clips, # list of (frames, audio): RGB uint8 crops (array or iterable) at 25 fps and 16 kHz mono audio, in sync
+                  *,
+                  model:SyncNet|None=None, # a model to train (default: `small_syncnet()`)
+                  steps:int=100, # optimisation steps
+                  segments:int=4, # clip segments per step
+                  run:int=8, # consecutive video windows per segment
+                  max_shift:int=15, # candidate audio shifts -max_shift..max_shift per window (match the vshift you evaluate with)
+                  lr:float=3e-3, # peak Adam learning rate (one-cycle schedule)
+                  device=None, # default: cuda if available, else mps, else cpu
+                  seed:int=0, # sampling seed
+                  progress:bool=True, # show a tqdm bar with the loss
+                 ) -> SyncNet:
+    "Train a SyncNet with a multi-way contrastive loss over time shifts; returns it in eval mode."
+    device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'mps' if torch.backends.mps.is_available() else 'cpu'))
+    torch.manual_seed(seed); rng = np.random.default_rng(seed)
+    model = (model or small_syncnet()).to(device).train()
+    data = [_prepare_clip(f, a, model.lip_size) for f, a in clips]
+    data = [d for d in data if d[2] - 5 - run >= 2*max_shift]
+    if not data: raise ValueError(f'no clip is long enough: each needs at least {2*max_shift + run + 5} frames with audio')
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=steps, pct_start=0.2)
+    S, R = max_shift, run
+    pick = torch.arange(R)[:, None] + torch.arange(2*S + 1)[None]        # candidates of window r: audio r .. r + 2S
+    bar = tqdm(range(steps), desc='train syncnet', disable=not progress, leave=False)
+    for step in bar:
+        lips, auds = [], []
+        for _ in range(segments):
+            lp, cc, n = data[rng.integers(len(data))]
+            i = int(rng.integers(S, n - 5 - S - R + 1))                     # video windows i .. i+R-1
+            lips.append(_lip_windows(lp[i:i + R + 4][..., ::-1], 'cpu')*float(rng.uniform(0.8, 1.2)))
+            auds.extend(cc[:, 4*j:4*j + 20] for j in range(i - S, i + R + S))
+        v = model.forward_lip(torch.cat(lips).clamp(0, 255).to(device)).view(segments, R, -1)
+        e = model.forward_aud(torch.from_numpy(np.stack(auds))[:, None].to(device)).view(segments, R + 2*S, -1)
+        cand = e[:, pick.to(device)]                                        # (segments, R, 2S+1, D)
+        d = F.pairwise_distance(v[:, :, None].expand_as(cand).reshape(-1, v.shape[-1]), cand.reshape(-1, v.shape[-1]))
+        loss = F.cross_entropy(-d.view(-1, 2*S + 1), torch.full((segments*R,), S, device=device))
+        opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+        if step % 10 == 0: bar.set_postfix(loss=f'{loss.item():.3f}')
+    return model.eval()
 
-    def embed(n_windows):
-        nonlocal buf, next_win
-        x = _lip_windows(np.stack(buf[:n_windows + 4]), device)
-        for k, e in enumerate(model.forward_lip(x)): pending.append((next_win + k, e))
-        buf, next_win = buf[n_windows:], next_win + n_windows
-        # windows < next_win exist, so at least next_win windows will: rows below next_win - vshift are final
-        finalize(next_win - vshift, next_win)
+def small_syncnet(width:float=0.125, # channel multiplier
+                  lip_size:int=64, # lip input side
+                  embed:int=128, # embedding size
+                 ) -> SyncNet:
+    "The width-reduced SyncNet the training recipe starts from (~0.16 M parameters)."
+    return SyncNet(width=width, lip_size=lip_size, embed=embed)
 
-    it = iter(frames)
-    bar = tqdm(total=total, desc='syncnet', unit='frame', disable=not progress, leave=False)
-    for f in it:
-        if n_seen >= n_aud: break                   # no audio left for more frames
-        buf.append(np.asarray(f)); n_seen += 1; bar.update(1)
-        if len(buf) >= batch_size + 5: embed(batch_size)   # window s is certain once frame s+5 exists
+# %% ../nbs/09_syncnet.ipynb #1181dd28
+class FaceDetector:
+    "Interface of face detectors: `detect(frames)` -> per frame a (k, 5) array of x1, y1, x2, y2, score."
+    name, batch_size = 'detector', 16
+    def detect(self, frames) -> list: raise NotImplementedError
+    def __repr__(self): return f'{type(self).__name__}({self.name})'
+
+class HaarDetector(FaceDetector):
+    "OpenCV's frontal-face Haar cascade (shipped with opencv-python-headless 4.x), run over a batch of frames on threads."
+    def __init__(self,
+                 cascade:str='haarcascade_frontalface_default.xml', # a file in cv2.data.haarcascades, or a path
+                 scale_factor:float=1.1, # image pyramid step
+                 min_neighbors:int=5, # merged windows needed to keep a face
+                 min_size:int=24, # smallest face side searched, in detection pixels
+                 threads:int|None=None, # worker threads per batch (default: CPU cores; 1 = one frame at a time)
+                 batch_size:int=16, # frames per batch
+                ):
+        cv2 = _cv2()
+        if not hasattr(cv2, 'CascadeClassifier'):
+            raise ImportError(f'OpenCV {cv2.__version__} has no CascadeClassifier (removed in OpenCV 5): '
+                              "pip install 'opencv-python-headless>=4.8,<5', or use S3FDDetector with sfd_face.pth")
+        p = Path(cascade)
+        if not p.is_file(): p = Path(getattr(getattr(cv2, 'data', None), 'haarcascades', '')) / cascade
+        if not p.is_file(): raise MissingFileError(p, f'Haar cascade not found (this OpenCV {cv2.__version__} does not ship it)')
+        self.path, self.name = str(p), p.name
+        self.scale_factor, self.min_neighbors, self.min_size = scale_factor, min_neighbors, min_size
+        self.threads, self.batch_size = threads or os.cpu_count() or 1, batch_size
+        self._local, self._pool = __import__('threading').local(), None
+
+    def _one(self, frame):
+        cv2 = _cv2()
+        c = getattr(self._local, 'c', None)
+        if c is None: c = self._local.c = cv2.CascadeClassifier(self.path)
+        g = cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2GRAY) if frame.ndim == 3 else frame
+        boxes, hits = c.detectMultiScale2(g, scaleFactor=self.scale_factor, minNeighbors=self.min_neighbors,
+                                          minSize=(self.min_size, self.min_size))
+        if len(boxes) == 0: return np.zeros((0, 5), np.float32)
+        b = np.asarray(boxes, np.float32)
+        return np.concatenate([b[:, :2], b[:, :2] + b[:, 2:], np.asarray(hits, np.float32).reshape(-1, 1)], 1)
+
+    def detect(self, frames) -> list:
+        "Faces in each frame of a batch: a list of (k, 5) float32 arrays."
+        if self.threads <= 1 or len(frames) <= 1: return [self._one(f) for f in frames]
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+            self._pool = ThreadPoolExecutor(self.threads)
+        return list(self._pool.map(self._one, frames))
+
+    def __getstate__(self): d = dict(self.__dict__); d['_local'] = d['_pool'] = None; return d
+    def __setstate__(self, d): self.__dict__.update(d); self._local = __import__('threading').local()
+
+# %% ../nbs/09_syncnet.ipynb #b325d50b
+class _L2Norm(nn.Module):
+    def __init__(self, n, scale):
+        super().__init__(); self.weight = nn.Parameter(torch.full((n,), float(scale)))
+    def forward(self, x): return x/(x.pow(2).sum(1, keepdim=True).sqrt() + 1e-10)*self.weight.view(1, -1, 1, 1)
+
+class S3FDNet(nn.Module):
+    "S3FD (Zhang et al. 2017) with the parameter names of the original pipeline's `sfd_face.pth`."
+    def __init__(self):
+        super().__init__()
+        C = lambda i, o, k=3, s=1, p=1, d=1: nn.Conv2d(i, o, k, s, p, dilation=d)
+        chans = dict(conv1_1=(3, 64), conv1_2=(64, 64), conv2_1=(64, 128), conv2_2=(128, 128), conv3_1=(128, 256),
+                     conv3_2=(256, 256), conv3_3=(256, 256), conv4_1=(256, 512), conv4_2=(512, 512), conv4_3=(512, 512),
+                     conv5_1=(512, 512), conv5_2=(512, 512), conv5_3=(512, 512))
+        for n, (i, o) in chans.items(): setattr(self, n, C(i, o))
+        self.fc6, self.fc7 = C(512, 1024, 3, 1, 3, 3), C(1024, 1024, 1, 1, 0)
+        self.conv6_1, self.conv6_2 = C(1024, 256, 1, 1, 0), C(256, 512, 3, 2, 1)
+        self.conv7_1, self.conv7_2 = C(512, 128, 1, 1, 0), C(128, 256, 3, 2, 1)
+        self.conv3_3_norm, self.conv4_3_norm, self.conv5_3_norm = _L2Norm(256, 10), _L2Norm(512, 8), _L2Norm(512, 5)
+        for n, c, k in (('conv3_3_norm', 256, 4), ('conv4_3_norm', 512, 2), ('conv5_3_norm', 512, 2), ('fc7', 1024, 2),
+                        ('conv6_2', 512, 2), ('conv7_2', 256, 2)):
+            setattr(self, f'{n}_mbox_conf', C(c, k)); setattr(self, f'{n}_mbox_loc', C(c, 4))
+
+    def forward(self, x): # N x 3 x H x W, RGB minus the means
+        "Per head (stride 4 .. 128): (face probability N x h x w, box offsets N x 4 x h x w)."
+        r = F.relu
+        def block(h, names, pool=True):
+            for n in names: h = r(getattr(self, n)(h))
+            return h, (F.max_pool2d(h, 2, 2) if pool else h)
+        _, h = block(x, ['conv1_1', 'conv1_2']); _, h = block(h, ['conv2_1', 'conv2_2'])
+        f3, h = block(h, ['conv3_1', 'conv3_2', 'conv3_3']); f4, h = block(h, ['conv4_1', 'conv4_2', 'conv4_3'])
+        f5, h = block(h, ['conv5_1', 'conv5_2', 'conv5_3'])
+        f7 = r(self.fc7(r(self.fc6(h))))
+        f62 = r(self.conv6_2(r(self.conv6_1(f7)))); f72 = r(self.conv7_2(r(self.conv7_1(f62))))
+        feats = [('conv3_3_norm', self.conv3_3_norm(f3)), ('conv4_3_norm', self.conv4_3_norm(f4)),
+                 ('conv5_3_norm', self.conv5_3_norm(f5)), ('fc7', f7), ('conv6_2', f62), ('conv7_2', f72)]
+        out = []
+        for n, f in feats:
+            conf, loc = getattr(self, f'{n}_mbox_conf')(f), getattr(self, f'{n}_mbox_loc')(f)
+            if conf.shape[1] == 4: conf = torch.cat([conf[:, :3].max(1, keepdim=True)[0], conf[:, 3:]], 1)   # max-out background
+            out.append((F.softmax(conf, 1)[:, 1], loc))
+        return out
+
+def s3fd_decode(heads:list, # S3FDNet output: per head (probability N x h x w, offsets N x 4 x h x w)
+                conf_th:float=0.9, # keep faces at least this sure
+                nms_iou:float=0.3, # non-maximum suppression overlap
+               ) -> list:
+    "Boxes per image from S3FD head outputs: a list of (k, 5) float32 arrays (x1, y1, x2, y2, score)."
+    from torchvision.ops import nms
+    n = heads[0][0].shape[0]
+    res = []
+    for b in range(n):
+        boxes, scores = [], []
+        for i, (prob, loc) in enumerate(heads):
+            stride = 2**(i + 2)
+            ys, xs = torch.nonzero(prob[b] > 0.05, as_tuple=True)
+            if len(ys) == 0: continue
+            l = loc[b][:, ys, xs].T                                   # (k, 4)
+            pc = torch.stack([xs, ys], 1).float()*stride + stride/2; ps = 4.0*stride
+            c = pc + l[:, :2]*0.1*ps; wh = ps*torch.exp(l[:, 2:]*0.2)
+            boxes.append(torch.cat([c - wh/2, c + wh/2], 1)); scores.append(prob[b][ys, xs])
+        if not boxes: res.append(np.zeros((0, 5), np.float32)); continue
+        bx, sc = torch.cat(boxes).float(), torch.cat(scores).float()
+        keep = nms(bx, sc, nms_iou)
+        bx, sc = bx[keep], sc[keep]
+        sel = sc >= conf_th
+        res.append(torch.cat([bx[sel], sc[sel, None]], 1).cpu().numpy().astype(np.float32))
+    return res
+
+class S3FDDetector(FaceDetector):
+    "S3FD with user-supplied weights (`sfd_face.pth`), a whole batch per forward pass, on any device."
+    name = 's3fd'
+    def __init__(self,
+                 weights, # path to sfd_face.pth (a state_dict)
+                 device=None, # default: cuda if available, else cpu
+                 conf_th:float=0.9, # the original pipeline's threshold
+                 batch_size:int=8, # frames per forward pass
+                ):
+        weights = Path(weights)
+        if not weights.is_file(): raise MissingFileError(weights, 'no such S3FD weights file (sfd_face.pth)')
+        try: sd = torch.load(weights, map_location='cpu', weights_only=True)
+        except Exception as e: raise VideokitError(weights, 'bad_weights', f'not a torch weights file ({type(e).__name__}: {e})') from e
+        self.net = S3FDNet()
+        try: self.net.load_state_dict(_strip_prefixes(dict(sd)), strict=True)
+        except (RuntimeError, TypeError, ValueError) as e:
+            raise VideokitError(weights, 'bad_weights', 'does not match the S3FD layout: ' + str(e).split('\n', 1)[-1].strip()[:600]) from None
+        self.device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
+        self.net.to(self.device).eval()
+        self.conf_th, self.batch_size = conf_th, batch_size
+
+    @torch.no_grad()
+    def detect(self, frames) -> list:
+        "Faces in each frame of a batch (frames of one size)."
+        x = torch.from_numpy(np.ascontiguousarray(np.stack(frames))).to(self.device).permute(0, 3, 1, 2).float()
+        x = x - torch.tensor([123., 117., 104.], device=self.device).view(1, 3, 1, 1)
+        return s3fd_decode(self.net(x), self.conf_th)
+
+    def __getstate__(self): d = dict(self.__dict__); d['net'] = d['net'].cpu(); return d
+
+# %% ../nbs/09_syncnet.ipynb #7271618c
+def box_iou(a, b) -> float:
+    "Intersection over union of two x1, y1, x2, y2 boxes."
+    ix, iy = max(0., min(a[2], b[2]) - max(a[0], b[0])), max(0., min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix*iy
+    union = (a[2] - a[0])*(a[3] - a[1]) + (b[2] - b[0])*(b[3] - b[1]) - inter
+    return float(inter/union) if union > 0 else 0.
+
+def _link(dets, start, end, iou_threshold, max_gap):
+    "Greedy IoU tracks [(frames, boxes)] within frames [start, end)."
+    left = {f: [np.asarray(d[:4], np.float64) for d in dets[f]] for f in range(start, end) if len(dets[f])}
+    tracks = []
+    while left:
+        frames, boxes = [], []
+        for f in range(start, end):
+            if frames and f - frames[-1] > max_gap: break
+            cands = left.get(f)
+            if not cands: continue
+            if not frames: k = 0
+            else:
+                ious = [box_iou(c, boxes[-1]) for c in cands]
+                k = int(np.argmax(ious))
+                if ious[k] <= iou_threshold: continue
+            frames.append(f); boxes.append(cands.pop(k))
+            if not cands: del left[f]
+        tracks.append((np.array(frames), np.array(boxes)))
+    return tracks
+
+def track_faces(detections:list, # per frame a (k, 5) array of x1, y1, x2, y2, score (full-frame pixels)
+                shots:list|None=None, # [(first, last + 1)] frame ranges; default one shot
+                *,
+                min_track:int=100, # keep tracks with more detections than this
+                min_face_size:float=100, # and a mean box side above this (pixels)
+                iou_threshold:float=0.5, # overlap to link a detection to a track
+                max_gap:int=25, # frames a track may go without a detection
+               ) -> dict:
+    "Kept face tracks (interpolated boxes per frame), the rejected ones with why, and why nothing was kept if so."
+    n = len(detections)
+    shots = shots or [(0, n)]
+    kept, rejected = [], []
+    for a, b in shots:
+        for frames, boxes in _link(detections, a, b, iou_threshold, max_gap):
+            full, bx = interpolate_track(frames, boxes)
+            size = float(max(np.mean(bx[:, 2] - bx[:, 0]), np.mean(bx[:, 3] - bx[:, 1])))
+            t = dict(start=int(full[0]), end=int(full[-1]) + 1, detections=len(frames), size=round(size, 1))
+            if len(frames) <= min_track: rejected.append({**t, 'why': 'too_short'})
+            elif size <= min_face_size: rejected.append({**t, 'why': 'too_small'})
+            else: kept.append({**t, 'frames': full, 'boxes': bx})
+    n_det = sum(len(d) for d in detections)
+    reason = detail = None
+    if not kept:
+        if n_det == 0: reason, detail = 'no_faces', f'no face detected in any of {n} frames'
+        elif any(r['why'] == 'too_small' for r in rejected):
+            sizes = sorted({r['size'] for r in rejected if r['why'] == 'too_small'}, reverse=True)[:10]
+            reason, detail = 'faces_too_small', f'mean face sizes seen {sizes} px, min_face_size={min_face_size}'
+        else:
+            lens = sorted({r['detections'] for r in rejected}, reverse=True)[:10]
+            reason, detail = 'tracks_too_short', f'longest tracks had {lens} detections, min_track={min_track}'
+    return dict(tracks=kept, rejected=rejected, reason=reason, detail=detail, detections=n_det, frames=n, shots=shots)
+
+# %% ../nbs/09_syncnet.ipynb #bc64570a
+def _reformatter():
+    from av.video.reformatter import VideoReformatter
+    return VideoReformatter()
+
+def iter_frames(video, # a video file
+                scale:float=1.0, # resize factor (sizes rounded to even)
+                stop:int|None=None, # stop before this frame
+               ):
+    "RGB uint8 frames of the best video stream, optionally scaled, in presentation order."
+    c = open_container(video)
+    try:
+        s = c.streams.video[0]; s.thread_type = 'AUTO'
+        w, h = max(2, int(s.width*scale)//2*2), max(2, int(s.height*scale)//2*2)
+        rf = _reformatter()
+        for i, f in enumerate(c.decode(s)):
+            if stop is not None and i >= stop: break
+            yield rf.reformat(f, w, h, 'rgb24', interpolation='AREA' if scale < 1 else None).to_ndarray()
+    finally: c.close()
+
+def get_detector(detector='haar', # 'haar', 's3fd', or a FaceDetector
+                 s3fd_weights=None, # sfd_face.pth, for 's3fd'
+                 device=None, # for 's3fd'
+                ) -> FaceDetector:
+    "A face detector by name (or the one given)."
+    if isinstance(detector, FaceDetector): return detector
+    if detector == 'haar': return HaarDetector()
+    if detector == 's3fd':
+        if s3fd_weights is None: raise ValueError("detector='s3fd' needs s3fd_weights= (the path of sfd_face.pth)")
+        return S3FDDetector(s3fd_weights, device)
+    raise ValueError(f"detector must be 'haar', 's3fd' or a FaceDetector, got {detector!r}")
+
+def detect_faces(video, # a video file
+                 detector='haar', # a FaceDetector or a name for `get_detector`
+                 facedet_scale:float=0.5, # detect on frames scaled by this
+                 progress:bool=False, # show a progress bar
+                ) -> list:
+    "Faces in every frame of `video` (batched), in full-frame pixels: a list of (k, 5) float32 arrays."
+    det = get_detector(detector)
+    if not 0 < facedet_scale <= 1: raise ValueError(f'facedet_scale must be in (0, 1], got {facedet_scale}')
+    out, batch = [], []
+    with open_container(video) as c: s = c.streams.video[0]; full = (s.width, s.height)
+    bar = tqdm(desc=f'{Path(video).name}: faces', unit='frame', disable=not progress, leave=False)
+    def flush():
+        for f, d in zip(batch, det.detect(batch)):
+            d = d.copy(); d[:, [0, 2]] *= full[0]/f.shape[1]; d[:, [1, 3]] *= full[1]/f.shape[0]; out.append(d)
+        bar.update(len(batch)); batch.clear()
+    for f in iter_frames(video, facedet_scale):
+        batch.append(f)
+        if len(batch) >= det.batch_size: flush()
+    if batch: flush()
     bar.close()
-    n_windows = max(n_seen - 5, 0)                  # the reference's range(0, L - 5)
-    if n_windows - next_win > 0: embed(n_windows - next_win)
-    if n_windows == 0:
-        raise ValueError(f'a track needs at least 6 frames with audio under them; got {n_seen} frames and {n_aud} frames of audio')
-    finalize(n_windows, n_windows)
-    dists = torch.cat(out).numpy()
-    r = sync_offset(dists, vshift)
-    r.update(dists=dists, method='syncnet', frames=n_seen)
-    return r
+    return out
+
+# %% ../nbs/09_syncnet.ipynb #fde7a8cb
+class _ClipWriter:
+    "Write RGB frames (and audio in step with them) to a video file, atomically on `close()`."
+    def __init__(self, path, width, height, fps=25, audio=None, sample_rate=16000, codec='libx264', audio_codec='aac', fmt=None):
+        self.path = Path(path); self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.path.with_name(f'.{self.path.name}.tmp')
+        self.c = av.open(str(self.tmp), 'w', format=fmt or {'.avi': 'avi', '.mkv': 'matroska'}.get(self.path.suffix, 'mp4'))
+        opts = {'crf': '20', 'preset': 'veryfast'} if codec == 'libx264' else {}
+        self.v = self.c.add_stream(codec, rate=fps, options=opts)
+        self.v.width, self.v.height, self.v.pix_fmt = width, height, 'yuv420p'
+        if codec == 'mpeg4': self.v.bit_rate = 2_000_000
+        self.fps, self.sr, self.n, self.apos = fps, sample_rate, 0, 0
+        self.audio = None if audio is None else np.asarray(audio, np.float32)
+        if self.audio is not None:
+            self.a = self.c.add_stream(audio_codec, rate=sample_rate, layout='mono')
+            self.afmt = 's16' if audio_codec.startswith('pcm_s16') else 'fltp'
+
+    def _mux_audio(self, upto):
+        while self.apos < min(upto, len(self.audio)):
+            x = self.audio[self.apos:min(self.apos + 1024, upto, len(self.audio))]
+            arr = (np.round(np.clip(x, -1, 1)*32767).astype(np.int16) if self.afmt == 's16' else x)[None]
+            af = av.AudioFrame.from_ndarray(np.ascontiguousarray(arr), format=self.afmt, layout='mono')
+            af.sample_rate, af.pts = self.sr, self.apos; self.apos += len(x)
+            self.c.mux(self.a.encode(af))
+
+    def write(self, frame):
+        f = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format='rgb24'); f.pts = self.n; self.n += 1
+        self.c.mux(self.v.encode(f))
+        if self.audio is not None: self._mux_audio(int(round(self.n/self.fps*self.sr)))
+
+    def close(self, ok=True):
+        try:
+            if ok:
+                self.c.mux(self.v.encode())
+                if self.audio is not None: self._mux_audio(len(self.audio)); self.c.mux(self.a.encode())
+        finally: self.c.close()
+        if ok: os.replace(self.tmp, self.path)
+        elif self.tmp.exists(): self.tmp.unlink()
+
+def _write_json(obj, path):
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f'.{path.name}.tmp'); tmp.write_text(json.dumps(obj, indent=1, default=_jsonable)); os.replace(tmp, path)
+
+def _jsonable(o):
+    if isinstance(o, np.ndarray): return o.tolist()
+    if isinstance(o, (np.integer,)): return int(o)
+    if isinstance(o, (np.floating,)): return float(o)
+    if isinstance(o, (Path, Fraction)): return str(o)
+    raise TypeError(f'{type(o).__name__} is not JSON serialisable')
+
+def _conf_colour(c, method):
+    "RGB from red (unsure) to green (sure), like the reference's visualisation."
+    g = int(np.clip(c*(25 if method == 'syncnet' else 255), 0, 255))
+    return (255 - g, g, 0)
+
+def _model_of(model, device):
+    if model is None or isinstance(model, SyncNet): return model if model is None else model.to(device or _device_of(model))
+    return load_syncnet(model, device or 'cpu')
+
+def _params(**kw): return {k: (str(v) if isinstance(v, (Path, FaceDetector, SyncNet)) else v) for k, v in kw.items()}
+
+def process_video(video, # a clip (any fps; resampled to 25 if needed)
+                  out_dir, # output folder: pycrop/, pywork/, pyavi/, offsets.txt
+                  *,
+                  model=None, # SyncNet weights path, a SyncNet, or None for the training-free baseline
+                  detector='haar', # 'haar', 's3fd' (with s3fd_weights) or a FaceDetector
+                  s3fd_weights=None, # sfd_face.pth for detector='s3fd'
+                  facedet_scale:float=0.5, # detect faces on frames scaled by this
+                  min_track:int=100, # keep tracks with more detections than this
+                  min_face_size:float=100, # and a mean face side above this, in pixels
+                  num_failed_det:int=25, # frames a track may go without a detection
+                  crop_scale:float=0.4, # crop margin (the reference's)
+                  vshift:int=15, # offsets searched: -vshift..vshift frames
+                  batch_size:int=20, # SyncNet windows per forward pass
+                  device=None, # torch device for SyncNet/S3FD (default: the model's / cpu)
+                  audio_path=None, # where to write the 16 kHz WAV (default out_dir/pyavi/audio.wav)
+                  visualise:bool=True, # write pyavi/video_out.mp4
+                  resume:bool=True, # return the saved result if this clip was done with the same settings
+                  progress:bool=False, # show progress bars
+                 ) -> dict:
+    "Faces, tracks, crops and AV offsets of one clip, written in the original layout; returns the result (also pywork/result.json)."
+    from videokit.media import VideoIndex, extract_audio, load_audio, detect_scenes, resample_fps
+    t0 = time.time()
+    video, out = Path(video), Path(out_dir)
+    if not video.is_file(): raise MissingFileError(video)
+    params = _params(model=model, detector=detector, facedet_scale=facedet_scale, min_track=min_track, min_face_size=min_face_size,
+                     num_failed_det=num_failed_det, crop_scale=crop_scale, vshift=vshift)
+    res_path = out/'pywork'/'result.json'
+    if resume and res_path.is_file():
+        old = json.loads(res_path.read_text())
+        if old.get('params') == params and old.get('status') in ('done', 'no_tracks'): return old
+    for d in ('pycrop', 'pywork', 'pyavi'): (out/d).mkdir(parents=True, exist_ok=True)
+    src = video
+    ix = VideoIndex(src)
+    if ix.fps != 25:
+        resample_fps(src, out/'pyavi'/'video.mp4', 25); src = out/'pyavi'/'video.mp4'; ix = VideoIndex(src)
+    wav = Path(audio_path) if audio_path else out/'pyavi'/'audio.wav'
+    extract_audio(src, wav, 16000, 1, start=float(ix.origin))
+    audio, _ = load_audio(wav, 16000)
+    shots = [(s['start_frame'], s['end_frame']) for s in detect_scenes(src)['scenes']]
+    dets = detect_faces(src, get_detector(detector, s3fd_weights, device), facedet_scale, progress)
+    _write_json(dict(video=str(src), facedet_scale=facedet_scale, detector=str(detector),
+                     faces=[d.round(2).tolist() for d in dets]), out/'pywork'/'faces.json')
+    tr = track_faces(dets, shots, min_track=min_track, min_face_size=min_face_size, max_gap=num_failed_det)
+    tracks = tr['tracks']
+    _write_json(dict(tracks=[dict(start=t['start'], end=t['end'], detections=t['detections'], size=t['size'],
+                                  boxes=t['boxes'].round(2)) for t in tracks],
+                     rejected=tr['rejected'], reason=tr['reason'], detail=tr['detail'], shots=shots), out/'pywork'/'tracks.json')
+    net = _model_of(model, device)
+    with open_container(src) as c: s = c.streams.video[0]; W, H = s.width, s.height
+    results = []
+    if tracks:
+        sm = [smooth_track(t['boxes']) for t in tracks]
+        writers = [_ClipWriter(out/'pycrop'/f'{k:05d}.avi', 224, 224, 25, audio[t['start']*640:t['end']*640], codec='mpeg4',
+                               audio_codec='pcm_s16le') for k, t in enumerate(tracks)]
+        scorers = [SyncScorer(net, audio[t['start']*640:t['end']*640], vshift=vshift, batch_size=batch_size, device=device)
+                   if net is not None else BaselineScorer(audio[t['start']*640:t['end']*640], vshift=vshift) for t in tracks]
+        last = max(t['end'] for t in tracks)
+        ok = False
+        try:
+            for i, f in enumerate(tqdm(iter_frames(src, stop=last), total=last, desc=f'{video.name}: crops', unit='frame',
+                                       disable=not progress, leave=False)):
+                for t, p, w, sc in zip(tracks, sm, writers, scorers):
+                    if t['start'] <= i < t['end']:
+                        crop = crop_face(f, *p[i - t['start']], crop_scale=crop_scale)
+                        w.write(crop); sc.push(crop)
+            ok = True
+        finally:
+            for w in writers: w.close(ok)
+        for k, (t, sc) in enumerate(zip(tracks, scorers)):
+            try: r = sc.result()
+            except ValueError as e:
+                results.append(dict(track=k, start=t['start'], end=t['end'], frames=t['end'] - t['start'], status='failed', reason='too_short_for_scoring', detail=str(e)))
+                continue
+            np.save(out/'pywork'/f'{k:05d}_dists.npy', r['dists'])
+            results.append(dict(track=k, start=t['start'], end=t['end'], frames=t['end'] - t['start'], size=t['size'],
+                                offset=r['offset'], min_dist=round(r['min_dist'], 4), conf=round(r['conf'], 4), method=r['method'],
+                                status='done', crop=str(out/'pycrop'/f'{k:05d}.avi'), frame_conf=r['frame_conf'].round(4)))
+    lines = [f"TRACK {r['track']}: OFFSET {r['offset']}, CONF {r['conf']:.3f}" for r in results if r['status'] == 'done']
+    (out/'offsets.txt').write_text(''.join(l + '\n' for l in lines))
+    _write_json(dict(tracks=results), out/'pywork'/'scores.json')
+    if visualise: _visualise(src, out/'pyavi'/'video_out.mp4', tracks, results, audio, W, H, progress)
+    status = 'done' if any(r['status'] == 'done' for r in results) else 'no_tracks'
+    result = dict(video=str(video), status=status, reason=None if status == 'done' else (tr['reason'] or 'no_scored_track'),
+                  detail=None if status == 'done' else (tr['detail'] or '; '.join(r.get('detail', '') for r in results)),
+                  fps=str(ix.fps), frames=len(ix), width=W, height=H, audio_seconds=round(len(audio)/16000, 3),
+                  shots=len(shots), detections=tr['detections'], rejected=tr['rejected'],
+                  tracks=[{k: v for k, v in r.items() if k != 'frame_conf'} for r in results],
+                  outputs=dict(offsets=str(out/'offsets.txt'), crops=str(out/'pycrop'), work=str(out/'pywork'),
+                               audio=str(wav), visualisation=str(out/'pyavi'/'video_out.mp4') if visualise else None),
+                  params=params, seconds=round(time.time() - t0, 2))
+    _write_json(result, res_path)
+    return result
+
+def _visualise(src, path, tracks, results, audio, W, H, progress):
+    "Write the clip with each track's box coloured by its per-frame confidence."
+    cv2 = _cv2()
+    by = {r['track']: r for r in results if r['status'] == 'done'}
+    w = _ClipWriter(path, W//2*2, H//2*2, 25, audio)
+    ok = False
+    try:
+        for i, f in enumerate(tqdm(iter_frames(src), desc=f'{Path(src).name}: boxes', unit='frame', disable=not progress, leave=False)):
+            f = np.ascontiguousarray(f[:H//2*2, :W//2*2])
+            for k, t in enumerate(tracks):
+                if not t['start'] <= i < t['end']: continue
+                x1, y1, x2, y2 = t['boxes'][i - t['start']].astype(int)
+                r = by.get(k)
+                fc = r['frame_conf'] if r is not None else np.zeros(1)
+                c = float(fc[min(i - t['start'], len(fc) - 1)])
+                col = _conf_colour(c, r['method'] if r else 'baseline')
+                cv2.rectangle(f, (x1, y1), (x2, y2), col, 3)
+                cv2.putText(f, f'{k}: {c:.1f}', (x1, max(12, y1 - 6)), cv2.FONT_HERSHEY_SIMPLEX, 0.5, col, 1)
+            w.write(f)
+        ok = True
+    finally: w.close(ok)
