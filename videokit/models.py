@@ -18,8 +18,9 @@ from .core import VideokitError, MissingFileError
 # %% auto #0
 __all__ = ['BACKBONES', 'BackboneSpec', 'backbone_spec', 'TinyNet3d', 'Backbone', 'weights_file', 'load_state_dict_file',
            'build_backbone', 'LinearHead', 'Inception3dHead', 'clips_to_input', 'VideoClassifier', 'logits_to_proba',
-           'build_model', 'file_hash', 'state_hash', 'feature_cache_dir', 'extract_features', 'clip_keys',
-           'FeatureDataset', 'HeadClassifier', 'build_head', 'response_kl', 'Distiller']
+           'build_model', 'file_hash', 'state_hash', 'feature_cache_dir', 'dataset_keys', 'dataset_sampling',
+           'extract_features', 'clip_keys', 'FeatureDataset', 'HeadClassifier', 'build_head', 'response_kl',
+           'Distiller']
 
 # %% ../nbs/06_models.ipynb #83a5d794
 @dataclass(frozen=True)
@@ -328,7 +329,7 @@ def build_model(backbone:str='r3d_18', # registered backbone name
                     head_width=head_width, backbone_kw=dict(backbone_kw or {}))
     return m
 
-# %% ../nbs/06_models.ipynb #74ad6e58
+# %% ../nbs/06_models.ipynb #3408915c
 def file_hash(path, chunk:int=1 << 20) -> str:
     "BLAKE2b (128-bit) hex digest of a file's bytes."
     h = hashlib.blake2b(digest_size=16)
@@ -367,21 +368,46 @@ def _autocast(device:torch.device, amp):
     return torch.autocast(device.type, dtype=dt)
 
 def _as_sample(s):
-    "(clip, label) of a dataset item: a tuple/list, or a dict with 'clip'/'video' and 'label'."
-    if isinstance(s, dict): return s.get('clip', s.get('video')), s['label']
+    "(clip, label) of a dataset item: a tuple/list, or a dict with 'video' (or 'clip') and 'label'."
+    if isinstance(s, dict): return s.get('video', s.get('clip')), s['label']
     return s[0], s[1]
 
 class _Indexed(torch.utils.data.Dataset):
+    "Items `idx` of `ds` as (clip, label, index), or None for items the dataset skipped."
     def __init__(self, ds, idx): self.ds, self.idx = ds, list(idx)
     def __len__(self): return len(self.idx)
-    def __getitem__(self, i): c, y = _as_sample(self.ds[self.idx[i]]); return c, int(y), self.idx[i]
+    def __getitem__(self, i):
+        s = self.ds[self.idx[i]]
+        if _is_skipped(s): return None
+        c, y = _as_sample(s); return c, int(y), self.idx[i]
+
+def _is_skipped(s) -> bool:
+    "True for the marker a dataset returns for an unreadable video under on_error='skip' (`data.Skipped`)."
+    from videokit.data import Skipped
+    return isinstance(s, Skipped)
+
+def _collate_kept(batch):
+    kept = [b for b in batch if b is not None]
+    return torch.utils.data.default_collate(kept) if kept else None
+
+def dataset_keys(dataset) -> list:
+    "Feature-cache keys of a `VideoDataset`'s items: the hash of each item's video file and its clip number."
+    if not hasattr(dataset, 'items') or not hasattr(dataset, 'K'):
+        raise ValueError(f'cannot derive feature keys from a {type(dataset).__name__}; pass keys= (e.g. clip_keys(paths))')
+    return clip_keys([dataset.items[j//dataset.K]['path'] for j in range(len(dataset))], [j % dataset.K for j in range(len(dataset))])
+
+def dataset_sampling(dataset) -> dict:
+    "The sampling config of a `VideoDataset` (part of the feature-cache key); {} for other datasets."
+    keys = ('frames', 'sampler', 'step', 'K', 'size', 'resize', 'short', 'seed', 'stream')
+    return {k: (getattr(dataset, k) if not callable(getattr(dataset, k)) else getattr(getattr(dataset, k), '__name__', 'fn'))
+            for k in keys if hasattr(dataset, k)} | ({'transform': repr(dataset.transform)} if getattr(dataset, 'transform', None) else {})
 
 def extract_features(model:VideoClassifier, # the backbone to run (its head is not used)
-                     dataset, # yields (clip (T, C, H, W), label) or dicts with 'clip' and 'label'
+                     dataset, # a `VideoDataset`, or any dataset of (clip (T, C, H, W), label) or dicts with 'video' and 'label'
                      cache_root, # root folder of feature caches
                      *,
-                     keys:list, # one stable key per dataset item, e.g. from `clip_keys`
-                     sampling:dict|None=None, # sampling config that produced the clips (part of the cache key)
+                     keys:list|None=None, # one stable key per item (default: `dataset_keys`, for a VideoDataset)
+                     sampling:dict|None=None, # sampling config of the clips (default: `dataset_sampling`)
                      pooled:bool=True, # keep pooled vectors (linear heads) or maps (Inception head)
                      batch_size:int=8, num_workers:int=0,
                      device=None, # default: the model's device
@@ -390,25 +416,30 @@ def extract_features(model:VideoClassifier, # the backbone to run (its head is n
                     ) -> 'FeatureDataset':
     "Run the backbone once over `dataset`, caching each item's features on disk (resumable); return a `FeatureDataset`."
     from tqdm.auto import tqdm
+    keys = dataset_keys(dataset) if keys is None else list(keys)
+    sampling = dataset_sampling(dataset) if sampling is None else sampling
     if len(keys) != len(dataset): raise ValueError(f'{len(keys)} keys for {len(dataset)} dataset items')
     if len(set(keys)) != len(keys): raise ValueError('feature keys must be unique')
-    d = feature_cache_dir(cache_root, model, sampling or {}, pooled); d.mkdir(parents=True, exist_ok=True)
+    d = feature_cache_dir(cache_root, model, sampling, pooled); d.mkdir(parents=True, exist_ok=True)
     index = _read_index(d/'index.jsonl')
     todo = [i for i, k in enumerate(keys) if k not in index or not (d/f'{k}.pt').exists()]
     device = torch.device(device) if device is not None else next(model.parameters()).device
     model.to(device).eval()
     use_amp = amp and device.type in ('cuda', 'mps')
     if todo:
-        dl = torch.utils.data.DataLoader(_Indexed(dataset, todo), batch_size=batch_size, num_workers=num_workers)
+        dl = torch.utils.data.DataLoader(_Indexed(dataset, todo), batch_size=batch_size, num_workers=num_workers, collate_fn=_collate_kept)
         with open(d/'index.jsonl', 'a') as log, torch.no_grad():
-            for clips, ys, ids in tqdm(dl, desc='features', disable=not progress):
+            for b in tqdm(dl, desc='features', disable=not progress):
+                if b is None: continue
+                clips, ys, ids = b
                 with _autocast(device, use_amp): f = model.forward_map(model.prepare(clips.to(device)))
                 f = (f.mean((2, 3, 4)) if pooled else f).float().cpu()
                 for j, i in enumerate(ids.tolist()):
                     _atomic_save(f[j].clone(), d/f'{keys[i]}.pt')
                     log.write(json.dumps(dict(key=keys[i], label=int(ys[j]))) + '\n'); log.flush()
                     index[keys[i]] = int(ys[j])
-    return FeatureDataset(d, keys, [index[k] for k in keys])
+    done = [i for i, k in enumerate(keys) if k in index]
+    return FeatureDataset(d, [keys[i] for i in done], [index[keys[i]] for i in done], items=done)
 
 def _read_index(path:Path) -> dict:
     out = {}
@@ -432,9 +463,12 @@ def clip_keys(paths:list, # the video file of each dataset item
     return out
 
 class FeatureDataset(torch.utils.data.Dataset):
-    "Cached features as a dataset of (features, label)."
-    def __init__(self, folder, keys:list, labels:list):
+    "Cached features as a dataset of (features, label); `items` maps back to the source dataset's indices."
+    def __init__(self, folder, keys:list, labels:list, items:list|None=None):
         self.folder, self.keys, self.labels = Path(folder), list(keys), [int(y) for y in labels]
+        self.items = list(range(len(self.keys))) if items is None else list(items)
+    @property
+    def targets(self) -> list: return self.labels
     def __len__(self): return len(self.keys)
     def __getitem__(self, i):
         return torch.load(self.folder/f'{self.keys[i]}.pt', weights_only=True), self.labels[i]
@@ -457,15 +491,18 @@ def build_head(model:VideoClassifier, # the model whose features were cached (fo
     h = _HEADS[head](model.backbone.channels, model.n_out, dropout=dropout, **({'width': head_width} if head == 'inception' else {}))
     return HeadClassifier(h, model.classes, model.binary)
 
-# %% ../nbs/06_models.ipynb #f4e22ba7
-def response_kl(student_logits:torch.Tensor, teacher_logits:torch.Tensor, T:float=4.0, binary:bool=False) -> torch.Tensor:
-    "KL(teacher || student) of temperature-softened predictions, times T^2, averaged over the batch."
+# %% ../nbs/06_models.ipynb #93aad5db
+def response_kl(student_logits:torch.Tensor, teacher_logits:torch.Tensor, T:float=4.0, binary:bool=False,
+                reduction:str='mean', # 'mean' over the batch, or 'none' (one value per sample)
+               ) -> torch.Tensor:
+    "KL(teacher || student) of temperature-softened predictions, times T^2."
     s, t = student_logits.float()/T, teacher_logits.float()/T
     if binary:
         s, t = s.reshape(-1), t.reshape(-1)
         ls, lt = torch.stack([F.logsigmoid(-s), F.logsigmoid(s)], 1), torch.stack([F.logsigmoid(-t), F.logsigmoid(t)], 1)
     else: ls, lt = s.log_softmax(1), t.log_softmax(1)
-    return F.kl_div(ls, lt, reduction='batchmean', log_target=True)*T*T
+    kl = (lt.exp()*(lt - ls)).sum(1)*T*T
+    return kl if reduction == 'none' else kl.mean()
 
 class Distiller(nn.Module):
     "Teacher/student wrapper: task + temperature-scaled response KL + projected feature MSE."
@@ -486,6 +523,9 @@ class Distiller(nn.Module):
         self.project = nn.Linear(student.backbone.channels, teacher.backbone.channels)
     def train(self, mode:bool=True):
         super().train(mode); self.teacher.eval(); return self
+    def optim_parameters(self) -> list:
+        "What an optimizer should hold: the student's and the projection's parameters (never the teacher's)."
+        return list(self.student.parameters()) + list(self.project.parameters())
     def prepare(self, x): return clips_to_input(x)
     def _norm(self, m, x):
         return (x - torch.as_tensor(m.mean, device=x.device).view(1, -1, 1, 1, 1))/torch.as_tensor(m.std, device=x.device).view(1, -1, 1, 1, 1)
@@ -494,11 +534,11 @@ class Distiller(nn.Module):
         c = self.student.param_counts(); p = sum(q.numel() for q in self.project.parameters())
         return dict(c, total=c['total'] + p, trainable=c['trainable'] + p, teacher=self.teacher.param_counts()['total'])
     def training_loss(self, x, y, task_loss):
-        "(loss, student logits, parts) for prepared input `x`, labels `y` and the task loss function (logits, y) -> loss."
+        "(per-sample loss, student logits, per-sample parts) for prepared input `x`, labels `y` and a per-sample task loss fn(logits, y)."
         with torch.no_grad():
             tmap = self.teacher.forward_map(self._norm(self.teacher, x)); tlog = self.teacher.head(tmap)
         smap = self.student.forward_map(self._norm(self.student, x)); slog = self.student.head(smap)
-        parts = dict(task=task_loss(slog, y), kd=response_kl(slog, tlog, self.T, self.binary))
+        parts = dict(task=task_loss(slog, y), kd=response_kl(slog, tlog, self.T, self.binary, reduction='none'))
         if self.weights['feature']:
-            parts['feature'] = F.mse_loss(self.project(smap.float().mean((2, 3, 4))), tmap.float().mean((2, 3, 4)))
+            parts['feature'] = (self.project(smap.float().mean((2, 3, 4))) - tmap.float().mean((2, 3, 4))).pow(2).mean(1)
         return sum(self.weights[k]*v for k, v in parts.items()), slog, parts
