@@ -23,7 +23,7 @@ __all__ = ['CHUNK_BYTES', 'BACKBONE_STATS', 'PRESETS', 'AUG_FORMAT', 'to_float',
            'load_config', 'file_sha256', 'copy_seed', 'make_copies', 'copies_from_report', 'augment_dataset',
            'format_augment_summary', 'AugmentedClips']
 
-# %% ../nbs/05_augment.ipynb #e970d0e5
+# %% ../nbs/05_augment.ipynb #d203e865
 def _as_batch(x) -> tuple:
     "A (B, T, C, H, W) view of a clip or batch, and whether it was batched."
     if not isinstance(x, torch.Tensor):
@@ -39,13 +39,13 @@ def to_float(x:torch.Tensor, # uint8 (0-255) or float clip
     "A float32 copy in [0, 1] of a uint8 clip; float clips are returned as they are."
     return x.to(torch.float32).div_(255) if x.dtype == torch.uint8 else x
 
-CHUNK_BYTES = 4 << 20          # on the CPU, clips are processed in chunks of about this many float bytes
+CHUNK_BYTES = 4 << 20          # on the CPU, clips are processed in chunks of about this many float bytes per thread
 
 def _chunks(x:torch.Tensor) -> list:
-    "Slices of the batch axis: chunks of about CHUNK_BYTES on the CPU, the whole batch elsewhere."
+    "Slices of the batch axis: chunks of about CHUNK_BYTES per torch thread on the CPU, the whole batch elsewhere."
     B = x.shape[0]
     if x.device.type != 'cpu' or B == 0: return [slice(0, B)]
-    n = max(1, CHUNK_BYTES // max(1, 4*x[0].numel()))
+    n = max(1, CHUNK_BYTES*torch.get_num_threads() // max(1, 4*x[0].numel()))
     return [slice(i, min(B, i + n)) for i in range(0, B, n)]
 
 def _to_dtype(x, dtype):
@@ -71,7 +71,7 @@ def params_from_json(obj):
     if isinstance(obj, list): return [params_from_json(v) for v in obj]
     return obj
 
-# %% ../nbs/05_augment.ipynb #e31a1cc8
+# %% ../nbs/05_augment.ipynb #fd9477a3
 _REGISTRY: dict = {}
 
 def _jsonable(v):
@@ -100,7 +100,7 @@ def _field_gen(seed, device) -> torch.Generator:
 
 class VideoTransform:
     "Base of every transform: `sample` draws per-clip parameters, `apply` applies them; calling does both."
-    stage = 'pixel'                     # 'affine' and 'temporal' transforms are fused by `Compose`
+    stage = 'pixel'                     # runs of 'affine', 'temporal' or 'inplace' transforms are fused by `Compose`
     takes_uint8 = False                 # True: `apply` takes uint8 as it is (index-only ops, chunked conversion)
     float_out = False                   # True: always returns float (`Normalize`)
 
@@ -154,16 +154,18 @@ def _on(t:torch.Tensor, x:torch.Tensor, shape=(-1, 1, 1, 1, 1)) -> torch.Tensor:
     "A per-clip parameter on `x`'s device and dtype, shaped to broadcast over (B, T, C, H, W)."
     return t.to(device=x.device, dtype=x.dtype).view(shape)
 
-# %% ../nbs/05_augment.ipynb #a948babd
+# %% ../nbs/05_augment.ipynb #5ac1bba4
 def _sub(params:dict, sl:slice) -> dict:
     "The parameters of the clips in `sl`."
     return {k: v[sl] for k, v in params.items()}
 
-def _run_inplace(ts:list, ps:list, x:torch.Tensor) -> torch.Tensor:
-    "Apply in-place transforms `ts` with parameters `ps` to a float copy of `x`, chunk by chunk."
-    y = torch.empty(x.shape, dtype=x.dtype if x.is_floating_point() else torch.float32, device=x.device)
+def _run_inplace(ts:list, ps:list, x:torch.Tensor, owned:bool=False) -> torch.Tensor:
+    "Apply in-place transforms `ts` with parameters `ps` chunk by chunk, to a float copy of `x` (or to `x` if owned)."
+    own = owned and x.is_floating_point() and x.is_contiguous()
+    y = x if own else torch.empty(x.shape, dtype=x.dtype if x.is_floating_point() else torch.float32, device=x.device)
     for sl in _chunks(x):
-        c = y[sl]; c.copy_(x[sl])
+        c = y[sl]
+        if not own: c.copy_(x[sl])
         if x.dtype == torch.uint8: c.div_(255)
         for t, p in zip(ts, ps): t.apply_(c, _sub(p, sl))
     return y
@@ -174,7 +176,7 @@ class _InPlace(VideoTransform):
     def apply_(self, c:torch.Tensor, params:dict): raise NotImplementedError
     def apply(self, x, params): return _run_inplace([self], [params], x)
 
-# %% ../nbs/05_augment.ipynb #d4a9af61
+# %% ../nbs/05_augment.ipynb #3996f5f1
 def _norm(h:int, w:int) -> torch.Tensor:
     "Pixel coordinates (centres at j + 0.5) -> grid_sample's [-1, 1] coordinates."
     return torch.tensor([[2/w, 0, -1], [0, 2/h, -1], [0, 0, 1]], dtype=torch.float64)
@@ -193,6 +195,9 @@ def _warp(x:torch.Tensor, # float batch (B, T, C, H, W)
     dt = x.dtype if x.is_floating_point() else torch.float32
     theta = (_norm(H, W) @ A @ torch.linalg.inv(_norm(Ho, Wo)))[:, :2]
     grid = F.affine_grid(theta.to(device=x.device, dtype=dt), (B, 1, Ho, Wo), align_corners=False)
+    if padding_mode == 'zeros':                                    # inside the frame, never blend in the fill
+        lim = torch.tensor([1 - 1/W, 1 - 1/H], device=x.device, dtype=dt)
+        grid = torch.where(grid.abs() <= 1, torch.maximum(torch.minimum(grid, lim), -lim), grid)
     y = torch.empty((B, T*C, Ho, Wo), dtype=dt, device=x.device)
     for sl in _chunks(x):                                         # uint8 is converted chunk by chunk
         xc = to_float(x[sl]).reshape(-1, T*C, H, W)
@@ -463,7 +468,7 @@ class ColorJitter(_InPlace):
                 idx = sel.nonzero().flatten().to(y.device)
                 y[idx] = _JITTER[k](y[idx], fk)
 
-# %% ../nbs/05_augment.ipynb #3ac0a2a6
+# %% ../nbs/05_augment.ipynb #058e2eab
 class GaussianNoise(_InPlace):
     "Add Gaussian noise, a new draw per frame (or one per clip); sigma may be drawn per clip."
     def __init__(self, mean:float=0.0, # noise mean (float scale, 0-1)
@@ -486,7 +491,8 @@ class GaussianNoise(_InPlace):
         T, C, H, W = y.shape[1:]
         for b in params['apply'].nonzero().flatten().tolist():
             n = torch.randn((T if self.per_frame else 1, C, H, W), generator=_field_gen(params['seed'][b], y.device), device=y.device, dtype=y.dtype)
-            y[b].add_(n.mul_(float(params['sigma'][b])).add_(self.mean))
+            y[b].add_(n, alpha=float(params['sigma'][b]))
+            if self.mean: y[b].add_(self.mean)
             if self.clip: y[b].clamp_(0, 1)
 
 def _gauss1d(sigma:torch.Tensor, k:int) -> torch.Tensor:
@@ -752,7 +758,7 @@ class RandomSpeed(_Temporal):
         t = start[:, None] + torch.arange(n, dtype=torch.float64)*f[:, None]
         return {'apply': apply, 'factor': f, 'start': start, 'index': (t + 0.5).floor().long().clamp(0, L - 1)}
 
-# %% ../nbs/05_augment.ipynb #f3f0f629
+# %% ../nbs/05_augment.ipynb #9ac6f040
 def _same_geometry(a, b) -> bool:
     return (a.interpolation, a.padding_mode, a.fill) == (b.interpolation, b.padding_mode, b.fill)
 
@@ -792,6 +798,7 @@ class Compose(VideoTransform):
 
     def apply(self, x, params):
         if len(params) != len(self.transforms): raise ValueError(f'Compose: {len(params)} parameter sets for {len(self.transforms)} transforms')
+        owned = False                                     # is x a tensor this call made (safe to modify in place)?
         for grp in self._groups():
             ts, ps = [self.transforms[i] for i in grp], [params[i] for i in grp]
             if ts[0].stage == 'temporal':
@@ -803,9 +810,10 @@ class Compose(VideoTransform):
                 for t, p in zip(ts, ps):
                     At, hw = t.matrix(p, hw); A = A @ At
                 x = _warp(x, A, hw, ts[0].interpolation, ts[0].padding_mode, ts[0].fill)
-            elif ts[0].stage == 'inplace': x = _run_inplace(ts, ps, x)
+            elif ts[0].stage == 'inplace': x = _run_inplace(ts, ps, x, owned)
             else:
                 for t, p in zip(ts, ps): x = t.apply(x if t.takes_uint8 else to_float(x), p)
+            owned = True
         return x
 
     def __repr__(self): return 'Compose([\n' + ''.join(f'  {t!r},\n' for t in self.transforms) + '])'
