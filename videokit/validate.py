@@ -203,7 +203,7 @@ def check_video(path, # the file to check
     res.seconds = round(time.perf_counter() - t0, 4)
     return res
 
-# %% ../nbs/02_validate.ipynb #8f515249
+# %% ../nbs/02_validate.ipynb #b92f0575
 def _video_streams(c): return [s for s in c.streams if s.type == 'video']
 
 def _best_streams(c) -> tuple:
@@ -293,6 +293,8 @@ def _decode_check(c, p:Path, res:CheckResult, level:str, threads:int, log, open_
         return _fail(res, 'video_decode_error', _first_lines(verrs), t0)
     if demux_errs: return _fail(res, 'header_error', _first_lines(demux_errs), t0)
     if n_frames == 0:
+        if lead:                                  # nothing decoded at all: the errors were not just leading pictures
+            return _fail(res, 'header_error' if header_msgs else 'video_decode_error', _first_lines(header_msgs[:2] + lead), t0)
         if level == 'quick' and not seen_key and exp is None:
             return _fail(res, 'truncated', 'no video packet in the file', t0)
         return _fail(res, 'truncated', f'no video frame could be decoded (header declares {exp or "?"} frames)', t0)
