@@ -309,7 +309,7 @@ def resize_geometry(width:int, # coded frame width
     box = (max(x0, 0), max(y0, 0), max(x0, 0) + min(sw, W), max(y0, 0) + min(sh, H))
     return dict(scaled=(sh, sw), out=(H, W), box=box, offset=(y0, x0))
 
-# %% ../nbs/03_sample.ipynb #57f3e538
+# %% ../nbs/03_sample.ipynb #9a3ce584
 _SEEK_GAP = 4      # seek when that saves decoding more than this many frames
 _TRACE = None      # set to a list to record ('seek', anchor), ('land', first frame after a seek), ('frame', index) events
 
@@ -338,7 +338,7 @@ def _missing(path, i, ix, state):
     return DecodeError(path, 'missing_frames', f'frame {i}{t} was not produced by the decoder'
                        + (f'; {state["err"]}' if state['err'] else ''))
 
-def _decode_by_pts(c, s, ix, targets, path, keep):
+def _decode_by_pts(c, s, ix, targets, path, keep, rewind=False):
     "Decode the sorted unique `targets`, seeking forward only; hand each target frame to `keep(i, frame)`."
     pos = {int(p): i for i, p in enumerate(ix.pts)}
     first = np.searchsorted(ix.pts, ix.key_pts)           # frames before each keyframe (presentation order)
@@ -353,7 +353,7 @@ def _decode_by_pts(c, s, ix, targets, path, keep):
         if t in keep.got: continue
         a = max(int(np.searchsorted(ix.key_pts, ix.pts[t], side='right')) - 1, 0)
         landing = False
-        if first[a] - (cur + 1) > _SEEK_GAP: gen, landing = seek(a), True
+        if first[a] - (cur + 1) > _SEEK_GAP or rewind and gen is None: gen, landing = seek(a), True
         elif gen is None: gen = _frames(c, s, state, want)
         while t not in keep.got:
             f = next(gen, None)
@@ -386,19 +386,21 @@ def _decode_by_count(c, s, ix, targets, path, keep):
     raise _missing(path, last, ix, state)
 
 class _Keep:
-    "Converts each target frame once, as it is decoded, to an HxWx3 uint8 array of the output size."
-    def __init__(self, targets, size, resize, rotate, apply_sar, interpolation, threads):
-        self.wanted, self.got, self.arrays, self.pts = set(targets), set(), {}, {}
+    "Converts each target frame once, as it is decoded, straight into its rows of the (T, H, W, 3) uint8 output."
+    def __init__(self, idx, size, resize, rotate, apply_sar, interpolation, threads):
+        self.slots = {}                                    # frame index -> output rows (duplicates: several)
+        for j, i in enumerate(idx): self.slots.setdefault(i, []).append(j)
+        self.wanted, self.got, self.pts, self.n, self.buf = set(self.slots), set(), {}, len(idx), None
         self.size, self.resize, self.rotate, self.apply_sar = size, resize, rotate, apply_sar
         self.interp, self.threads, self.scaler, self.plans, self.out, self.s = interpolation, threads, VideoReformatter(), {}, None, None
-    def reset(self): self.got, self.arrays, self.pts = set(), {}, {}
+    def reset(self): self.got, self.pts = set(), {}
     def plan(self, f):
         cc, s = self.s.codec_context, self.s
-        sar = Fraction(s.sample_aspect_ratio or cc.sample_aspect_ratio or 1) if self.apply_sar else Fraction(1)
+        sar = (s.sample_aspect_ratio or cc.sample_aspect_ratio or 1) if self.apply_sar else 1
         rot = int(round((f.rotation or 0)/90))*90 % 360 if self.rotate else 0
         key = (f.width, f.height, sar, rot)
         if key not in self.plans:
-            g = resize_geometry(f.width, f.height, self.size, self.resize, sar=sar, rotation=rot)
+            g = resize_geometry(f.width, f.height, self.size, self.resize, sar=Fraction(sar), rotation=rot)
             if self.out is None: self.out = g['out']
             elif g['out'] != self.out:                     # the stream changed size: stretch to the first output size
                 H, W = self.out; g = dict(scaled=(H, W), out=(H, W), box=(0, 0, W, H), offset=(0, 0))
@@ -411,21 +413,24 @@ class _Keep:
         if (pw, ph) == (f.width, f.height) and f.format.name == 'rgb24': a = f.to_ndarray()
         else: a = self.scaler.reformat(f, pw, ph, 'rgb24', interpolation=self.interp, threads=self.threads).to_ndarray()
         if rot: a = np.rot90(a, rot//90)
+        if self.buf is None: self.buf = np.empty((self.n, H, W, 3), np.uint8)
+        rows = self.slots[i]; dst = self.buf[rows[0]]     # copied now, so libav reuses the frame's memory
         if (sh, sw) != (H, W):
-            out = np.zeros((H, W, 3), np.uint8)
-            h, w = min(sh, H), min(sw, W)
-            out[max(y0, 0):max(y0, 0) + h, max(x0, 0):max(x0, 0) + w] = a[max(-y0, 0):max(-y0, 0) + h, max(-x0, 0):max(-x0, 0) + w]
-            a = out
-        self.arrays[i], self.pts[i] = a, (float(f.pts*f.time_base) if f.pts is not None and f.time_base else None)
+            dst[:] = 0; h, w = min(sh, H), min(sw, W)
+            dst[max(y0, 0):max(y0, 0) + h, max(x0, 0):max(x0, 0) + w] = a[max(-y0, 0):max(-y0, 0) + h, max(-x0, 0):max(-x0, 0) + w]
+        else: dst[:] = a
+        for j in rows[1:]: self.buf[j] = dst
+        self.pts[i] = f.time                               # pts * time_base in seconds, or None
         self.got.add(i)
 
-def _decode(path, si, c, ix, targets, keep, threads, by_pts):
+def _decode(path, si, c, ix, targets, keep, threads, by_pts, rewind=False):
     "Run one decoding pass on container `c` (or a freshly opened one), turning libav failures into `DecodeError`."
     c = c or open_container(path)
     try:
         s = c.streams[si]; keep.s = s
         s.codec_context.thread_type = 'AUTO'; s.codec_context.thread_count = threads
-        (_decode_by_pts if by_pts else _decode_by_count)(c, s, ix, targets, path, keep)
+        if by_pts: _decode_by_pts(c, s, ix, targets, path, keep, rewind)
+        else: _decode_by_count(c, s, ix, targets, path, keep)
     except av.error.FFmpegError as e: raise DecodeError(path, 'decode_error', str(e)) from e
     finally: c.close()
 
@@ -449,7 +454,7 @@ def read_frames(path, # a video file
         si = _pick_stream(c, stream, path).index
         ix, used = _stream_index(path, si, c)
     except BaseException: c.close(); raise
-    if used: c.close(); c = None
+    if used and not ix.exact: c.close(); c = None             # indexed by a decode: count from a fresh start
     N = len(ix.pts)
     bad = [i for i in idx if not -N <= i < N]
     if bad or not idx:
@@ -461,14 +466,11 @@ def read_frames(path, # a video file
         return (out, []) if with_pts else out
     idx = [i + N if i < 0 else i for i in idx]
     targets = sorted(set(idx))
-    keep = _Keep(targets, size, resize, rotate, apply_sar, interpolation, threads)
-    try: _decode(path, si, c, ix, targets, keep, threads, ix.exact)
+    keep = _Keep(idx, size, resize, rotate, apply_sar, interpolation, threads)
+    try: _decode(path, si, c, ix, targets, keep, threads, ix.exact, rewind=used)   # after indexing: seek first
     except _Restart:
         keep.reset(); _decode(path, si, None, ix, targets, keep, threads, False)
-    H, W = keep.out
-    out = np.empty((len(idx), H, W, 3), np.uint8)             # frames as the scaler writes them (HWC) ...
-    for j, i in enumerate(idx): out[j] = keep.arrays[i]
-    out = torch.from_numpy(out).permute(0, 3, 1, 2)            # ... seen as (T, C, H, W): channels-last strides
+    out = torch.from_numpy(keep.buf).permute(0, 3, 1, 2)       # (T, H, W, 3) storage seen as (T, C, H, W)
     return (out, [keep.pts[i] for i in idx]) if with_pts else out
 
 # %% ../nbs/03_sample.ipynb #f990dff8
