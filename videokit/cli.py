@@ -88,7 +88,7 @@ def _cmd_demo(a):
     from videokit.demo import run_demo
     run_demo(a.out, workers=a.workers)
 
-# %% ../nbs/90_cli.ipynb #c55fb08b
+# %% ../nbs/90_cli.ipynb #3984078d
 def _fractions(s:str) -> dict:
     try: return {k.strip(): float(v) for k, v in (p.split('=') for p in s.split(','))}
     except ValueError: raise ValueError(f'--fractions must look like train=0.8,val=0.1,test=0.1, got {s!r}') from None
@@ -101,12 +101,13 @@ def _args_split(a):
     a.add_argument('--group', default=None, help='column name or path regex: clips of one group stay together')
     a.add_argument('--only-split', default=None, help='use only the items of this split of SOURCE (e.g. train for k-fold)')
     a.add_argument('--seed', type=int, default=0)
+    a.add_argument('--missing', choices=['raise', 'skip'], default='raise', help='listed files that do not exist: fail, or leave them out')
     a.add_argument('--out', default=None, help='folder for the manifests (default: SOURCE_splits or SOURCE_folds next to SOURCE)')
 
 @command('split', 'stratified (group-aware) train/val/test split or k-fold, written as manifests', _args_split)
 def _cmd_split(a):
     from videokit.data import load_items, stratified_split, stratified_kfold, write_split_manifests
-    items = load_items(a.source)
+    items = load_items(a.source, missing=a.missing)
     if a.only_split: items = [it for it in items if it.get('split') == a.only_split]
     if not items: raise ValueError(f'{a.source}: no items' + (f' in split {a.only_split!r}' if a.only_split else ''))
     src = Path(a.source)
@@ -117,6 +118,7 @@ def _cmd_split(a):
     for p, counts in summ['counts'].items():
         print(f"{'fold ' if a.by == 'kfold' else ''}{p}: {summ['total'][p]} clips  " + '  '.join(f'{c}={n}' for c, n in sorted(counts.items())))
     if summ['groups']: print(f"groups: {summ['groups']}, in two parts: {summ['groups_in_two_parts']}")
+    print(f"classes: {', '.join(summ['classes'])}")
     print(f'manifests: {out}')
 
 def _args_f2v(a):

@@ -172,7 +172,12 @@ def _clip_window(n:int, K:int, k:int, f:int) -> tuple:
     lo = min(max((lo + hi - w)//2, 0), n - w)
     return lo, lo + w
 
-# %% ../nbs/04_data.ipynb #88163ff1
+# %% ../nbs/04_data.ipynb #22934575
+def _label_of(item:dict) -> str|None:
+    "An item's label as a string; None when unlabelled (missing, None, or an empty manifest cell)."
+    l = item.get('label')
+    return None if l is None or l == '' else str(l)
+
 def _sorted_labels(labels) -> list:
     "Class names in index order: numerically when every label is an integer, else alphabetically."
     ls = {str(l) for l in labels}
@@ -206,7 +211,7 @@ def _meta_value(v, kind:str):
     if v is None or v == '': return math.nan
     return int(v) if kind == 'int' else float(v)
 
-# %% ../nbs/04_data.ipynb #7226227e
+# %% ../nbs/04_data.ipynb #a81f60b5
 def _remove_log(path:str, pid:int, _getpid=os.getpid, _unlink=os.unlink):
     "Delete a dataset's temporary error log, in the process that created it only (not in forked workers)."
     if _getpid() != pid: return                              # (os bound as defaults: this may run at interpreter exit)
@@ -244,14 +249,14 @@ class VideoDataset(Dataset):
             if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ValueError(f'{name} must be a positive int, got {v!r}')
         S.resize_geometry(64, 48, size, resize) if size is not None else None   # validates size/resize early
         all_items = source if isinstance(source, list) and source and isinstance(source[0], dict) and 'rel' in source[0] else load_items(source, **item_kw)
-        if classes is None: classes = _manifest_classes(source) or _sorted_labels(it['label'] for it in all_items if it.get('label') is not None)
+        if classes is None: classes = _manifest_classes(source) or _sorted_labels(l for l in map(_label_of, all_items) if l is not None)
         self.classes = [str(c) for c in classes]
         self.class_to_idx = {c: i for i, c in enumerate(self.classes)}
-        unknown = [it for it in all_items if it.get('label') is not None and str(it['label']) not in self.class_to_idx]
+        unknown = [it for it in all_items if _label_of(it) is not None and _label_of(it) not in self.class_to_idx]
         if unknown: raise ValueError(f"{unknown[0]['path']}: label {unknown[0]['label']!r} is not one of the classes {self.classes}")
         self.items = [it for it in all_items if split is None or it.get('split') == split]
         if not self.items: raise VideokitError(str(source) if not isinstance(source, list) else '<list>', 'empty_dataset', f'no videos' + (f' in split {split!r}' if split else ''))
-        self.labels = [self.class_to_idx.get(str(it['label']), -1) if it.get('label') is not None else -1 for it in self.items]
+        self.labels = [self.class_to_idx.get(_label_of(it), -1) for it in self.items]
         self.frames, self.sampler, self.step, self.K = frames, sampler, step, clips_per_video
         self.size, self.resize, self.transform, self.output = size, resize, transform, output
         self.on_error, self.short, self.seed, self.stream, self.threads = on_error, short, seed, stream, threads
@@ -260,6 +265,7 @@ class VideoDataset(Dataset):
             weakref.finalize(self, _remove_log, name, os.getpid())
             error_log = name
         self.error_log = Path(error_log) if error_log is not None else None
+        if on_error == 'skip': self.error_log.parent.mkdir(parents=True, exist_ok=True)   # not a surprise at the first failure, hours in
         self._epoch = torch.zeros((), dtype=torch.int64).share_memory_()   # seen by DataLoader workers, persistent ones too
         self._meta = _meta_kinds(self.items)
         self._targets = [l for l in self.labels for _ in range(self.K)]
