@@ -973,7 +973,7 @@ def copy_seed(seed:int, # the config's seed
     "The 63-bit seed of copy `k` of a source: independent of order, other files and interruptions."
     return int.from_bytes(hashlib.sha256(f'{seed}:{content_hash}:{k}'.encode()).digest()[:8], 'big') >> 1
 
-# %% ../nbs/05_augment.ipynb #d119190e
+# %% ../nbs/05_augment.ipynb #90cf035e
 def _atomic_npy(arr:np.ndarray, path:Path):
     "Write an .npy atomically (temp file + rename)."
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
@@ -1001,6 +1001,7 @@ def make_copies(path, # the source video
     "Decode and augment copies `ks` of one source; write NN.npy (+ NN.json parameters) atomically."
     from videokit.sample import count_frames, uniform_indices, random_indices, read_frames
     pipe = pipe or cfg.pipeline(); out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
+    for tmp in out_dir.glob('.[0-9]*.tmp'): tmp.unlink()           # our own temp files left by a killed run
     n = cfg.window or cfg.frames
     N = count_frames(path); written, clip = [], None
     size = cfg.decode_size if cfg.decode_size is None or isinstance(cfg.decode_size, int) else tuple(cfg.decode_size)
