@@ -175,6 +175,73 @@ def _cmd_augment(a):
                                        sampler=a.sampler, seed=a.seed))
     print(json.dumps(s, indent=1) if a.json else format_augment_summary(s))
 
+# %% ../nbs/90_cli.ipynb #8b89cb13
+def _args_train(a):
+    a.add_argument('config', help='run config (.yaml/.yml or .json)')
+    a.add_argument('overrides', nargs='*', help='section.key=value overrides, e.g. train.lr=3e-4')
+    a.add_argument('--out', default=None, help="run directory (default: the config's out)")
+    a.add_argument('--no-resume', action='store_true', help='refuse to continue an existing run in --out')
+    a.add_argument('--no-progress', action='store_true', help='no progress bars')
+    a.add_argument('--json', action='store_true', help='print the summary as JSON')
+
+@command('train', 'train a video classifier from a YAML/JSON config (+ key=value overrides); resumes a run', _args_train)
+def _cmd_train(a):
+    from videokit.train import train_from_config
+    s = train_from_config(a.config, a.overrides, out=a.out, resume=not a.no_resume, progress=not a.no_progress)
+    s = {k: v for k, v in s.items() if k != 'history'}
+    if a.json: print(json.dumps(s, indent=1, default=str)); return
+    if 'folds' in s:
+        print(f"{s['folds_done']}/{s['k']} folds")
+        for k, v in s['metrics'].items(): print(f"  {k}: {v['mean']:.4f} +- {v['std']:.4f}")
+        return
+    b, last = s['best'], s['last'] or {}
+    print(f"{s['status']}: {s['epochs_done']}/{s['epochs']} epochs in {s['run_dir']} ({s['params']['trainable']:,} of "
+          f"{s['params']['total']:,} parameters trained, effective batch {s['effective_batch']})")
+    print(f"best {b['metric']} = {b['value']} at epoch {b['epoch']}; last: " +
+          ', '.join(f'{k} {v:.4f}' for k, v in last.items() if k.startswith(('train_loss', 'val_')) and isinstance(v, float)))
+
+def _args_evaluate(a):
+    a.add_argument('run', help='run directory or checkpoint')
+    a.add_argument('--data', default=None, help="dataset folder or manifest (default: the run's data.source)")
+    a.add_argument('--split', default='val', help="split to score ('all' for every item)")
+    a.add_argument('--out', default=None, help='output folder (default: RUN/eval_SPLIT)')
+    a.add_argument('--frames', type=int, default=None); a.add_argument('--size', type=int, default=None)
+    a.add_argument('--clips', type=int, default=1, help='clips per video, averaged (temporal TTA)')
+    a.add_argument('--flip', action='store_true', help='average with horizontal flips')
+    a.add_argument('--crops', type=int, default=0, choices=[0, 1, 5], help='spatial crops averaged')
+    a.add_argument('--by', nargs='*', default=None, help='manifest columns to break the metrics down by')
+    a.add_argument('--batch-size', type=int, default=8); a.add_argument('--workers', type=int, default=0)
+    a.add_argument('--no-progress', action='store_true'); a.add_argument('--json', action='store_true')
+
+@command('evaluate', "score a trained run on a dataset split (metrics, predictions.csv, plots), with optional TTA", _args_evaluate)
+def _cmd_evaluate(a):
+    from videokit.train import evaluate_run, format_metrics
+    m = evaluate_run(a.run, a.data, split=None if a.split == 'all' else a.split, out_dir=a.out, frames=a.frames, size=a.size,
+                     clips=a.clips, flip=a.flip, crops=a.crops, by=a.by, batch_size=a.batch_size, num_workers=a.workers,
+                     progress=not a.no_progress)
+    if a.json: print(json.dumps({k: v for k, v in m.items() if k != 'reliability'}, indent=1, default=str)); return
+    print(format_metrics(m))
+
+def _args_features(a):
+    a.add_argument('data', help='dataset folder or manifest')
+    a.add_argument('--cache', required=True, help='root folder of the feature caches')
+    a.add_argument('--backbone', default='r3d_18'); a.add_argument('--weights', default=None, help="'DEFAULT', an enum name, or a file")
+    a.add_argument('--weights-dir', default=None, help='folder of cached torchvision weights')
+    a.add_argument('--split', default=None); a.add_argument('--frames', type=int, default=None); a.add_argument('--size', type=int, default=None)
+    a.add_argument('--clips', type=int, default=1, help='clips per video')
+    a.add_argument('--maps', action='store_true', help='keep feature maps (for the Inception head) instead of pooled vectors')
+    a.add_argument('--batch-size', type=int, default=8); a.add_argument('--workers', type=int, default=0)
+    a.add_argument('--device', default=None); a.add_argument('--no-progress', action='store_true')
+
+@command('extract-features', "cache a backbone's features of every clip of a dataset (resumable)", _args_features)
+def _cmd_features(a):
+    from videokit.train import extract_dataset_features
+    r = extract_dataset_features(a.data, a.cache, backbone=a.backbone, weights=a.weights, weights_dir=a.weights_dir, split=a.split,
+                                 frames=a.frames, size=a.size, clips_per_video=a.clips, pooled=not a.maps, batch_size=a.batch_size,
+                                 num_workers=a.workers, device=a.device, progress=not a.no_progress)
+    print(f"{r['items']} clips cached in {r['folder']} (features {r['shape']}), {r['skipped']} skipped")
+    for p in r['failures']: print(f'  unreadable: {p}')
+
 # %% ../nbs/90_cli.ipynb #bfd9cca4
 def _cut_options(a):
     a.add_argument('--mode', default='auto', choices=['auto', 'encode'], help='auto: stream copy where exact, else re-encode')
@@ -273,6 +340,88 @@ def _cmd_resample_fps(a):
     print(json.dumps(r, indent=1) if a.json else
           f"{r['path']}: {r['frames']} frames at {r['fps']} fps ({r['duration']:.3f} s) from {r['source_frames']} at "
           f"{r['source_fps']} fps; {r['dropped']} dropped, {r['duplicated']} repeated")
+
+# %% ../nbs/90_cli.ipynb #373bbf1c
+def _sync_options(a):
+    a.add_argument('--output-dir', required=True, help='output folder')
+    a.add_argument('--model', default=None, help='SyncNet weights (default: the training-free baseline)')
+    a.add_argument('--detector', default='haar', choices=['haar', 's3fd'])
+    a.add_argument('--s3fd-weights', default=None, help='sfd_face.pth, for --detector s3fd')
+    a.add_argument('--min-track', type=int, default=100, help='keep tracks with more detections than this')
+    a.add_argument('--min-face-size', type=float, default=100, help='keep tracks whose mean face side exceeds this (px)')
+    a.add_argument('--facedet-scale', type=float, default=0.5, help='detect faces on frames scaled by this')
+    a.add_argument('--crop-scale', type=float, default=0.4, help='crop margin around the face')
+    a.add_argument('--vshift', type=int, default=15, help='offsets searched: -vshift..vshift frames')
+    a.add_argument('--device', default=None, help='torch device (cpu, cuda, mps)')
+    a.add_argument('--no-vis', action='store_true', help='skip the visualisation video')
+    a.add_argument('--json', action='store_true', help='print the result as JSON')
+
+def _sync_kwargs(a) -> dict:
+    det = a.detector
+    if det == 's3fd':
+        from videokit.syncnet import get_detector
+        det = get_detector('s3fd', a.s3fd_weights, a.device)
+    return dict(model=a.model, detector=det, min_track=a.min_track, min_face_size=a.min_face_size, facedet_scale=a.facedet_scale,
+                crop_scale=a.crop_scale, vshift=a.vshift, device=a.device, visualise=not a.no_vis)
+
+def _print_chunk(name, r):
+    if r['status'] != 'done': print(f"{name}: {r['status']}" + (f" ({r['reason']}: {r['detail']})" if r.get('reason') else ''))
+    for t in r.get('tracks', []):
+        if t.get('status') == 'done': print(f"{name}: TRACK {t['track']}: OFFSET {t['offset']}, CONF {t['conf']:.3f}  (frames {t['start']}-{t['end'] - 1}, {t['method']})")
+        else: print(f"{name}: TRACK {t['track']}: {t.get('status')} ({t.get('reason')})")
+
+def _report_summary(s, as_json):
+    if as_json: print(json.dumps(s, indent=1, default=str))
+    else:
+        for c in s['chunks']: _print_chunk(c['chunk'], c)
+        print(f"{s['totals']['done']} chunks with tracks, {s['totals']['no_tracks']} without, {s['totals']['failed']} failed; "
+              f"summary: {Path(s['output_dir'])/'processing_summary.json'}")
+    if s['totals']['failed']: raise VideokitError(s['output_dir'], 'chunks_failed', f"{s['totals']['failed']} chunks failed (the others are done)")
+
+def _args_syncnet(a):
+    a.add_argument('--input-video', required=True, help='a video clip'); _sync_options(a)
+
+@command('syncnet', 'face tracks and AV offset/confidence of one clip (original pycrop/pywork/pyavi layout)', _args_syncnet)
+def _cmd_syncnet(a):
+    from videokit.syncnet import process_video
+    r = process_video(a.input_video, a.output_dir, progress=not a.json, **_sync_kwargs(a))
+    if a.json: print(json.dumps(r, indent=1, default=str))
+    else: _print_chunk(Path(a.input_video).name, r)
+
+def _args_long(a):
+    a.add_argument('--input-video', required=True, help='a long video')
+    a.add_argument('--chunk-duration', type=float, default=30.0, help='chunk length (s)')
+    a.add_argument('--overlap', type=float, default=5.0, help='seconds shared by consecutive chunks')
+    a.add_argument('--max-workers', type=int, default=1, help='chunks processed in parallel')
+    _sync_options(a)
+
+@command('process-long-video', 'chunk a long video and measure AV offsets per chunk and face track', _args_long)
+def _cmd_long(a):
+    from videokit.syncnet import process_long_video
+    kw = _sync_kwargs(a)
+    s = process_long_video(a.input_video, a.output_dir, a.chunk_duration, a.overlap, kw.pop('min_track'), kw.pop('min_face_size'),
+                           a.max_workers, progress=not a.json, **kw)
+    _report_summary(s, a.json)
+
+def _args_batch(a):
+    a.add_argument('--chunks-dir', required=True, help='folder of video chunks')
+    a.add_argument('--max-workers', type=int, default=1, help='chunks processed in parallel')
+    _sync_options(a)
+
+@command('batch-syncnet', 'AV offsets of every chunk in a folder, in parallel worker processes, resumable', _args_batch)
+def _cmd_batch(a):
+    from videokit.syncnet import batch_process
+    _report_summary(batch_process(a.chunks_dir, a.output_dir, a.max_workers, progress=not a.json, **_sync_kwargs(a)), a.json)
+
+def _args_shift(a):
+    a.add_argument('--input-video', required=True); a.add_argument('--output', required=True)
+    a.add_argument('--offset', type=float, required=True, help='measured offset in frames (> 0: audio leads); the audio is delayed by it')
+
+@command('shift-audio', 'delay (or advance) the audio of a clip by a measured offset, video copied', _args_shift)
+def _cmd_shift(a):
+    from videokit.syncnet import shift_audio
+    r = shift_audio(a.input_video, a.output, a.offset)
+    print(f"{r['path']}: audio shifted by {r['shift_seconds']} s ({r['offset_frames']} frames at {r['fps']} fps)")
 
 # %% ../nbs/90_cli.ipynb #93f33dea
 def _parser() -> argparse.ArgumentParser:
