@@ -20,13 +20,16 @@ from .models import (build_model, clips_to_input, logits_to_proba, load_state_di
                              VideoClassifier, _atomic_save, _autocast)
 
 # %% auto #0
-__all__ = ['TrainConfig', 'config_hash', 'ClassificationLoss', 'make_loss', 'make_optimizer', 'lr_factor', 'make_scheduler',
-           'resolve_device', 'amp_dtype', 'confusion_matrix', 'roc_auc', 'roc_curve', 'pr_curve', 'average_precision',
-           'reliability', 'expected_calibration_error', 'classification_metrics', 'metrics_by', 'plot_history',
-           'plot_confusion', 'plot_roc_pr', 'plot_reliability', 'environment', 'read_metrics', 'epoch_seed',
-           'seed_everything', 'save_checkpoint', 'load_checkpoint', 'is_oom', 'predict', 'fit', 'load_model']
+__all__ = ['DATA_DEFAULTS', 'MODEL_DEFAULTS', 'DISTILL_DEFAULTS', 'TrainConfig', 'config_hash', 'ClassificationLoss', 'make_loss',
+           'make_optimizer', 'lr_factor', 'make_scheduler', 'resolve_device', 'amp_dtype', 'confusion_matrix',
+           'roc_auc', 'roc_curve', 'pr_curve', 'average_precision', 'reliability', 'expected_calibration_error',
+           'classification_metrics', 'metrics_by', 'plot_history', 'plot_confusion', 'plot_roc_pr', 'plot_reliability',
+           'environment', 'read_metrics', 'epoch_seed', 'seed_everything', 'save_checkpoint', 'load_checkpoint',
+           'is_oom', 'predict', 'fit', 'load_model', 'TTA', 'StackedClips', 'evaluate', 'format_metrics',
+           'cross_validate', 'load_config', 'build_datasets', 'train_from_config', 'evaluate_run',
+           'extract_dataset_features']
 
-# %% ../nbs/07_train.ipynb #e217abf8
+# %% ../nbs/07_train.ipynb #85afc5fd
 @dataclass
 class TrainConfig:
     "Everything that decides what a training run computes."
@@ -67,7 +70,11 @@ class TrainConfig:
         names = {f.name for f in fields(cls)}
         bad = sorted(set(d) - names)
         if bad: raise ValueError(f"unknown train config keys {bad}; valid: {', '.join(sorted(names))}")
-        if 'betas' in d: d['betas'] = tuple(d['betas'])
+        if 'betas' in d: d['betas'] = tuple(float(b) for b in d['betas'])
+        for f in fields(cls):                                  # YAML reads 1e-3 as a string: coerce numbers
+            if isinstance(d.get(f.name), str) and type(f.default) in (int, float):
+                try: d[f.name] = type(f.default)(float(d[f.name]))
+                except ValueError: raise ValueError(f'train.{f.name} must be a number, got {d[f.name]!r}') from None
         if d.get('unfreeze'): d['unfreeze'] = {int(k): int(v) for k, v in d['unfreeze'].items()}
         return cls(**d)
     def to_dict(self) -> dict:
@@ -767,3 +774,306 @@ def load_model(path, # a run directory (its best checkpoint, else the last) or a
     try: m.load_state_dict(sd)
     except RuntimeError as e: raise VideokitError(p, 'bad_checkpoint', f'weights do not fit the recorded model: {str(e)[:300]}') from None
     return m.to(device).eval()
+
+# %% ../nbs/07_train.ipynb #9da8cc13
+@dataclass
+class TTA:
+    "Spatial test-time views of prepared input (B, C, T, H, W): crops (centre + corners) and horizontal flips."
+    flip:bool = False # add the horizontal flip of every view
+    crops:int = 0 # 0: the whole frame; 1: the centre crop; 5: centre + 4 corners
+    crop_scale:float = 0.875 # side of a crop as a fraction of the frame's
+    def views(self, x:torch.Tensor) -> list:
+        "The views of a prepared batch, each (B, C, T, H, W)."
+        if self.crops not in (0, 1, 5): raise ValueError(f'crops must be 0, 1 or 5, got {self.crops}')
+        T, H, W = x.shape[-3:]
+        h, w = max(1, round(H*self.crop_scale)), max(1, round(W*self.crop_scale))
+        corners = [((H - h)//2, (W - w)//2), (0, 0), (0, W - w), (H - h, 0), (H - h, W - w)][:self.crops]
+        vs = [F.interpolate(x[..., i:i + h, j:j + w], size=(T, H, W), mode='trilinear', align_corners=False) if (h, w) != (H, W) else x
+              for i, j in corners] or [x]
+        return vs + [v.flip(-1) for v in vs] if self.flip else vs
+
+class StackedClips(Dataset):
+    "One item per video of a `VideoDataset` with clips_per_video=K: its K clips stacked (K, T, C, H, W), and its label."
+    def __init__(self, ds):
+        if not hasattr(ds, 'K') or not hasattr(ds, 'items'): raise ValueError(f'StackedClips needs a VideoDataset, got {type(ds).__name__}')
+        self.ds, self.K, self.items, self.classes = ds, ds.K, ds.items, ds.classes
+    def __len__(self): return len(self.items)
+    @property
+    def targets(self) -> list: return list(self.ds.labels)
+    def __getitem__(self, v):
+        from videokit.models import _is_skipped, _as_sample
+        got = [self.ds[v*self.K + k] for k in range(self.K)]
+        bad = next((s for s in got if _is_skipped(s)), None)
+        if bad is not None: return bad
+        return torch.stack([_as_sample(s)[0] for s in got]), _as_sample(got[0])[1]
+
+# %% ../nbs/07_train.ipynb #01fab9a8
+def _item_at(ds, i:int) -> dict:
+    "The item dict (path, label, manifest columns) behind index `i` of a dataset, through Subsets."
+    while isinstance(ds, Subset): i, ds = ds.indices[i], ds.dataset
+    items = getattr(ds, 'items', None)
+    if items is None: return {}
+    return items[i//getattr(ds, 'K', 1)] if not isinstance(ds, StackedClips) else items[i]
+
+def _write_csv(rows:list, path:Path):
+    import csv
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    with os.fdopen(fd, 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ['index']); w.writeheader(); w.writerows(rows)
+    os.replace(tmp, path)
+
+def evaluate(model:nn.Module, # a trained model (see `load_model`)
+             data, # dataset (VideoDataset, StackedClips, Subset, ...) or DataLoader
+             out_dir=None, # where to write metrics.json, predictions.csv and plots (None: nothing written)
+             *,
+             tta:TTA|None=None, # spatial test-time views
+             by=None, # item columns to break the metrics down by (list), or {name: value per dataset item}
+             batch_size:int=8, num_workers:int=0, device=None, amp='auto', n_bins:int=15,
+             plots:bool=True, progress:bool=True) -> dict:
+    "Predict and score a dataset; optionally write metrics, per-item predictions and plots."
+    pr = predict(model, data, tta=tta, batch_size=batch_size, num_workers=num_workers, device=device, amp=amp, progress=progress)
+    classes = list(getattr(model, 'classes', None) or range(pr['probs'].shape[1]))
+    m = classification_metrics(pr['labels'], pr['probs'], classes, n_bins=n_bins)
+    n_items = len(data.dataset) if isinstance(data, DataLoader) else len(data)
+    m['skipped'] = int(n_items - len(pr['labels'])); m['tta'] = asdict(tta) if tta else None
+    idx = pr['index'].tolist()
+    if by:
+        cols = {c: [_item_at(data, i).get(c, '') for i in idx] for c in by} if isinstance(by, (list, tuple)) else {c: [v[i] for i in idx] for c, v in by.items()}
+        m['by'] = metrics_by(pr['labels'], pr['probs'], cols, classes)
+    if out_dir is not None:
+        out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
+        write_json(m, out/'metrics.json')
+        rows = []
+        for i, y, p in zip(idx, pr['labels'].tolist(), pr['probs']):
+            it = _item_at(data, i)
+            rows.append(dict(index=i, path=it.get('path', ''), label=classes[y], pred=classes[int(p.argmax())],
+                             **{f'p_{c}': round(float(v), 6) for c, v in zip(classes, p)}))
+        _write_csv(rows, out/'predictions.csv')
+        if plots:
+            plt = _plt()
+            for name, fig in (('confusion', plot_confusion(m['confusion_matrix'], classes)), ('roc_pr', plot_roc_pr(pr['labels'], pr['probs'], classes)),
+                              ('reliability', plot_reliability(m['reliability']))):
+                fig.savefig(out/f'{name}.png', dpi=100); plt.close(fig)
+        m['files'] = sorted(p.name for p in out.iterdir() if not p.name.startswith('.'))
+    return m
+
+def format_metrics(m:dict) -> str:
+    "A short text report of `classification_metrics` / `evaluate` output."
+    f = lambda v: '-' if v is None else f'{v:.4f}'
+    L = [f"n={m['n']}" + (f" (skipped {m['skipped']})" if m.get('skipped') else '') + f"  accuracy {f(m['accuracy'])}  balanced {f(m['balanced_accuracy'])}"
+         f"  macro-F1 {f(m['macro_f1'])}  ROC-AUC {f(m['roc_auc'])}  PR-AUC {f(m['pr_auc'])}  ECE {f(m['ece'])}"]
+    for c, d in m['per_class'].items():
+        L.append(f"  {c:>12}: precision {f(d['precision'])} recall {f(d['recall'])} F1 {f(d['f1'])} support {d['support']}")
+    for col, groups in (m.get('by') or {}).items():
+        for v, g in groups.items(): L.append(f"  {col}={v}: n={g['n']} accuracy {f(g['accuracy'])} balanced {f(g['balanced_accuracy'])}")
+    return '\n'.join(L)
+
+# %% ../nbs/07_train.ipynb #05a1de09
+_CV_KEYS = ('val_loss', 'val_accuracy', 'val_balanced_accuracy', 'val_macro_f1', 'val_roc_auc', 'val_pr_auc', 'val_ece', 'val_nll')
+
+def cross_validate(make_model, # fn() -> a fresh model for each fold (seed inside it for reproducible folds)
+                   dataset, # a VideoDataset to split (training-time sampling)
+                   config:TrainConfig|dict, # the train config of every fold
+                   run_dir, # the folds go to run_dir/fold_<i>
+                   *,
+                   k:int=5, # folds
+                   val_dataset=None, # the same videos with evaluation-time sampling (default: `dataset`)
+                   group=None, # column, path regex or fn(item): items of one group stay in one fold
+                   seed:int=0, # seed of the fold assignment
+                   extra_config:dict|None=None, progress:bool=True) -> dict:
+    "Stratified k-fold: one resumable run per fold, then mean and std of the validation metrics at each fold's best epoch."
+    from videokit.data import stratified_kfold
+    if not hasattr(dataset, 'items') or not hasattr(dataset, 'K'): raise ValueError('cross_validate needs a VideoDataset (with .items)')
+    val_dataset = val_dataset if val_dataset is not None else dataset
+    if [it['path'] for it in val_dataset.items] != [it['path'] for it in dataset.items]: raise ValueError('val_dataset must hold the same videos as dataset, in the same order')
+    run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
+    fold_of = [it['fold'] for it in stratified_kfold(dataset.items, k, group=group, seed=seed)]
+    write_json(dict(k=k, seed=seed, group=str(group) if group is not None else None,
+                    folds=[dict(path=it['path'], label=it.get('label'), fold=f) for it, f in zip(dataset.items, fold_of)]), run_dir/'folds.json')
+    per_fold = []
+    for f in range(k):
+        tr = [j for j in range(len(dataset)) if fold_of[j//dataset.K] != f]
+        va = [j for j in range(len(val_dataset)) if fold_of[j//val_dataset.K] == f]
+        s = fit(make_model(), Subset(dataset, tr), Subset(val_dataset, va), config, run_dir/f'fold_{f}',
+                extra_config=dict(extra_config or {}, cv=dict(k=k, fold=f, seed=seed, group=str(group) if group is not None else None)), progress=progress)
+        best = next((h for h in s['history'] if h['epoch'] == s['best']['epoch']), s['history'][-1] if s['history'] else {})
+        per_fold.append(dict(fold=f, train_clips=len(tr), val_clips=len(va), status=s['status'], best_epoch=s['best']['epoch'],
+                             **{k_: best.get(k_) for k_ in _CV_KEYS}))
+        write_json(_cv_summary(per_fold, k), run_dir/'cv_summary.json')
+    return _cv_summary(per_fold, k)
+
+def _cv_summary(per_fold:list, k:int) -> dict:
+    agg = {}
+    for key in _CV_KEYS:
+        v = [r[key] for r in per_fold if r.get(key) is not None]
+        if v: agg[key] = dict(mean=float(np.mean(v)), std=float(np.std(v, ddof=1)) if len(v) > 1 else 0.0, n=len(v))
+    return dict(k=k, folds_done=len(per_fold), folds=per_fold, metrics=agg)
+
+# %% ../nbs/07_train.ipynb #fd5efff6
+DATA_DEFAULTS = dict(source=None, train_split='train', val_split='val', frames=None, size=None, resize=None,
+                     train_sampler='random', val_sampler='uniform', step=1, clips_per_video=1, on_error='skip',
+                     augment=None, kfold=None, group=None, fold_seed=0, classes=None)
+MODEL_DEFAULTS = dict(backbone='r3d_18', head='linear', weights=None, weights_dir=None, freeze='none', dropout=0.5,
+                      binary=False, head_width=None, backbone_kw={})
+DISTILL_DEFAULTS = dict(teacher=None, task_weight=1.0, kd_weight=1.0, feature_weight=0.0, temperature=4.0)
+
+def _parse_value(v:str):
+    "An override value: YAML (or JSON without PyYAML), with YAML 1.1's strings like '3e-4' read as numbers."
+    try:
+        import yaml; x = yaml.safe_load(v)
+    except ImportError:
+        try: x = json.loads(v)
+        except json.JSONDecodeError: x = v
+    if isinstance(x, str):
+        try: return float(x)
+        except ValueError: pass
+    return x
+
+def _read_config_file(path) -> dict:
+    p = Path(path)
+    if not p.is_file(): raise MissingFileError(p)
+    text = p.read_text()
+    if p.suffix.lower() in ('.yaml', '.yml'):
+        try: import yaml
+        except ImportError: raise VideokitError(p, 'no_yaml', 'PyYAML is not installed: pip install pyyaml, or write the config as JSON') from None
+        try: d = yaml.safe_load(text)
+        except yaml.YAMLError as e: raise VideokitError(p, 'bad_config', f'not valid YAML: {e}') from None
+    else:
+        try: d = json.loads(text)
+        except json.JSONDecodeError as e: raise VideokitError(p, 'bad_config', f'not valid JSON: {e}') from None
+    if not isinstance(d, dict): raise VideokitError(p, 'bad_config', 'the config must be a mapping with data/model/train sections')
+    return d
+
+def load_config(path=None, # YAML (.yaml/.yml) or JSON config file, or None
+                overrides=(), # 'section.key=value' strings
+                base:dict|None=None, # a config dict to start from (instead of a file)
+               ) -> dict:
+    "A complete run config: defaults, then the file (or `base`), then the overrides; unknown keys refused."
+    cfg = dict(data=dict(DATA_DEFAULTS), model=dict(MODEL_DEFAULTS), train=TrainConfig().to_dict(), distill=None, out=None)
+    user = _read_config_file(path) if path is not None else json.loads(json.dumps(base or {}))
+    for o in overrides:
+        if '=' not in o: raise ValueError(f'override {o!r} must be key=value, e.g. train.lr=0.001')
+        k, v = o.split('=', 1); keys = k.strip().split('.')
+        d = user
+        for kk in keys[:-1]: d = d.setdefault(kk, {}) if isinstance(d.get(kk), dict) or kk not in d or d.get(kk) is None else d[kk]
+        d[keys[-1]] = _parse_value(v)
+    src = str(path) if path is not None else 'config'
+    bad = sorted(set(user) - set(cfg))
+    if bad: raise ValueError(f"{src}: unknown sections {bad}; valid: data, model, train, distill, out")
+    for sec, allowed in (('data', DATA_DEFAULTS), ('model', MODEL_DEFAULTS), ('train', cfg['train']), ('distill', DISTILL_DEFAULTS)):
+        got = user.get(sec) or {}
+        if not isinstance(got, dict): raise ValueError(f'{src}: section {sec!r} must be a mapping, got {got!r}')
+        unknown = sorted(set(got) - set(allowed))
+        if unknown: raise ValueError(f"{src}: unknown {sec} keys {unknown}; valid: {', '.join(sorted(allowed))}")
+    for sec in ('data', 'model', 'train'): cfg[sec].update(user.get(sec) or {})
+    if user.get('distill'): cfg['distill'] = dict(DISTILL_DEFAULTS, **user['distill'])
+    cfg['out'] = user.get('out')
+    TrainConfig.from_dict(cfg['train']).check()
+    return cfg
+
+# %% ../nbs/07_train.ipynb #ab028c4e
+def _frames_size(data:dict, model:dict) -> tuple:
+    from videokit.models import backbone_spec
+    spec = backbone_spec(model['backbone'])
+    size = data['size'] if data['size'] is not None else spec.size
+    return int(data['frames'] or spec.frames), tuple(size) if isinstance(size, (list, tuple)) else size
+
+def _augment(spec, size):
+    if not spec: return None
+    from videokit.augment import preset
+    spec = {'preset': spec} if isinstance(spec, str) else dict(spec)
+    return preset(spec.pop('preset', 'standard'), size=size, **spec)
+
+def build_datasets(cfg:dict) -> tuple:
+    "(train, val) VideoDatasets of a run config (val is None without a val split, or with k-fold)."
+    from videokit.data import VideoDataset
+    d, m = cfg['data'], cfg['model']
+    if not d.get('source'): raise ValueError("the config needs data.source (a dataset folder or manifest)")
+    frames, size = _frames_size(d, m)
+    common = dict(frames=frames, size=size, resize=d['resize'], step=d['step'], on_error=d['on_error'])
+    train = VideoDataset(d['source'], split=d['train_split'], sampler=d['train_sampler'], clips_per_video=d['clips_per_video'],
+                         transform=_augment(d['augment'], size), classes=d['classes'], **common)
+    val = None
+    if d['val_split'] and not d['kfold']:
+        val = VideoDataset(d['source'], split=d['val_split'], sampler=d['val_sampler'], classes=train.classes, **common)
+    return train, val
+
+def _build(cfg:dict, classes:list):
+    m = cfg['model']
+    model = build_model(m['backbone'], classes, binary=m['binary'], head=m['head'], weights=m['weights'], weights_dir=m['weights_dir'],
+                        freeze=m['freeze'], dropout=m['dropout'], head_width=m['head_width'], backbone_kw=m['backbone_kw'])
+    if not cfg.get('distill'): return model
+    dc = cfg['distill']
+    if not dc.get('teacher'): raise ValueError('distill needs a teacher (a run directory or checkpoint)')
+    teacher = load_model(dc['teacher'])
+    if teacher.classes != model.classes: raise ValueError(f"{dc['teacher']}: the teacher's classes {teacher.classes} differ from the data's {model.classes}")
+    return Distiller(teacher, model, task_weight=dc['task_weight'], kd_weight=dc['kd_weight'], feature_weight=dc['feature_weight'], temperature=dc['temperature'])
+
+def train_from_config(config, # a config file, or a dict (see `load_config`)
+                      overrides=(), # 'section.key=value' strings
+                      *,
+                      out=None, # run directory (overrides the config's `out`)
+                      resume:bool=True, progress:bool=True) -> dict:
+    "Build datasets and model from a run config and train (or cross-validate); return the summary."
+    cfg = load_config(config, overrides) if not isinstance(config, dict) else load_config(None, overrides, base=config)
+    out = out or cfg['out']
+    if not out: raise ValueError('the config needs out (the run directory), or pass --out')
+    train, val = build_datasets(cfg)
+    seed = cfg['train']['seed']
+    extra = dict(data=cfg['data'], model=cfg['model'], distill=cfg['distill'])
+    if cfg['data']['kfold']:
+        from videokit.data import VideoDataset
+        d = cfg['data']; frames, size = _frames_size(d, cfg['model'])
+        val_view = VideoDataset(d['source'], split=d['train_split'], frames=frames, size=size, resize=d['resize'], step=d['step'],
+                                sampler=d['val_sampler'], clips_per_video=d['clips_per_video'], on_error=d['on_error'], classes=train.classes)
+        def make():
+            seed_everything(seed); return _build(cfg, train.classes)
+        return cross_validate(make, train, cfg['train'], out, k=int(d['kfold']), val_dataset=val_view, group=d['group'],
+                              seed=d['fold_seed'], extra_config=extra, progress=progress)
+    seed_everything(seed)
+    return fit(_build(cfg, train.classes), train, val, cfg['train'], out, resume=resume, extra_config=extra, progress=progress)
+
+def evaluate_run(run, # a run directory or checkpoint file
+                 source=None, # dataset folder or manifest (default: the run's data.source)
+                 *,
+                 split='val', # split to score (None: every item)
+                 out_dir=None, # where to write the results (default: RUN/eval_<split>)
+                 frames:int|None=None, size=None, # sampling (default: the run's)
+                 clips:int=1, # clips per video averaged (temporal TTA)
+                 flip:bool=False, crops:int=0, # spatial TTA
+                 by=None, # item columns to break the metrics down by
+                 batch_size:int=8, num_workers:int=0, device=None, progress:bool=True) -> dict:
+    "Score a trained run's best model on a dataset split, with optional TTA; write metrics, predictions and plots."
+    from videokit.data import VideoDataset
+    run = Path(run)
+    conf_path = (run if run.is_dir() else run.parent.parent)/'config.json'
+    rc = json.loads(conf_path.read_text()) if conf_path.is_file() else {}
+    d = dict(DATA_DEFAULTS, **rc.get('data', {}))
+    model = load_model(run, device=device or 'cpu')
+    src = source or d.get('source')
+    if not src: raise ValueError(f'{run}: no data source recorded with the run; pass one')
+    f0, s0 = _frames_size(dict(d, frames=frames or d['frames'], size=size if size is not None else d['size']), model.config)
+    ds = VideoDataset(src, split=split, frames=f0, size=s0, resize=d['resize'], step=d['step'], sampler=d['val_sampler'],
+                      clips_per_video=clips, on_error='skip', classes=model.classes)
+    data = StackedClips(ds) if clips > 1 else ds
+    out = Path(out_dir) if out_dir else (run if run.is_dir() else run.parent.parent)/f'eval_{split or "all"}'
+    tta = TTA(flip=flip, crops=crops) if (flip or crops) else None
+    return evaluate(model, data, out, tta=tta, by=by, batch_size=batch_size, num_workers=num_workers, device=device, progress=progress)
+
+def extract_dataset_features(source, # dataset folder or manifest
+                             cache, # root folder of feature caches
+                             *,
+                             backbone:str='r3d_18', weights=None, weights_dir=None, # the backbone (see `models.build_backbone`)
+                             split=None, frames:int|None=None, size=None, resize=None, sampler:str='uniform', clips_per_video:int=1,
+                             pooled:bool=True, batch_size:int=8, num_workers:int=0, device=None, progress:bool=True) -> dict:
+    "Cache a backbone's features of every clip of a dataset (resumable); return where and how many."
+    from videokit.data import VideoDataset
+    from videokit.models import extract_features
+    model = build_model(backbone, 2, weights=weights, weights_dir=weights_dir)
+    fr, sz = _frames_size(dict(frames=frames, size=size), dict(backbone=backbone))
+    ds = VideoDataset(source, split=split, frames=fr, size=sz, resize=resize, sampler=sampler, clips_per_video=clips_per_video, on_error='skip')
+    model.classes = ds.classes
+    fd = extract_features(model, ds, cache, pooled=pooled, batch_size=batch_size, num_workers=num_workers,
+                          device=resolve_device(device or 'auto'), progress=progress)
+    return dict(folder=str(fd.folder), items=len(fd), skipped=len(ds) - len(fd), classes=ds.classes,
+                shape=list(fd[0][0].shape) if len(fd) else None, failures=[f['path'] for f in ds.failures])
