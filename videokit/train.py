@@ -504,7 +504,7 @@ def _stages_at(schedule:dict, epoch:int):
     ks = [k for k in schedule if k <= epoch]
     return schedule[max(ks)] if ks else None
 
-# %% ../nbs/07_train.ipynb #2544570f
+# %% ../nbs/07_train.ipynb #5d43c079
 class _Run:
     "The mutable state of one training run (what a checkpoint saves)."
     def __init__(self, model, config:TrainConfig, run_dir:Path, device, loss_fn, steps_per_epoch:int):
@@ -516,6 +516,7 @@ class _Run:
         self.scheduler = make_scheduler(self.optimizer, config, steps_per_epoch)
         self.epoch, self.step, self.micro, self.seconds = 0, 0, config.batch_size, 0.0
         self.best, self.bad_epochs, self.stopped, self.history = dict(metric=None, value=None, epoch=None), 0, False, []
+        self.batch_transform = None
     @property
     def accum(self) -> int: return self.cfg.accum_steps*math.ceil(self.cfg.batch_size/self.micro)
 
@@ -542,7 +543,9 @@ def _accumulate(run:_Run, window:list, n:int) -> tuple:
     total, correct, parts = torch.zeros((), device=dev), torch.zeros((), device=dev), {}
     for x, y in window:
         for xs, ys in zip(x.split(run.micro), y.split(run.micro)):
-            xs, ys = model.prepare(xs.to(dev, non_blocking=True)), ys.to(dev, non_blocking=True)
+            xs, ys = xs.to(dev, non_blocking=True), ys.to(dev, non_blocking=True)
+            if run.batch_transform is not None: xs = run.batch_transform(xs)      # augmentation on the device
+            xs = model.prepare(xs)
             with _ac(dev, run.dtype): per, logits, p = _losses(model, xs, ys, run.loss_fn)
             loss = per.float().sum()/n
             (run.scaler.scale(loss) if run.scaler else loss).backward()
@@ -663,7 +666,7 @@ def _val_record(model, val_data, run:_Run) -> dict:
     rec = {f'val_{k}': m[k] for k in ('accuracy', 'balanced_accuracy', 'macro_f1', 'roc_auc', 'pr_auc', 'ece', 'nll')}
     return dict(val_loss=pr.get('loss'), **rec, val_clips=m['n'])
 
-# %% ../nbs/07_train.ipynb #18974974
+# %% ../nbs/07_train.ipynb #d1050700
 def _check_resumable(st:dict, config:TrainConfig, extra:dict, path:Path):
     "Refuse to resume a checkpoint written under a config that computes something else."
     old = {k: v for k, v in st['config'].items() if k not in _NOT_MATHS}
@@ -689,6 +692,7 @@ def fit(model:nn.Module, # VideoClassifier, HeadClassifier, Distiller, or a modu
         resume:bool=True, # continue the run found in run_dir (False: refuse to touch an existing run)
         extra_config:dict|None=None, # model/data configs recorded with the train config (and part of its hash)
         callbacks=(), # fn(event, info) called after each 'step' and 'epoch'
+        batch_transform=None, # fn(clips on the device) -> clips, applied to training batches (e.g. an augment pipeline)
         progress:bool=True, # progress bars
        ) -> dict:
     "Train `model`, checkpointing every epoch in `run_dir`; resume a run found there. Returns the run summary."
@@ -707,6 +711,7 @@ def fit(model:nn.Module, # VideoClassifier, HeadClassifier, Distiller, or a modu
     n_classes = len(model.classes)
     loss_fn = make_loss(cfg, n_classes, bool(getattr(model, 'binary', False)), _targets(train_data) if cfg.class_weights == 'auto' else None).to(device)
     run = _Run(model, cfg, run_dir, device, loss_fn, math.ceil(len(train_loader)/cfg.accum_steps))
+    run.batch_transform = batch_transform
     monitor = cfg.monitor if val_data is not None or not cfg.monitor.startswith('val_') else 'train_loss'
     mode = cfg.mode if cfg.mode != 'auto' else ('min' if monitor.endswith(('loss', 'ece', 'nll')) else 'max')
     if last.exists():
@@ -868,7 +873,7 @@ def format_metrics(m:dict) -> str:
         for v, g in groups.items(): L.append(f"  {col}={v}: n={g['n']} accuracy {f(g['accuracy'])} balanced {f(g['balanced_accuracy'])}")
     return '\n'.join(L)
 
-# %% ../nbs/07_train.ipynb #05a1de09
+# %% ../nbs/07_train.ipynb #c4ac834a
 _CV_KEYS = ('val_loss', 'val_accuracy', 'val_balanced_accuracy', 'val_macro_f1', 'val_roc_auc', 'val_pr_auc', 'val_ece', 'val_nll')
 
 def cross_validate(make_model, # fn() -> a fresh model for each fold (seed inside it for reproducible folds)
@@ -880,7 +885,7 @@ def cross_validate(make_model, # fn() -> a fresh model for each fold (seed insid
                    val_dataset=None, # the same videos with evaluation-time sampling (default: `dataset`)
                    group=None, # column, path regex or fn(item): items of one group stay in one fold
                    seed:int=0, # seed of the fold assignment
-                   extra_config:dict|None=None, progress:bool=True) -> dict:
+                   extra_config:dict|None=None, batch_transform=None, progress:bool=True) -> dict:
     "Stratified k-fold: one resumable run per fold, then mean and std of the validation metrics at each fold's best epoch."
     from videokit.data import stratified_kfold
     if not hasattr(dataset, 'items') or not hasattr(dataset, 'K'): raise ValueError('cross_validate needs a VideoDataset (with .items)')
@@ -895,7 +900,8 @@ def cross_validate(make_model, # fn() -> a fresh model for each fold (seed insid
         tr = [j for j in range(len(dataset)) if fold_of[j//dataset.K] != f]
         va = [j for j in range(len(val_dataset)) if fold_of[j//val_dataset.K] == f]
         s = fit(make_model(), Subset(dataset, tr), Subset(val_dataset, va), config, run_dir/f'fold_{f}',
-                extra_config=dict(extra_config or {}, cv=dict(k=k, fold=f, seed=seed, group=str(group) if group is not None else None)), progress=progress)
+                extra_config=dict(extra_config or {}, cv=dict(k=k, fold=f, seed=seed, group=str(group) if group is not None else None)),
+                batch_transform=batch_transform, progress=progress)
         best = next((h for h in s['history'] if h['epoch'] == s['best']['epoch']), s['history'][-1] if s['history'] else {})
         per_fold.append(dict(fold=f, train_clips=len(tr), val_clips=len(va), status=s['status'], best_epoch=s['best']['epoch'],
                              **{k_: best.get(k_) for k_ in _CV_KEYS}))
@@ -909,10 +915,10 @@ def _cv_summary(per_fold:list, k:int) -> dict:
         if v: agg[key] = dict(mean=float(np.mean(v)), std=float(np.std(v, ddof=1)) if len(v) > 1 else 0.0, n=len(v))
     return dict(k=k, folds_done=len(per_fold), folds=per_fold, metrics=agg)
 
-# %% ../nbs/07_train.ipynb #fd5efff6
+# %% ../nbs/07_train.ipynb #fcff335c
 DATA_DEFAULTS = dict(source=None, train_split='train', val_split='val', frames=None, size=None, resize=None,
                      train_sampler='random', val_sampler='uniform', step=1, clips_per_video=1, on_error='skip',
-                     augment=None, kfold=None, group=None, fold_seed=0, classes=None)
+                     augment=None, augment_on='dataset', kfold=None, group=None, fold_seed=0, classes=None)
 MODEL_DEFAULTS = dict(backbone='r3d_18', head='linear', weights=None, weights_dir=None, freeze='none', dropout=0.5,
                       binary=False, head_width=None, backbone_kw={})
 DISTILL_DEFAULTS = dict(teacher=None, task_weight=1.0, kd_weight=1.0, feature_weight=0.0, temperature=4.0)
@@ -971,7 +977,7 @@ def load_config(path=None, # YAML (.yaml/.yml) or JSON config file, or None
     TrainConfig.from_dict(cfg['train']).check()
     return cfg
 
-# %% ../nbs/07_train.ipynb #ab028c4e
+# %% ../nbs/07_train.ipynb #83415e83
 def _frames_size(data:dict, model:dict) -> tuple:
     from videokit.models import backbone_spec
     spec = backbone_spec(model['backbone'])
@@ -992,7 +998,7 @@ def build_datasets(cfg:dict) -> tuple:
     frames, size = _frames_size(d, m)
     common = dict(frames=frames, size=size, resize=d['resize'], step=d['step'], on_error=d['on_error'])
     train = VideoDataset(d['source'], split=d['train_split'], sampler=d['train_sampler'], clips_per_video=d['clips_per_video'],
-                         transform=_augment(d['augment'], size), classes=d['classes'], **common)
+                         transform=_augment(d['augment'], size) if d['augment_on'] == 'dataset' else None, classes=d['classes'], **common)
     val = None
     if d['val_split'] and not d['kfold']:
         val = VideoDataset(d['source'], split=d['val_split'], sampler=d['val_sampler'], classes=train.classes, **common)
@@ -1018,7 +1024,9 @@ def train_from_config(config, # a config file, or a dict (see `load_config`)
     cfg = load_config(config, overrides) if not isinstance(config, dict) else load_config(None, overrides, base=config)
     out = out or cfg['out']
     if not out: raise ValueError('the config needs out (the run directory), or pass --out')
+    if cfg['data']['augment_on'] not in ('dataset', 'device'): raise ValueError(f"data.augment_on must be 'dataset' or 'device', got {cfg['data']['augment_on']!r}")
     train, val = build_datasets(cfg)
+    bt = _augment(cfg['data']['augment'], _frames_size(cfg['data'], cfg['model'])[1]) if cfg['data']['augment_on'] == 'device' else None
     seed = cfg['train']['seed']
     extra = dict(data=cfg['data'], model=cfg['model'], distill=cfg['distill'])
     if cfg['data']['kfold']:
@@ -1029,9 +1037,9 @@ def train_from_config(config, # a config file, or a dict (see `load_config`)
         def make():
             seed_everything(seed); return _build(cfg, train.classes)
         return cross_validate(make, train, cfg['train'], out, k=int(d['kfold']), val_dataset=val_view, group=d['group'],
-                              seed=d['fold_seed'], extra_config=extra, progress=progress)
+                              seed=d['fold_seed'], extra_config=extra, batch_transform=bt, progress=progress)
     seed_everything(seed)
-    return fit(_build(cfg, train.classes), train, val, cfg['train'], out, resume=resume, extra_config=extra, progress=progress)
+    return fit(_build(cfg, train.classes), train, val, cfg['train'], out, resume=resume, extra_config=extra, batch_transform=bt, progress=progress)
 
 def evaluate_run(run, # a run directory or checkpoint file
                  source=None, # dataset folder or manifest (default: the run's data.source)
