@@ -664,7 +664,7 @@ def _summary(items:list, col:str) -> dict:
                 groups=len(groups) or None, groups_in_two_parts=sum(len(v) > 1 for v in groups.values()),
                 classes=_sorted_labels(it['label'] for it in items if it.get('label') not in (None, '')))
 
-# %% ../nbs/04_data.ipynb #e7d0b320
+# %% ../nbs/04_data.ipynb #7f9c4019
 def write_split_manifests(items:list, # items with a `split` or `fold` column
                           out_dir, # folder for the manifests
                           *,
@@ -679,9 +679,14 @@ def write_split_manifests(items:list, # items with a `split` or `fold` column
         for s in sorted({it['split'] for it in items}):
             files[s] = str(write_manifest([it for it in items if it['split'] == s], out/f'{s}.csv'))
     else:
-        for f in sorted({int(it['fold']) for it in items}):
-            fi = [dict(it, fold=int(it['fold'])) for it in items]
-            for part, lst in fold_split(fi, f).items(): files[f'fold_{f}/{part}'] = str(write_manifest(lst, out/f'fold_{f}'/f'{part}.csv'))
+        fi = [dict(it, fold=int(it['fold'])) for it in items]
+        for f in sorted({it['fold'] for it in fi}):
+            both = []
+            for part, lst in fold_split(fi, f).items():              # split column = the role in this fold
+                lst = [dict({k: v for k, v in it.items() if k != 'split'}, split=part,
+                            **({'source_split': it['split']} if it.get('split') not in (None, '') else {})) for it in lst]
+                files[f'fold_{f}/{part}'] = str(write_manifest(lst, out/f'fold_{f}'/f'{part}.csv')); both += lst
+            files[f'fold_{f}/all'] = str(write_manifest(both, out/f'fold_{f}'/'all.csv'))
     files['all'] = str(write_manifest(items, out/'all.csv'))
     summ = dict(_summary(items, by), files=files)
     from videokit.validate import write_json
