@@ -24,7 +24,7 @@ __all__ = ['CHUNK_BYTES', 'BACKBONE_STATS', 'PRESETS', 'AUG_FORMAT', 'to_float',
            'load_config', 'file_sha256', 'copy_seed', 'make_copies', 'copies_from_report', 'augment_dataset',
            'format_augment_summary', 'AugmentedClips']
 
-# %% ../nbs/05_augment.ipynb #bb735e46
+# %% ../nbs/05_augment.ipynb #7b9964f3
 def _as_batch(x) -> tuple:
     "A (B, T, C, H, W) view of a clip or batch, and whether it was batched."
     if not isinstance(x, torch.Tensor):
@@ -41,7 +41,7 @@ def to_float(x:torch.Tensor, # uint8 (0-255) or float clip
     return x.to(torch.float32).div_(255) if x.dtype == torch.uint8 else x
 
 CHUNK_BYTES = 4 << 20          # on the CPU, clips are processed in chunks of about this many float bytes
-_POOL = (0, None)                # (workers, ThreadPoolExecutor)
+_POOL = (0, 0, None)             # (workers, pid, ThreadPoolExecutor): a forked child makes its own
 
 def _chunks(x:torch.Tensor) -> list:
     "Slices of the batch axis: chunks of about CHUNK_BYTES on the CPU, the whole batch elsewhere."
@@ -57,9 +57,9 @@ def _for_chunks(x:torch.Tensor, fn):
     if x.device.type != 'cpu' or n == 1 or len(sls) == 1:
         for sl in sls: fn(sl)
         return
-    if _POOL[0] != n: _POOL = (n, ThreadPoolExecutor(n, thread_name_prefix='videokit-augment'))
+    if _POOL[:2] != (n, os.getpid()): _POOL = (n, os.getpid(), ThreadPoolExecutor(n, thread_name_prefix='videokit-augment'))
     torch.set_num_threads(1)
-    try: list(_POOL[1].map(fn, sls))
+    try: list(_POOL[2].map(fn, sls))
     finally: torch.set_num_threads(n)
 
 def _to_dtype(x, dtype):
