@@ -33,16 +33,17 @@ files, whose frames are identified by nearest match against a reference PyAV dec
 (frame i = the i-th frame in presentation order, as in torchcodec's ground truth). A tool that returns wrong
 frames is reported as such with how many were wrong.
 
-DataLoader: clips/s of a torch DataLoader with 2 workers (threads=1 each) yielding (B, 16, 3, 112, 112) uint8
-batches (random 16-frame sampling, letterbox 112x112) from a small folder of generated clips; with
-videokit.data.VideoDataset when it exists, otherwise a minimal Dataset wrapping read_frames.
+DataLoader: clips/s of a torch DataLoader with 2 workers (1 decoding thread each) yielding (B, 16, 3, 112, 112)
+uint8 batches (16 random frames per clip) from a small folder of generated clips: videokit.data.VideoDataset
+letterboxing to 112x112 (a minimal Dataset wrapping read_frames where videokit.data is missing), and, like for
+like, read_frames vs torchcodec (approximate mode, its decoder-native Resize) both stretching to 112x112.
 
   python scripts/bench_sample.py              # clips in bench_out/sample_data (reused when unchanged)
   python scripts/bench_sample.py --smoke      # tiny clips in a temp dir, < 1 min (used by scripts/test.sh)
 
 Exit status: non-zero only if videokit returns a wrong frame; never because of timing.
 """
-import argparse, gc, importlib, json, os, statistics, sys, tempfile, time
+import argparse, importlib, json, os, statistics, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,8 +63,10 @@ GEN = dict(fps=25, gop=50, preset='veryfast', audio=True)           # keyframe e
 GEN_FULL = [(640, 360, 10), (640, 360, 60), (1280, 720, 10), (1280, 720, 60)]
 GEN_SMOKE = [(256, 144, 2)]
 SHARED = [('nasa_13013.mp4 s3', 'torchcodec/nasa_13013.mp4', 3),          # keyframes at frames 0 and 240 only
-          ('flipping_a_pancake.mkv', 'decord/flipping_a_pancake.mkv', None)]
-SHARED_SMOKE = SHARED[:1]
+          ('flipping_a_pancake.mkv', 'decord/flipping_a_pancake.mkv', None),  # Matroska, no frame count in the header
+          ('awesome_movie.mov', 'streamio-ffmpeg/awesome_movie.mov', None),   # QuickTime, time base 1/600
+          ('discard_first_keyframe.mp4', 'torchcodec/discard_first_keyframe.mp4', None)]  # an edit list cuts 5 frames
+SHARED_SMOKE = [SHARED[0], SHARED[3]]
 TASKS = {'uniform 16': lambda N, s: [uniform_indices(N, 16)],
          'random 16': lambda N, s: [random_indices(N, 16, seed=s)],
          '8 clips x16': lambda N, s: random_clips(N, 8, 16, seed=s)}
@@ -232,7 +235,6 @@ def time_case(tools, path, stream, draws, passes, budget):
     for p in range(passes):
         for name in names[p % len(names):] + names[:p % len(names)]:
             if times[name] and sum(w for w, _ in times[name]) > budget: continue
-            gc.collect()
             w0, c0 = time.perf_counter(), time.process_time()
             for ix in draws: tools[name](path, stream, ix)
             times[name].append((time.perf_counter() - w0, time.process_time() - c0))
@@ -252,36 +254,47 @@ def fmt_rate(v): return '-' if v is None else f'{v:.2f}' if v < 10 else f'{v:.1f
 
 # ---------------------------------------------------------------------------------------------- DataLoader
 
-class ReadFramesDataset(torch.utils.data.Dataset):
-    "Minimal map-style dataset over (path, label): random 16 frames, letterboxed to 112x112 by read_frames."
-    def __init__(self, items, frames=16, size=(112, 112)): self.items, self.frames, self.size = items, frames, size
+class ClipDataset(torch.utils.data.Dataset):
+    "Minimal map-style dataset over (path, label): 16 random frames per item, read by `read(path, indices)`."
+    def __init__(self, items, read, frames=16): self.items, self.read, self.frames = items, read, frames
     def __len__(self): return len(self.items)
     def __getitem__(self, i):
         path, label = self.items[i]
-        n = count_frames(path)
-        ix = random_indices(n, self.frames)             # fresh entropy: a different sample every epoch
-        return read_frames(path, ix, size=self.size, threads=1), label
+        ix = random_indices(count_frames(path), self.frames)     # fresh entropy: a different sample every epoch
+        return self.read(str(path), ix), label
 
-def bench_loader(clip_paths, root, smoke, batch, epochs):
-    "clips/s of a DataLoader with 2 workers over the clips; VideoDataset when videokit.data has it."
+def vk_letterbox(path, ix): return read_frames(path, ix, size=(112, 112), threads=1)
+def vk_stretch(path, ix): return read_frames(path, ix, size=(112, 112), resize='stretch', threads=1)
+def tc_stretch(path, ix):
+    from torchcodec.decoders import VideoDecoder
+    from torchcodec.transforms import Resize
+    return VideoDecoder(path, seek_mode='approximate', num_ffmpeg_threads=1, transforms=[Resize((112, 112))]).get_frames_at(ix).data
+
+def loader_datasets(clips, root):
+    "[(name, dataset)] for the DataLoader rows: videokit's VideoDataset (or a stand-in), and like-for-like stretch rows."
     try:
         from videokit.data import VideoDataset
-        ds = VideoDataset(root, frames=16, sampler='random', size=(112, 112), resize='letterbox')
-        kind = 'videokit.data.VideoDataset(folder, frames=16, sampler="random", size=(112, 112))'
+        main = ('videokit VideoDataset, letterbox', VideoDataset(root, frames=16, sampler='random', size=(112, 112), resize='letterbox'))
     except ImportError:
-        ds = ReadFramesDataset(clip_paths)
-        kind = 'minimal Dataset wrapping read_frames(size=(112, 112), threads=1) (videokit.data not available yet)'
-    dl = torch.utils.data.DataLoader(ds, batch_size=batch, shuffle=True, num_workers=2, drop_last=False)
+        main = ('videokit read_frames, letterbox (videokit.data not there yet)', ClipDataset(clips, vk_letterbox))
+    out = [main, ('videokit read_frames, stretch', ClipDataset(clips, vk_stretch))]
+    tc, err = _import('torchcodec.transforms')
+    out.append(('torchcodec approx + Resize, stretch', ClipDataset(clips, tc_stretch) if tc else f'skipped: {INSTALL["torchcodec"]}'))
+    return out
+
+def bench_loader(ds, batch, epochs):
+    "clips/s of a DataLoader with 2 persistent workers over `ds` for `epochs` epochs (after the first batch, and overall)."
+    dl = torch.utils.data.DataLoader(ds, batch_size=batch, shuffle=True, num_workers=2, persistent_workers=True)
     t_start = time.perf_counter(); n = 0; shapes = set(); t_first = None
     for _ in range(epochs):
         for x, y in dl:
             if t_first is None: t_first = time.perf_counter()
             else: n += len(x)
-            shapes.add(tuple(x.shape[1:])); assert x.dtype == torch.uint8
+            shapes.add(tuple(x.shape)); assert x.dtype == torch.uint8
     t_end = time.perf_counter()
-    steady = n/(t_end - t_first) if n and t_end > t_first else None
-    return dict(dataset=kind, clips=len(ds), epochs=epochs, batch=batch, workers=2, item_shape=sorted(shapes),
-                clips_per_s=steady, clips_per_s_with_startup=(n + batch)/(t_end - t_start))
+    del dl
+    return dict(batch_shapes=sorted(shapes), clips=len(ds)*epochs, clips_per_s=n/(t_end - t_first) if n and t_end > t_first else None,
+                clips_per_s_with_startup=len(ds)*epochs/(t_end - t_start))
 
 # ---------------------------------------------------------------------------------------------- main
 
@@ -410,13 +423,17 @@ def bench(a, tmpdir):
     if not a.no_loader:
         paths = loader_clips(data/'loader', smoke)
         warm_cache([p for p, _ in paths])
-        epochs = 2 if smoke else 3
-        print(f'\n== DataLoader: {len(paths)} clips ({"tiny" if smoke else "640x360 and 1280x720, 10-20 s"}), 2 workers, '
-              f'batches of (B, 16, 3, 112, 112), {epochs} epochs')
-        loader = bench_loader(paths, data/'loader', smoke, batch=4, epochs=epochs)
-        print(f"dataset: {loader['dataset']}")
-        print(f"item shape {loader['item_shape']}; steady state {fmt_rate(loader['clips_per_s'])} clips/s "
-              f"(after the first batch); {fmt_rate(loader['clips_per_s_with_startup'])} clips/s including worker start-up")
+        epochs, batch = (2, 4) if smoke else (6, 8)
+        print(f'\n== DataLoader: {len(paths)} clips ({"tiny" if smoke else "640x360 and 1280x720, 10-20 s"}), 2 workers '
+              f'(1 decoding thread each), batches of (B, 16, 3, 112, 112), B={batch}, {epochs} epochs, random 16 frames per clip')
+        loader = {}
+        for name, ds in loader_datasets(paths, data/'loader'):
+            if isinstance(ds, str): loader[name] = dict(skipped=ds); print(f'{name:<44}{ds}'); continue
+            r = loader[name] = bench_loader(ds, batch, epochs)
+            print(f"{name:<44}{fmt_rate(r['clips_per_s']):>8} clips/s after the first batch, {fmt_rate(r['clips_per_s_with_startup']):>8} "
+                  f"with worker start-up; batches {r['batch_shapes'][0]}")
+        tcr = loader.get('torchcodec approx + Resize, stretch', {}).get('clips_per_s'); vks = loader['videokit read_frames, stretch']['clips_per_s']
+        if tcr and vks: print(f'ratio videokit / torchcodec (stretch, like for like): {vks/tcr:.2f}x')
 
     summary = dict(smoke=smoke, cpu_count=os.cpu_count(), versions=vers, skipped=skipped, passes=passes, draws=ndraws,
                    generated=[str(p) for _, p, _ in gen], rows=rows, loader=loader, videokit_wrong_frames=vk_wrong,
@@ -426,7 +443,8 @@ def bench(a, tmpdir):
     print(f'\nwrote {out}; total wall time {summary["wall_seconds"]:.1f} s')
     print('BENCH_SAMPLE ' + json.dumps(dict(ratios={f"{r['file']} / {r['case']}": round(r['ratio'], 3) if r['ratio'] else None for r in rows},
                                              cpu_ratios={f"{r['file']} / {r['case']}": round(r['cpu_ratio'], 3) if r['cpu_ratio'] else None for r in rows},
-                                             videokit_wrong_frames=vk_wrong, loader_clips_per_s=loader and loader['clips_per_s'])))
+                                             videokit_wrong_frames=vk_wrong,
+                                             loader_clips_per_s=loader and {k: v.get('clips_per_s') for k, v in loader.items()})))
     return 1 if vk_wrong else 0
 
 if __name__ == '__main__':

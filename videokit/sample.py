@@ -309,7 +309,7 @@ def resize_geometry(width:int, # coded frame width
     box = (max(x0, 0), max(y0, 0), max(x0, 0) + min(sw, W), max(y0, 0) + min(sh, H))
     return dict(scaled=(sh, sw), out=(H, W), box=box, offset=(y0, x0))
 
-# %% ../nbs/03_sample.ipynb #9a3ce584
+# %% ../nbs/03_sample.ipynb #191d70f4
 _SEEK_GAP = 4      # seek when that saves decoding more than this many frames
 _TRACE = None      # set to a list to record ('seek', anchor), ('land', first frame after a seek), ('frame', index) events
 
@@ -423,6 +423,16 @@ class _Keep:
         self.pts[i] = f.time                               # pts * time_base in seconds, or None
         self.got.add(i)
 
+_SMALL_READ = 1_000_000   # threads=0: a read that decodes fewer pixels than this uses one thread
+
+def _auto_threads(area, ix, targets) -> int:
+    "Thread count for `threads=0`: 0 (libav decides), or 1 when the read is too small to pay for starting threads."
+    start = 0
+    if ix.exact and len(ix.key_pts):                   # decoding starts at the anchor of the first target
+        a = max(int(np.searchsorted(ix.key_pts, ix.pts[targets[0]], side='right')) - 1, 0)
+        start = int(np.searchsorted(ix.pts, ix.key_pts[a]))
+    return 1 if area*(targets[-1] - start + 1) < _SMALL_READ else 0
+
 def _decode(path, si, c, ix, targets, keep, threads, by_pts, rewind=False):
     "Run one decoding pass on container `c` (or a freshly opened one), turning libav failures into `DecodeError`."
     c = c or open_container(path)
@@ -451,7 +461,8 @@ def read_frames(path, # a video file
     resize = _resize_mode(size, resize)
     c = open_container(path)
     try:
-        si = _pick_stream(c, stream, path).index
+        st = _pick_stream(c, stream, path); si = st.index
+        area = (st.codec_context.width or 0)*(st.codec_context.height or 0)
         ix, used = _stream_index(path, si, c)
     except BaseException: c.close(); raise
     if used and not ix.exact: c.close(); c = None             # indexed by a decode: count from a fresh start
@@ -466,6 +477,7 @@ def read_frames(path, # a video file
         return (out, []) if with_pts else out
     idx = [i + N if i < 0 else i for i in idx]
     targets = sorted(set(idx))
+    threads = threads or _auto_threads(area, ix, targets)
     keep = _Keep(idx, size, resize, rotate, apply_sar, interpolation, threads)
     try: _decode(path, si, c, ix, targets, keep, threads, ix.exact, rewind=used)   # after indexing: seek first
     except _Restart:
