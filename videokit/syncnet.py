@@ -24,7 +24,8 @@ __all__ = ['MOUTH_REGION', 'mfcc', 'audio_mfcc', 'SyncNet', 'load_syncnet', 'sav
            'sync_offset', 'SyncScorer', 'sync_scores', 'interpolate_track', 'smooth_track', 'crop_face', 'mouth_motion',
            'loudness_change', 'BaselineScorer', 'baseline_scores', 'train_syncnet', 'small_syncnet', 'FaceDetector',
            'HaarDetector', 'S3FDNet', 's3fd_decode', 'S3FDDetector', 'box_iou', 'track_faces', 'iter_frames',
-           'get_detector', 'detect_faces', 'process_video']
+           'get_detector', 'detect_faces', 'process_video', 'score_clip', 'shift_audio', 'batch_process',
+           'process_long_video']
 
 # %% ../nbs/09_syncnet.ipynb #78a76fa2
 def _mel_filterbank(nfilt=26, nfft=512, sample_rate=16000, lowfreq=0, highfreq=None) -> np.ndarray:
@@ -437,7 +438,7 @@ def baseline_scores(frames, # iterable of RGB uint8 face crops at 25 fps
         sc.push(f)
     return sc.result()
 
-# %% ../nbs/09_syncnet.ipynb #b5a2ea48
+# %% ../nbs/09_syncnet.ipynb #1bb88f87
 def _prepare_clip(frames, audio, lip_size):
     "(lips (T, s, s, 3) BGR uint8, MFCC (13, M) float32, usable length) of one training clip."
     cv2 = _cv2()
@@ -449,7 +450,7 @@ def _prepare_clip(frames, audio, lip_size):
 def train_syncnet(clips, # list of (frames, audio): RGB uint8 crops (array or iterable) at 25 fps and 16 kHz mono audio, in sync
                   *,
                   model:SyncNet|None=None, # a model to train (default: `small_syncnet()`)
-                  steps:int=100, # optimisation steps
+                  steps:int=150, # optimisation steps
                   segments:int=4, # clip segments per step
                   run:int=8, # consecutive video windows per segment
                   max_shift:int=15, # candidate audio shifts -max_shift..max_shift per window (match the vshift you evaluate with)
@@ -757,7 +758,7 @@ def detect_faces(video, # a video file
     bar.close()
     return out
 
-# %% ../nbs/09_syncnet.ipynb #fde7a8cb
+# %% ../nbs/09_syncnet.ipynb #2f93941a
 class _ClipWriter:
     "Write RGB frames (and audio in step with them) to a video file, atomically on `close()`."
     def __init__(self, path, width, height, fps=25, audio=None, sample_rate=16000, codec='libx264', audio_codec='aac', fmt=None):
@@ -849,15 +850,16 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
         old = json.loads(res_path.read_text())
         if old.get('params') == params and old.get('status') in ('done', 'no_tracks'): return old
     for d in ('pycrop', 'pywork', 'pyavi'): (out/d).mkdir(parents=True, exist_ok=True)
-    src = video
+    src, tm, tick = video, {}, [time.time()]
+    def lap(name): now = time.time(); tm[name] = round(now - tick[0], 3); tick[0] = now
     ix = VideoIndex(src)
     if ix.fps != 25:
         resample_fps(src, out/'pyavi'/'video.mp4', 25); src = out/'pyavi'/'video.mp4'; ix = VideoIndex(src)
     wav = Path(audio_path) if audio_path else out/'pyavi'/'audio.wav'
     extract_audio(src, wav, 16000, 1, start=float(ix.origin))
-    audio, _ = load_audio(wav, 16000)
-    shots = [(s['start_frame'], s['end_frame']) for s in detect_scenes(src)['scenes']]
-    dets = detect_faces(src, get_detector(detector, s3fd_weights, device), facedet_scale, progress)
+    audio, _ = load_audio(wav, 16000); lap('prepare')
+    shots = [(s['start_frame'], s['end_frame']) for s in detect_scenes(src)['scenes']]; lap('shots')
+    dets = detect_faces(src, get_detector(detector, s3fd_weights, device), facedet_scale, progress); lap('detect')
     _write_json(dict(video=str(src), facedet_scale=facedet_scale, detector=str(detector),
                      faces=[d.round(2).tolist() for d in dets]), out/'pywork'/'faces.json')
     tr = track_faces(dets, shots, min_track=min_track, min_face_size=min_face_size, max_gap=num_failed_det)
@@ -865,7 +867,7 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
     _write_json(dict(tracks=[dict(start=t['start'], end=t['end'], detections=t['detections'], size=t['size'],
                                   boxes=t['boxes'].round(2)) for t in tracks],
                      rejected=tr['rejected'], reason=tr['reason'], detail=tr['detail'], shots=shots), out/'pywork'/'tracks.json')
-    net = _model_of(model, device)
+    net = _model_of(model, device); lap('track')
     with open_container(src) as c: s = c.streams.video[0]; W, H = s.width, s.height
     results = []
     if tracks:
@@ -895,10 +897,12 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
             results.append(dict(track=k, start=t['start'], end=t['end'], frames=t['end'] - t['start'], size=t['size'],
                                 offset=r['offset'], min_dist=round(r['min_dist'], 4), conf=round(r['conf'], 4), method=r['method'],
                                 status='done', crop=str(out/'pycrop'/f'{k:05d}.avi'), frame_conf=r['frame_conf'].round(4)))
+    lap('crop_score')
     lines = [f"TRACK {r['track']}: OFFSET {r['offset']}, CONF {r['conf']:.3f}" for r in results if r['status'] == 'done']
     (out/'offsets.txt').write_text(''.join(l + '\n' for l in lines))
     _write_json(dict(tracks=results), out/'pywork'/'scores.json')
     if visualise: _visualise(src, out/'pyavi'/'video_out.mp4', tracks, results, audio, W, H, progress)
+    lap('visualise')
     status = 'done' if any(r['status'] == 'done' for r in results) else 'no_tracks'
     result = dict(video=str(video), status=status, reason=None if status == 'done' else (tr['reason'] or 'no_scored_track'),
                   detail=None if status == 'done' else (tr['detail'] or '; '.join(r.get('detail', '') for r in results)),
@@ -907,7 +911,7 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
                   tracks=[{k: v for k, v in r.items() if k != 'frame_conf'} for r in results],
                   outputs=dict(offsets=str(out/'offsets.txt'), crops=str(out/'pycrop'), work=str(out/'pywork'),
                                audio=str(wav), visualisation=str(out/'pyavi'/'video_out.mp4') if visualise else None),
-                  params=params, seconds=round(time.time() - t0, 2))
+                  params=params, seconds=round(time.time() - t0, 2), timings=tm)
     _write_json(result, res_path)
     return result
 
@@ -932,3 +936,156 @@ def _visualise(src, path, tracks, results, audio, W, H, progress):
             w.write(f)
         ok = True
     finally: w.close(ok)
+
+# %% ../nbs/09_syncnet.ipynb #6181b54a
+def score_clip(video, # a pre-cropped face clip at 25 fps with audio (e.g. a pycrop/ file, or the original's example.avi)
+               model=None, # SyncNet weights path, a SyncNet, or None for the baseline
+               *,
+               vshift:int=15, # offsets searched: -vshift..vshift frames
+               batch_size:int=20, # SyncNet windows per forward pass
+               device=None, # torch device
+              ) -> dict:
+    "Offset, min dist, confidence and per-frame confidence of a whole pre-cropped clip (no detection)."
+    from videokit.media import VideoIndex, load_audio
+    video = Path(video)
+    if not video.is_file(): raise MissingFileError(video)
+    ix = VideoIndex(video)
+    if ix.fps != 25: raise ValueError(f'{video}: SyncNet scores 25 fps clips, this one is {ix.fps} fps (videokit.media.resample_fps first)')
+    audio, _ = load_audio(video, 16000, start=float(ix.origin))
+    with open_container(video) as c: s = c.streams.video[0]; scale = 224/min(s.width, s.height)
+    frames = iter_frames(video, min(scale, 1.0)) if scale < 1 else iter_frames(video)
+    net = _model_of(model, device)
+    r = sync_scores(net, frames, audio, vshift=vshift, batch_size=batch_size, device=device) if net is not None else \
+        baseline_scores(frames, audio, vshift=vshift)
+    r['video'] = str(video)
+    return r
+
+# %% ../nbs/09_syncnet.ipynb #4892d498
+def shift_audio(video, # a clip with video and audio
+                out, # output file (.mp4, .mov, .mkv, .avi)
+                offset_frames:float, # the measured offset in frames (> 0: audio leads); the audio is delayed by this
+                *,
+                fps=None, # frame rate the offset counts in (default: the video's)
+               ) -> dict:
+    "Write `video` with its audio delayed by `offset_frames` frames (video stream-copied); return what was done."
+    from videokit.media import VideoIndex, load_audio, atomic_output, media_format
+    video, out = Path(video), Path(out)
+    if not video.is_file(): raise MissingFileError(video)
+    fmt = media_format(out)
+    ix = VideoIndex(video); fps = Fraction(fps).limit_denominator(1_000_000) if fps else ix.fps
+    with open_container(video) as c:
+        if not c.streams.audio: raise VideokitError(video, 'no_audio', 'there is no audio stream to shift')
+        sr, ch = c.streams.audio[0].sample_rate, c.streams.audio[0].channels
+    x, sr = load_audio(video, sr, min(ch, 2), start=float(ix.origin), end=float(ix.origin + ix.duration))
+    x = x[None] if x.ndim == 1 else x
+    d, n = int(round(offset_frames/fps*sr)), x.shape[1]
+    y = np.zeros_like(x)
+    if d >= 0: y[:, d:] = x[:, :max(n - d, 0)]
+    else: y[:, :max(n + d, 0)] = x[:, -d:]
+    layout = 'mono' if y.shape[0] == 1 else 'stereo'
+    acodec, afmt = ('aac', 'fltp') if fmt in ('mp4', 'mov') else ('pcm_s16le', 's16')
+    with atomic_output(out) as tmp, open_container(video) as c, av.open(tmp, 'w', format=fmt) as o:
+        vin = c.streams.video[0]; vout = o.add_stream_from_template(vin)
+        aout = o.add_stream(acodec, rate=sr, layout=layout)
+        a0, apos = int(round(float(ix.origin)*sr)), 0
+        def mux_audio(upto):
+            nonlocal apos
+            while apos < min(upto, n):
+                blk = y[:, apos:min(apos + 1024, upto, n)]
+                arr = np.round(np.clip(blk, -1, 1)*32767).astype(np.int16).T.reshape(1, -1) if afmt == 's16' else blk
+                f = av.AudioFrame.from_ndarray(np.ascontiguousarray(arr), format=afmt, layout=layout)
+                f.sample_rate, f.pts = sr, a0 + apos; apos += blk.shape[1]
+                o.mux(aout.encode(f))
+        for pkt in c.demux(vin):
+            if pkt.dts is None: continue
+            if pkt.pts is not None: mux_audio(int((pkt.pts*vin.time_base - ix.origin)*sr) + sr//2)   # audio a little ahead
+            pkt.stream = vout; o.mux(pkt)
+        mux_audio(n); o.mux(aout.encode())
+    return dict(path=str(out), source=str(video), offset_frames=offset_frames, fps=str(fps), shift_seconds=round(d/sr, 6),
+                audio_codec=acodec, sample_rate=sr)
+
+# %% ../nbs/09_syncnet.ipynb #e5983180
+def _process_chunk(job):
+    "Worker: process one chunk; never raises (failures become a result with status 'failed')."
+    path, out, audio_path, threads, kw = job
+    torch.set_num_threads(threads)
+    if kw.get('detector', 'haar') == 'haar': kw = dict(kw, detector=HaarDetector(threads=threads))
+    t0 = time.time()
+    try: return process_video(path, out, audio_path=audio_path, **kw)
+    except Exception as e:
+        reason = e.reason if isinstance(e, VideokitError) else type(e).__name__
+        return dict(video=str(path), status='failed', reason=reason, detail=str(e)[:500], tracks=[],
+                    traceback=traceback.format_exc(limit=3)[-1500:], seconds=round(time.time() - t0, 2))
+
+def _summary_row(r, times=None):
+    start, end = (times or {}).get(r['video'], (None, None))
+    return dict(chunk=Path(r['video']).stem, video=r['video'], start=start, end=end, status=r['status'], reason=r.get('reason'),
+                detail=r.get('detail'), seconds=r.get('seconds'),
+                tracks=[{k: t.get(k) for k in ('track', 'start', 'end', 'frames', 'offset', 'min_dist', 'conf', 'method', 'status', 'reason')}
+                        for t in r.get('tracks', [])])
+
+def batch_process(chunks_dir, # folder of video chunks
+                  output_dir, # output folder (syncnet_data/, audio/, results.jsonl, processing_summary.json)
+                  max_workers:int=1, # worker processes
+                  *,
+                  times:dict|None=None, # chunk path -> (start, end) seconds in the long video, for the summary
+                  progress:bool=True, # show a progress bar over chunks
+                  **kw, # `process_video` options (model, detector, min_track, min_face_size, ...)
+                 ) -> dict:
+    "SyncNet offsets of every chunk in `chunks_dir`, in parallel, resumable; returns (and writes) the processing summary."
+    from videokit.core import is_video_path
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+    chunks_dir, out = Path(chunks_dir), Path(output_dir)
+    if not chunks_dir.is_dir(): raise MissingFileError(chunks_dir, 'no such chunks folder')
+    if max_workers < 1: raise ValueError(f'max_workers must be >= 1, got {max_workers}')
+    paths = sorted(p for p in chunks_dir.iterdir() if p.is_file() and not p.name.startswith('.') and is_video_path(p))
+    if not paths: raise VideokitError(chunks_dir, 'no_videos', 'no video files in the chunks folder')
+    out.mkdir(parents=True, exist_ok=True)
+    threads = max(1, (os.cpu_count() or 1)//max_workers)
+    jobs = [(str(p), str(out/'syncnet_data'/p.stem), str(out/'audio'/f'{p.stem}.wav'), threads, kw) for p in paths]
+    results, log = {}, out/'results.jsonl'
+    def record(r):
+        results[r['video']] = r
+        with open(log, 'a') as f: f.write(json.dumps(_summary_row(r, times), default=_jsonable) + '\n')
+    from videokit.syncnet import _process_chunk as work          # the module's copy, importable by spawned workers
+    bar = tqdm(total=len(jobs), desc='chunks', unit='chunk', disable=not progress)
+    if max_workers == 1:
+        for j in jobs: record(work(j)); bar.update()
+    else:
+        import multiprocessing as mp
+        with ProcessPoolExecutor(max_workers, mp_context=mp.get_context('spawn')) as ex:
+            futs = {ex.submit(work, j): j for j in jobs}
+            for fu in as_completed(futs):
+                try: r = fu.result()
+                except BrokenProcessPool as e:
+                    r = dict(video=futs[fu][0], status='failed', reason='worker_crashed', detail=str(e)[:300], tracks=[])
+                record(r); bar.update()
+    bar.close()
+    rows = [_summary_row(results[j[0]], times) for j in jobs]
+    summary = dict(chunks_dir=str(chunks_dir), output_dir=str(out), max_workers=max_workers, chunks=rows,
+                   totals={s: sum(r['status'] == s for r in rows) for s in ('done', 'no_tracks', 'failed')},
+                   tracks=sum(len(r['tracks']) for r in rows), params=_params(**kw))
+    _write_json(summary, out/'processing_summary.json')
+    return summary
+
+def process_long_video(input_video, # a long video
+                       output_dir, # output folder: chunks/, audio/, syncnet_data/, processing_summary.json
+                       chunk_duration:float=30, # chunk length in seconds
+                       overlap:float=5, # seconds shared by consecutive chunks
+                       min_track:int=100, # keep tracks with more detections than this
+                       min_face_size:float=100, # and a mean face side above this (pixels)
+                       max_workers:int=1, # chunks processed in parallel
+                       progress:bool=True, # show progress bars
+                       **kw, # more `process_video` options (model, detector, facedet_scale, ...)
+                      ) -> dict:
+    "Chunk a long video (frame-exact, overlapping) and measure AV offsets per chunk and face track; returns the summary."
+    from videokit.media import chunk_by_time
+    input_video, out = Path(input_video), Path(output_dir)
+    if not input_video.is_file(): raise MissingFileError(input_video)
+    recs = chunk_by_time(input_video, out/'chunks', chunk_duration, overlap, progress=progress)
+    times = {str(Path(r['path'])): (r.get('start'), r.get('end')) for r in recs}
+    s = batch_process(out/'chunks', out, max_workers, times=times, progress=progress, min_track=min_track, min_face_size=min_face_size, **kw)
+    s.update(input_video=str(input_video), chunk_duration=chunk_duration, overlap=overlap)
+    _write_json(s, out/'processing_summary.json')
+    return s
