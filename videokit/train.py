@@ -666,7 +666,7 @@ def _val_record(model, val_data, run:_Run) -> dict:
     rec = {f'val_{k}': m[k] for k in ('accuracy', 'balanced_accuracy', 'macro_f1', 'roc_auc', 'pr_auc', 'ece', 'nll')}
     return dict(val_loss=pr.get('loss'), **rec, val_clips=m['n'])
 
-# %% ../nbs/07_train.ipynb #d1050700
+# %% ../nbs/07_train.ipynb #d2334b82
 def _check_resumable(st:dict, config:TrainConfig, extra:dict, path:Path):
     "Refuse to resume a checkpoint written under a config that computes something else."
     old = {k: v for k, v in st['config'].items() if k not in _NOT_MATHS}
@@ -718,7 +718,10 @@ def fit(model:nn.Module, # VideoClassifier, HeadClassifier, Distiller, or a modu
         st = load_checkpoint(last); _check_resumable(st, cfg, extra, last); run.restore(st)
         _keep_records(run_dir/'metrics.jsonl', run.epoch)
     write_json(dict(train=cfg.to_dict(), **extra, hash=config_hash(dict(train=cfg.to_dict(), **extra))), run_dir/'config.json')
-    write_json(environment(device), run_dir/'env.json')
+    env, env_path = environment(device), run_dir/'env.json'
+    if run.epoch and env_path.is_file():                          # keep where the run started; add this session
+        first = json.loads(env_path.read_text()); env = dict(first, resumed=first.get('resumed', []) + [dict(env, epoch=run.epoch)])
+    write_json(env, env_path)
     log = _RunLog(run_dir, cfg.tensorboard)
     status = 'running'
     try:
@@ -728,28 +731,7 @@ def fit(model:nn.Module, # VideoClassifier, HeadClassifier, Distiller, or a modu
             if counts.get('trainable') == 0: raise ValueError('the model has no trainable parameters (frozen backbone and head?)')
             log.write(dict(type='event', event='start', epoch=0, step=0, params=counts, effective_batch=cfg.batch_size*cfg.accum_steps))
         while run.epoch < cfg.epochs and not run.stopped:
-            t0 = time.time()
-            if cfg.unfreeze:
-                n = _stages_at(cfg.unfreeze, run.epoch)
-                if n is not None and n != model.trainable_stages:
-                    model.set_trainable_stages(n); log.write(dict(type='event', event='unfreeze', epoch=run.epoch + 1, trainable_stages=n, params=model.param_counts()))
-            _set_epoch(train_loader, run.epoch, cfg.seed)
-            rec = _train_epoch(run, train_loader, log, progress, callbacks)
-            if val_data is not None: rec.update(_val_record(model, val_data, run))
-            run.epoch += 1; run.seconds += time.time() - t0
-            rec = dict(type='epoch', epoch=run.epoch, step=run.step, lr=run.scheduler.get_last_lr()[0], micro_batch=run.micro, **rec)
-            if monitor not in rec: raise ValueError(f"monitor {monitor!r} is not an epoch metric; one of {sorted(k for k in rec if k.startswith(('val_', 'train_')))}")
-            run.history.append({k: v for k, v in rec.items() if k != 'type'})
-            if _better(rec[monitor], run.best['value'], mode):
-                run.best, run.bad_epochs = dict(metric=monitor, value=rec[monitor], epoch=run.epoch), 0
-                _save_best(run, extra)
-            else: run.bad_epochs += 1
-            if cfg.early_stopping and run.bad_epochs >= cfg.early_stopping:
-                run.stopped = True; log.write(dict(type='event', event='early_stop', epoch=run.epoch, best=run.best))
-            log.write(rec)
-            save_checkpoint(last, run.state(extra))
-            write_json(_summary(run, 'running', extra, monitor), run_dir/'summary.json')
-            for cb in callbacks: cb('epoch', rec)
+            _one_epoch(run, train_loader, val_data, log, monitor, mode, extra, progress, callbacks)
         status = 'early_stopped' if run.stopped else 'completed'
     except KeyboardInterrupt: status = 'interrupted'; raise
     except BaseException: status = 'failed'; raise
@@ -757,6 +739,36 @@ def fit(model:nn.Module, # VideoClassifier, HeadClassifier, Distiller, or a modu
         log.close()
         write_json(_summary(run, status, extra, monitor), run_dir/'summary.json')
     return dict(_summary(run, status, extra, monitor), history=run.history)
+
+def _one_epoch(run:_Run, train_loader, val_data, log:_RunLog, monitor:str, mode:str, extra:dict, progress:bool, callbacks):
+    "Train one epoch, validate, record, keep the best model, checkpoint, summarise."
+    t0 = time.time()
+    if run.cfg.unfreeze:
+        n = _stages_at(run.cfg.unfreeze, run.epoch)
+        if n is not None and n != run.model.trainable_stages:
+            run.model.set_trainable_stages(n); log.write(dict(type='event', event='unfreeze', epoch=run.epoch + 1, trainable_stages=n, params=run.model.param_counts()))
+    _set_epoch(train_loader, run.epoch, run.cfg.seed)
+    rec = _train_epoch(run, train_loader, log, progress, callbacks)
+    if val_data is not None: rec.update(_val_record(run.model, val_data, run))
+    run.epoch += 1; run.seconds += time.time() - t0
+    rec = dict(type='epoch', epoch=run.epoch, step=run.step, lr=run.scheduler.get_last_lr()[0], micro_batch=run.micro, **rec)
+    if monitor not in rec: raise ValueError(f"monitor {monitor!r} is not an epoch metric; one of {sorted(k for k in rec if k.startswith(('val_', 'train_')))}")
+    run.history.append({k: v for k, v in rec.items() if k != 'type'})
+    if _better(rec[monitor], run.best['value'], mode):
+        run.best, run.bad_epochs = dict(metric=monitor, value=rec[monitor], epoch=run.epoch), 0
+        _save_best(run, extra)
+    else: run.bad_epochs += 1
+    if run.cfg.early_stopping and run.bad_epochs >= run.cfg.early_stopping:
+        run.stopped = True; log.write(dict(type='event', event='early_stop', epoch=run.epoch, best=run.best))
+    log.write(rec)
+    save_checkpoint(run.dir/'checkpoints'/'last.pt', run.state(extra))
+    write_json(_summary(run, 'running', extra, monitor), run.dir/'summary.json')
+    if progress: print(_epoch_line(rec, run.cfg.epochs), flush=True)
+    for cb in callbacks: cb('epoch', rec)
+
+def _epoch_line(rec:dict, epochs:int) -> str:
+    keys = ('train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'val_balanced_accuracy', 'val_roc_auc')
+    return f"epoch {rec['epoch']}/{epochs}: " + ', '.join(f'{k} {rec[k]:.4f}' for k in keys if isinstance(rec.get(k), float)) + f" ({rec['train_seconds']:.0f} s)"
 
 def _save_best(run:_Run, extra:dict):
     m = run.model.student if isinstance(run.model, Distiller) else run.model
