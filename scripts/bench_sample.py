@@ -25,7 +25,9 @@ Throughput is clips/s (16-frame clips). Each case runs a fixed set of index draw
 the set is timed `--passes` times per tool, passes interleaved across tools, and the BEST pass is reported
 (the machine is shared and noisy; the median pass is in the JSON). Two measures: wall clock, and clips per
 CPU-second (process CPU time, all threads): the throughput when every core is busy decoding (DataLoader
-workers) and much less sensitive to other processes. `ratio` = videokit / best peer, for each.
+workers) and much less sensitive to other processes. `ratio` = videokit / the fastest peer that returned the
+right frames in that case (a faster peer that returned wrong frames is shown beside it, never hidden).
+`--from-json FILE` prints the tables of an earlier run again without measuring.
 
 Exactness: every tool reads the same draws from an index-content twin of each generated clip
 (content='index': each frame encodes its own number, read back by synth.frame_index), and from the shared
@@ -108,10 +110,8 @@ def loader_clips(root: Path, smoke: bool):
     return paths
 
 def warm_cache(paths):
-    "Read every file once so that no tool pays for the first read from disk."
-    for p in paths:
-        with open(p, 'rb') as f:
-            while f.read(1 << 22): pass
+    "Read every (small) file once so that no tool pays for the first read from disk."
+    return sum(len(Path(p).read_bytes()) for p in paths)
 
 # ---------------------------------------------------------------------------------------------- tools
 
@@ -244,11 +244,75 @@ def rates(times, clips, k, agg=min):
     "{tool: clips per second} from the k-th member (0 wall, 1 cpu) of the aggregated pass."
     return {t: clips/agg(x[k] for x in v) for t, v in times.items() if v}
 
-def versus(rate, peers):
-    "(best peer, its rate, videokit / best, videokit cold / best)."
-    rb, pb = max(((rate[p], p) for p in peers if rate.get(p)), default=(None, None))
-    if not rb: return pb, None, None, None
-    return pb, rb, rate['videokit']/rb, rate['videokit cold']/rb
+def is_exact(e): return not e['error'] and not e['wrong']
+
+def compare(row, key, peers):
+    "Fill row[key + '_vs'] = (best exact peer, videokit / it, videokit cold / it, fastest peer of all, videokit / that)."
+    rate, ex = row[key], row['exactness']
+    rb, pb = max(((rate[p], p) for p in peers if rate.get(p) and is_exact(ex[p])), default=(None, None))
+    ra, pa = max(((rate[p], p) for p in peers if rate.get(p)), default=(None, None))
+    vk, cold = rate.get('videokit'), rate.get('videokit cold')
+    row[key + '_vs'] = (pb, vk/rb if rb and vk else None, cold/rb if rb and cold else None, pa, vk/ra if ra and vk else None)
+
+def table(rows, key, cols, title):
+    "Print one throughput table (key 'wall' or 'cpu'), one row per case."
+    print(f'\n== {title}')
+    head = (f"{'file':<24}{'case':<13}" + ''.join(f'{c:>14}' for c in cols)
+            + f"{'best exact':>12}{'ratio':>8}{'cold':>7}  vs fastest")
+    print(head); print('-'*len(head))
+    for row in rows:
+        rate, (pb, r, rc, pa, ra) = row[key], row[key + '_vs']
+        def cell(t):
+            e = row['exactness'][t]; mark = '' if is_exact(e) else 'x' if e['error'] else '!'
+            return f"{fmt_rate(rate.get(t)) + mark:>14}"
+        fastest = '' if pa == pb or ra is None else f"{ra:.2f}x {pa}!"
+        print(f"{row['file'][:23]:<24}{row['case']:<13}" + ''.join(cell(t) for t in cols)
+              + f"{(pb or '-'):>12}{(f'{r:.2f}x' if r else '-'):>8}{(f'{rc:.2f}x' if rc else '-'):>7}  {fastest}")
+
+def exactness_table(rows, cols):
+    print('\n== exactness (frames returned as asked / frames checked; index-content twins for generated clips, nearest '
+          'reference frame for shared files)')
+    cols = [c for c in cols if c != 'videokit cold']
+    print(f"{'file':<24}{'case':<13}" + ''.join(f'{c:>14}' for c in cols))
+    for row in rows:
+        cells = []
+        for t in cols:
+            e = row['exactness'][t]
+            cells.append('error' if e['error'] else 'exact' if not e['wrong'] else f"{e['wrong']}/{e['total']} wrong")
+        print(f"{row['file'][:23]:<24}{row['case']:<13}" + ''.join(f'{c:>14}' for c in cells))
+    for row in rows:
+        for t, e in row['exactness'].items():
+            if t in cols and not is_exact(e):
+                print(f"  {t} on {row['file']} / {row['case']}: " + (e['error'] or f"asked -> got {e['examples']}"))
+
+def report(summary, live=False):
+    "Print the tables of a run (its JSON summary); `live`: the wall-clock table was already printed row by row."
+    rows, cols = summary['rows'], summary['tools']
+    if not live: table(rows, 'wall', cols, f"clips/s, wall clock (best of {summary['passes']} passes over {summary['draws']} draws)")
+    table(rows, 'cpu', cols, f"clips per CPU-second (process CPU time of all threads; best of {summary['passes']} passes): the "
+          'throughput when every core is busy, e.g. DataLoader workers, and far less sensitive to other load on the machine')
+    print("ratio = videokit / the fastest peer that returned the right frames (best exact); cold = videokit with its index "
+          "cache cleared before every call; vs fastest = videokit / a faster peer that returned wrong frames. "
+          "'!' = wrong frames in this case, 'x' = failed (see the exactness table)")
+    exactness_table(rows, cols)
+    for t, why in summary['skipped'].items(): print(f'{t}: {why}')
+    for key, what in (('wall', 'wall clock'), ('cpu', 'CPU time')):
+        rs = [(r[key + '_vs'][1], r[key + '_vs'][2], r) for r in rows if r[key + '_vs'][1]]
+        if not rs: continue
+        warm, cold = [x[0] for x in rs], [x[1] for x in rs if x[1]]
+        print(f'\nratio videokit / best exact peer ({what}): min {min(warm):.2f}x, median {statistics.median(warm):.2f}x, '
+              f'max {max(warm):.2f}x (cold index: min {min(cold):.2f}x, median {statistics.median(cold):.2f}x)')
+        below = [f"{r['file']} / {r['case']} ({x:.2f}x vs {r[key + '_vs'][0]})" for x, _, r in rs if x < 1]
+        print('cases below parity: ' + ('; '.join(below) if below else 'none'))
+    loader = summary.get('loader')
+    if loader:
+        print(f"\n== DataLoader: {summary['loader_setup']}")
+        for name, r in loader.items():
+            if 'skipped' in r: print(f"{name:<44}{r['skipped']}"); continue
+            print(f"{name:<44}{fmt_rate(r['clips_per_s']):>8} clips/s after the first batch, {fmt_rate(r['clips_per_s_with_startup']):>8} "
+                  f"with worker start-up; batches {tuple(r['batch_shapes'][0])}")
+        tcr = loader.get('torchcodec approx + Resize, stretch', {}).get('clips_per_s'); vks = loader['videokit read_frames, stretch']['clips_per_s']
+        if tcr and vks: print(f'ratio videokit / torchcodec (stretch, like for like): {vks/tcr:.2f}x')
 
 def fmt_rate(v): return '-' if v is None else f'{v:.2f}' if v < 10 else f'{v:.1f}' if v < 1000 else f'{v:.0f}'
 
@@ -309,7 +373,16 @@ def main(argv=None):
     ap.add_argument('--cases', default=None, help='only cases whose file name contains this text')
     ap.add_argument('--no-loader', action='store_true', help='skip the DataLoader measurement')
     ap.add_argument('--smoke', action='store_true', help='tiny clips, 2 passes: runs everything in well under a minute')
+    ap.add_argument('--from-json', default=None, help='print the tables of an earlier run from its JSON, measure nothing')
     a = ap.parse_args(argv)
+    if a.from_json:
+        summary = json.loads(Path(a.from_json).read_text())
+        ex0 = [t for t in summary['rows'][0]['exactness'] if t != 'videokit cold']
+        summary.setdefault('tools', ex0[:1] + ['videokit cold'] + ex0[1:])
+        summary.setdefault('loader_setup', 'see the run')
+        for row in summary['rows']:
+            for key in ('wall', 'cpu'): compare(row, key, [t for t in summary['tools'] if not t.startswith('videokit')])
+        report(summary); return 1 if summary['videokit_wrong_frames'] else 0
     tmp = tempfile.TemporaryDirectory(prefix='bench_sample_') if a.smoke else None
     try: return bench(a, Path(tmp.name) if tmp else None)
     finally:
@@ -342,16 +415,7 @@ def bench(a, tmpdir):
     warm_cache({str(f[1]) for f in files} | {str(f[3]) for f in files})
 
     rows, cols = [], list(tools)
-    head = f"{'file':<24}{'case':<13}" + ''.join(f'{c:>14}' for c in cols) + f"{'best peer':>12}{'ratio':>8}{'cold ratio':>11}"
-    def table_row(row, key):
-        rate, (pb, rb, r, rc) = row[key], row[key + '_vs']
-        def cell(t):
-            e = row['exactness'][t]; mark = '' if not e['error'] and not e['wrong'] else '!' if not e['error'] else 'x'
-            return f"{fmt_rate(rate.get(t)) + mark:>14}"
-        return (f"{row['file'][:23]:<24}{row['case']:<13}" + ''.join(cell(t) for t in cols)
-                + f"{(pb or '-'):>12}{(f'{r:.2f}x' if r else '-'):>8}{(f'{rc:.2f}x' if rc else '-'):>11}")
-    print(f'\n== clips/s, wall clock (16-frame clips per second; best of {passes} passes over {ndraws} draws; full-resolution RGB uint8)')
-    print(head); print('-'*len(head))
+    print(f'\n(measuring: each line below is one case, wall-clock clips/s; all tables follow at the end)')
     for name, path, stream, twin in files:
         N = count_frames(path, stream)
         if twin != path and count_frames(twin) != N: raise SystemExit(f'{twin}: index twin has a different frame count')
@@ -381,68 +445,31 @@ def bench(a, tmpdir):
             row = dict(file=name, case=task, frames=N, wall=rates(times, clips, 0), cpu=rates(times, clips, 1),
                        wall_median=rates(times, clips, 0, statistics.median), cpu_median=rates(times, clips, 1, statistics.median),
                        passes={t: len(v) for t, v in times.items()}, exactness=ex)
-            row['wall_vs'], row['cpu_vs'] = versus(row['wall'], peers), versus(row['cpu'], peers)
-            row['best_peer'], _, row['ratio'], row['cold_ratio'] = row['wall_vs']
-            row['cpu_best_peer'], _, row['cpu_ratio'], row['cpu_cold_ratio'] = row['cpu_vs']
-            rows.append(row); print(table_row(row, 'wall'), flush=True)
-    print(f'\n== clips per CPU-second (process CPU time of all threads; best of {passes} passes): the throughput when '
-          'every core is busy, e.g. DataLoader workers, and far less sensitive to other load on the machine')
-    print(head); print('-'*len(head))
-    for row in rows: print(table_row(row, 'cpu'))
-    print("ratio = videokit / best peer; cold = videokit with its index cache cleared before every call. "
-          "'!' = the tool returned wrong frames in this case, 'x' = it failed (see the exactness table)")
-
-    print('\n== exactness (frames returned as asked / frames checked; index-content twins for generated clips, nearest '
-          'reference frame for shared files)')
-    print(f"{'file':<24}{'case':<13}" + ''.join(f'{c:>14}' for c in cols if c != 'videokit cold'))
-    vk_wrong = 0
-    for row in rows:
-        cells = []
-        for t in cols:
-            if t == 'videokit cold': continue
-            e = row['exactness'][t]
-            cells.append('error' if e['error'] else 'exact' if not e['wrong'] else f"{e['wrong']}/{e['total']} wrong")
-        vk_wrong += row['exactness']['videokit']['wrong'] + bool(row['exactness']['videokit']['error'])
-        print(f"{row['file'][:23]:<24}{row['case']:<13}" + ''.join(f'{c:>14}' for c in cells))
-    details = [(row['file'], row['case'], t, e) for row in rows for t, e in row['exactness'].items()
-               if t != 'videokit cold' and (e['wrong'] or e['error'])]
-    for f, c, t, e in details:
-        print(f"  {t} on {f} / {c}: " + (e['error'] if e['error'] else f"asked->got {e['examples']}"))
-    for t in skipped: print(f'{t}: {skipped[t]}')
-
-    for key, what in (('', 'wall clock'), ('cpu_', 'CPU time')):
-        ratios = [r[key + 'ratio'] for r in rows if r[key + 'ratio']]; cold = [r[key + 'cold_ratio'] for r in rows if r[key + 'cold_ratio']]
-        if not ratios: continue
-        print(f'\nratio videokit / best peer ({what}): min {min(ratios):.2f}x, median {statistics.median(ratios):.2f}x, '
-              f'max {max(ratios):.2f}x (cold index: min {min(cold):.2f}x, median {statistics.median(cold):.2f}x)')
-        below = [f"{r['file']} / {r['case']} ({r[key + 'ratio']:.2f}x vs {r[key + 'best_peer']})" for r in rows
-                 if r[key + 'ratio'] and r[key + 'ratio'] < 1]
-        print('cases below parity: ' + ('; '.join(below) if below else 'none'))
-
+            compare(row, 'wall', peers); compare(row, 'cpu', peers); rows.append(row)
+            print(f"  {name[:23]:<24}{task:<13}" + ' '.join(f'{t} {fmt_rate(v)}' for t, v in row['wall'].items()), flush=True)
+    vk_wrong = sum(r['exactness']['videokit']['wrong'] + bool(r['exactness']['videokit']['error']) for r in rows)
     loader = None
     if not a.no_loader:
         paths = loader_clips(data/'loader', smoke)
         warm_cache([p for p, _ in paths])
         epochs, batch = (2, 4) if smoke else (6, 8)
-        print(f'\n== DataLoader: {len(paths)} clips ({"tiny" if smoke else "640x360 and 1280x720, 10-20 s"}), 2 workers '
-              f'(1 decoding thread each), batches of (B, 16, 3, 112, 112), B={batch}, {epochs} epochs, random 16 frames per clip')
+        loader_setup = (f'{len(paths)} clips ({"tiny" if smoke else "640x360 and 1280x720, 10-20 s"}), 2 workers (1 decoding '
+                        f'thread each), batches of (B, 16, 3, 112, 112), B={batch}, {epochs} epochs, random 16 frames per clip')
+        print(f'(measuring the DataLoader rows)', flush=True)
         loader = {}
         for name, ds in loader_datasets(paths, data/'loader'):
-            if isinstance(ds, str): loader[name] = dict(skipped=ds); print(f'{name:<44}{ds}'); continue
-            r = loader[name] = bench_loader(ds, batch, epochs)
-            print(f"{name:<44}{fmt_rate(r['clips_per_s']):>8} clips/s after the first batch, {fmt_rate(r['clips_per_s_with_startup']):>8} "
-                  f"with worker start-up; batches {r['batch_shapes'][0]}")
-        tcr = loader.get('torchcodec approx + Resize, stretch', {}).get('clips_per_s'); vks = loader['videokit read_frames, stretch']['clips_per_s']
-        if tcr and vks: print(f'ratio videokit / torchcodec (stretch, like for like): {vks/tcr:.2f}x')
+            loader[name] = dict(skipped=ds) if isinstance(ds, str) else bench_loader(ds, batch, epochs)
 
-    summary = dict(smoke=smoke, cpu_count=os.cpu_count(), versions=vers, skipped=skipped, passes=passes, draws=ndraws,
-                   generated=[str(p) for _, p, _ in gen], rows=rows, loader=loader, videokit_wrong_frames=vk_wrong,
-                   wall_seconds=round(time.perf_counter() - t_start, 2))
+    summary = dict(smoke=smoke, cpu_count=os.cpu_count(), versions=vers, skipped=skipped, passes=passes, draws=ndraws, tools=cols,
+                   generated=[str(p) for _, p, _ in gen], rows=rows, loader=loader, loader_setup=None if a.no_loader else loader_setup,
+                   videokit_wrong_frames=vk_wrong, wall_seconds=round(time.perf_counter() - t_start, 2))
+    report(summary, live=False)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix('.tmp'); tmp.write_text(json.dumps(summary, indent=1, default=str)); os.replace(tmp, out)
     print(f'\nwrote {out}; total wall time {summary["wall_seconds"]:.1f} s')
-    print('BENCH_SAMPLE ' + json.dumps(dict(ratios={f"{r['file']} / {r['case']}": round(r['ratio'], 3) if r['ratio'] else None for r in rows},
-                                             cpu_ratios={f"{r['file']} / {r['case']}": round(r['cpu_ratio'], 3) if r['cpu_ratio'] else None for r in rows},
+    rnd = lambda v: None if v is None else round(v, 3)
+    print('BENCH_SAMPLE ' + json.dumps(dict(ratios={f"{r['file']} / {r['case']}": rnd(r['wall_vs'][1]) for r in rows},
+                                             cpu_ratios={f"{r['file']} / {r['case']}": rnd(r['cpu_vs'][1]) for r in rows},
                                              videokit_wrong_frames=vk_wrong,
                                              loader_clips_per_s=loader and {k: v.get('clips_per_s') for k, v in loader.items()})))
     return 1 if vk_wrong else 0
