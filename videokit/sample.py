@@ -177,7 +177,7 @@ def random_clips(src, # frame count or `VideoInfo`
     starts = sorted(int(s) for s in np.random.default_rng(seed).integers(0, last, k))
     return [_clip(s, n, step, N, short, name) for s in starts]
 
-# %% ../nbs/03_sample.ipynb #77363655
+# %% ../nbs/03_sample.ipynb #1babd99d
 @dataclass
 class _Index:
     "What `read_frames` needs to know about a stream, from one demuxing pass."
@@ -248,8 +248,10 @@ def _stream_index(path, si, c=None) -> tuple:
     return ix, c is not None
 
 def _index_of(path, stream) -> tuple:
-    with open_container(path) as c: si = _pick_stream(c, stream, path).index
-    return _stream_index(path, si)[0], si
+    "(cached `_Index`, stream index) of `stream` or the best video stream, opening the file once."
+    with open_container(path) as c:
+        si = _pick_stream(c, stream, path).index
+        return _stream_index(path, si, c)[0], si
 
 def frame_pts(path, # a video file
               stream:int|None=None, # container stream index; default the best video stream
