@@ -18,9 +18,8 @@ from .core import VideokitError, MissingFileError
 # %% auto #0
 __all__ = ['BACKBONES', 'BackboneSpec', 'backbone_spec', 'TinyNet3d', 'Backbone', 'weights_file', 'load_state_dict_file',
            'build_backbone', 'LinearHead', 'Inception3dHead', 'clips_to_input', 'VideoClassifier', 'logits_to_proba',
-           'build_model', 'file_hash', 'state_hash', 'feature_cache_dir', 'dataset_keys', 'dataset_sampling',
-           'extract_features', 'clip_keys', 'FeatureDataset', 'HeadClassifier', 'build_head', 'response_kl',
-           'Distiller']
+           'build_model', 'state_hash', 'feature_cache_dir', 'dataset_keys', 'dataset_sampling', 'extract_features',
+           'clip_keys', 'FeatureDataset', 'HeadClassifier', 'build_head', 'response_kl', 'Distiller']
 
 # %% ../nbs/06_models.ipynb #83a5d794
 @dataclass(frozen=True)
@@ -329,14 +328,7 @@ def build_model(backbone:str='r3d_18', # registered backbone name
                     head_width=head_width, backbone_kw=dict(backbone_kw or {}))
     return m
 
-# %% ../nbs/06_models.ipynb #3408915c
-def file_hash(path, chunk:int=1 << 20) -> str:
-    "BLAKE2b (128-bit) hex digest of a file's bytes."
-    h = hashlib.blake2b(digest_size=16)
-    with open(path, 'rb') as f:
-        for b in iter(lambda: f.read(chunk), b''): h.update(b)
-    return h.hexdigest()
-
+# %% ../nbs/06_models.ipynb #3c0b8fcc
 def state_hash(module:nn.Module) -> str:
     "BLAKE2b hex digest of a module's state dict (names, dtypes, shapes and values)."
     h = hashlib.blake2b(digest_size=16)
@@ -452,13 +444,14 @@ def _read_index(path:Path) -> dict:
 def clip_keys(paths:list, # the video file of each dataset item
               clip_ids:list|None=None, # the clip number of each item within its video (default 0)
              ) -> list:
-    "Stable feature-cache keys: a hash of each item's video file bytes and its clip number."
+    "Stable feature-cache keys: the SHA-256 of each item's video file bytes (`augment.file_sha256`) and its clip number."
+    from videokit.augment import file_sha256
     hashes = {}
     out = []
     for i, p in enumerate(paths):
         if p not in hashes:
             if not Path(p).is_file(): raise MissingFileError(p)
-            hashes[p] = file_hash(p)
+            hashes[p] = file_sha256(p)
         out.append(f'{hashes[p]}_{0 if clip_ids is None else int(clip_ids[i])}')
     return out
 
