@@ -29,7 +29,7 @@ __all__ = ['IMAGE_EXTENSIONS', 'items_from_annotations', 'items_from_pattern', '
            'stratified_kfold', 'fold_split', 'write_manifest', 'write_split_manifests', 'BalancedBatchSampler',
            'class_weights', 'weighted_sampler']
 
-# %% ../nbs/04_data.ipynb #2b7c80ba
+# %% ../nbs/04_data.ipynb #2511b287
 _PATH_KEYS = ('path', 'file', 'filename', 'file_name', 'video', 'video_path', 'clip_path', 'video_uid', 'clip_uid', 'uid', 'id', 'name')
 _LABEL_KEYS = ('label', 'class', 'category', 'action', 'class_name', 'label_name', 'target')
 _START_KEYS = ('start', 'start_sec', 'start_time', 'clip_start_sec', 'video_start_sec')
@@ -51,10 +51,11 @@ def _window(item:dict) -> dict:
 def _check_missing(items:list, missing:str, src) -> list:
     if missing not in ('raise', 'skip', 'keep'): raise ValueError(f"missing must be 'raise', 'skip' or 'keep', got {missing!r}")
     if missing == 'keep': return items
-    gone = [it for it in items if not os.path.exists(it['path'])]
+    there = [os.path.exists(it['path']) for it in items]                 # one stat per file (manifests on network disks)
+    gone = [it for it, ok in zip(items, there) if not ok]
     if gone and missing == 'raise':
         raise MissingFileError(src, f"{len(gone)} of {len(items)} listed videos do not exist, e.g. {gone[0]['path']} (missing='skip' keeps the rest)")
-    return [it for it in items if os.path.exists(it['path'])]
+    return [it for it, ok in zip(items, there) if ok]
 
 # %% ../nbs/04_data.ipynb #52152468
 def items_from_annotations(annotations, # JSON file, or the parsed object
@@ -113,7 +114,7 @@ def items_from_pattern(root, # folder with the videos (searched recursively)
         raise VideokitError(root, 'pattern_mismatch', f'{len(bad)} of {len(files)} videos do not match {pattern!r}, e.g. {bad[0]}')
     return items
 
-# %% ../nbs/04_data.ipynb #1f6c1831
+# %% ../nbs/04_data.ipynb #dad7c645
 def load_items(source, # folder, manifest (.csv/.json/.jsonl), annotations JSON, or a list of paths/dicts
                *,
                pattern:str|None=None, # folder: regex giving labels from file names (see `items_from_pattern`)
@@ -131,7 +132,7 @@ def load_items(source, # folder, manifest (.csv/.json/.jsonl), annotations JSON,
         if src.is_dir():
             items = items_from_pattern(src, pattern) if pattern else collect_items(src, layout=layout)[0]
         elif src.suffix.lower() == '.json':
-            items = items_from_annotations(src, video_root, path_key=path_key, label_key=label_key, missing=missing)
+            items = items_from_annotations(src, video_root, path_key=path_key, label_key=label_key, missing='keep')   # checked below, once
         else: items, _ = collect_items(src)
     return _check_missing([_window(it) for it in items], missing, source if not isinstance(source, (list, tuple)) else '<list>')
 
@@ -205,7 +206,7 @@ def _meta_value(v, kind:str):
     if v is None or v == '': return math.nan
     return int(v) if kind == 'int' else float(v)
 
-# %% ../nbs/04_data.ipynb #a81f60b5
+# %% ../nbs/04_data.ipynb #1dfa87cd
 def _remove_log(path:str, pid:int, _getpid=os.getpid, _unlink=os.unlink):
     "Delete a dataset's temporary error log, in the process that created it only (not in forked workers)."
     if _getpid() != pid: return                              # (os bound as defaults: this may run at interpreter exit)
@@ -241,7 +242,7 @@ class VideoDataset(Dataset):
         if short not in ('repeat', 'pad', 'raise'): raise ValueError(f"short must be 'repeat', 'pad' or 'raise', got {short!r}")
         for name, v in (('frames', frames), ('step', step), ('clips_per_video', clips_per_video)):
             if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ValueError(f'{name} must be a positive int, got {v!r}')
-        S.resize_geometry(64, 48, size, resize) if size is not None else None   # validates size/resize early
+        S._resize_mode(size, resize)                                   # a bad size/resize fails here, not at the first read
         all_items = source if isinstance(source, list) and source and isinstance(source[0], dict) and 'rel' in source[0] else load_items(source, **item_kw)
         if classes is None: classes = _manifest_classes(source) or _sorted_labels(l for l in map(_label_of, all_items) if l is not None)
         self.classes = [str(c) for c in classes]
