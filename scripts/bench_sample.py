@@ -58,6 +58,7 @@ import av
 from videokit import sample
 from videokit.sample import read_frames, uniform_indices, random_indices, random_clips, count_frames
 from videokit.synth import make_clip, frame_index
+from videokit.validate import write_json
 
 SHARED_DIR = ROOT.parent / 'shared' / 'data' / 'videos'
 STAMP = 'bench_params.json'
@@ -96,7 +97,7 @@ def get_clips(root: Path, smoke: bool):
         for _, nat, idx, (w, h, d) in out:
             make_clip(nat, width=w, height=h, duration=d, content='natural', **GEN)
             make_clip(idx, width=w, height=h, duration=d, content='index', **GEN)
-        tmp = stamp.with_suffix('.tmp'); tmp.write_text(json.dumps(params, indent=1)); os.replace(tmp, stamp)
+        write_json(params, stamp)
     return [(n, p, q) for n, p, q, _ in out], (None if same else time.perf_counter() - t0)
 
 def loader_clips(root: Path, smoke: bool):
@@ -464,8 +465,7 @@ def bench(a, tmpdir):
                    generated=[str(p) for _, p, _ in gen], rows=rows, loader=loader, loader_setup=None if a.no_loader else loader_setup,
                    videokit_wrong_frames=vk_wrong, wall_seconds=round(time.perf_counter() - t_start, 2))
     report(summary, live=False)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix('.tmp'); tmp.write_text(json.dumps(summary, indent=1, default=str)); os.replace(tmp, out)
+    write_json(summary, out)
     print(f'\nwrote {out}; total wall time {summary["wall_seconds"]:.1f} s')
     rnd = lambda v: None if v is None else round(v, 3)
     print('BENCH_SAMPLE ' + json.dumps(dict(ratios={f"{r['file']} / {r['case']}": rnd(r['wall_vs'][1]) for r in rows},
