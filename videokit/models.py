@@ -18,8 +18,9 @@ from .core import VideokitError, MissingFileError
 # %% auto #0
 __all__ = ['BACKBONES', 'BackboneSpec', 'backbone_spec', 'TinyNet3d', 'Backbone', 'weights_file', 'load_state_dict_file',
            'build_backbone', 'LinearHead', 'Inception3dHead', 'clips_to_input', 'VideoClassifier', 'logits_to_proba',
-           'build_model', 'state_hash', 'feature_cache_dir', 'dataset_keys', 'dataset_sampling', 'extract_features',
-           'clip_keys', 'FeatureDataset', 'HeadClassifier', 'build_head', 'response_kl', 'Distiller']
+           'build_model', 'state_hash', 'feature_cache_dir', 'amp_dtype', 'dataset_keys', 'dataset_sampling',
+           'extract_features', 'clip_keys', 'FeatureDataset', 'HeadClassifier', 'build_head', 'response_kl',
+           'Distiller']
 
 # %% ../nbs/06_models.ipynb #83a5d794
 @dataclass(frozen=True)
@@ -328,7 +329,7 @@ def build_model(backbone:str='r3d_18', # registered backbone name
                     head_width=head_width, backbone_kw=dict(backbone_kw or {}))
     return m
 
-# %% ../nbs/06_models.ipynb #3c0b8fcc
+# %% ../nbs/06_models.ipynb #bccb9db9
 def state_hash(module:nn.Module) -> str:
     "BLAKE2b hex digest of a module's state dict (names, dtypes, shapes and values)."
     h = hashlib.blake2b(digest_size=16)
@@ -353,11 +354,19 @@ def _atomic_save(obj, path:Path):
     finally:
         if tmp.exists(): tmp.unlink()
 
-def _autocast(device:torch.device, amp):
-    "An autocast context for `amp` ('bf16', 'fp16', True = the device's usual, False/None = off)."
-    if not amp: return contextlib.nullcontext()
-    dt = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(amp, torch.float16 if device.type == 'cuda' else torch.bfloat16)
-    return torch.autocast(device.type, dtype=dt)
+def amp_dtype(amp, # 'auto' or True (the device's usual), 'bf16', 'fp16', or None/False (off)
+              device:torch.device) -> torch.dtype|None:
+    "The autocast dtype for `amp` on `device` (bf16 where CUDA supports it, else fp16; fp16 on MPS; off on the CPU unless asked), or None."
+    if amp in (None, False, 'none', 'off'): return None
+    if amp == 'bf16': return torch.bfloat16
+    if amp == 'fp16': return torch.float16
+    if device.type == 'cuda': return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    if device.type == 'mps': return torch.float16
+    return None
+
+def _autocast(device:torch.device, dtype):
+    "An autocast context for `dtype` on `device` (None: full precision)."
+    return torch.autocast(device.type, dtype=dtype) if dtype is not None else contextlib.nullcontext()
 
 def _as_sample(s):
     "(clip, label) of a dataset item: a tuple/list, or a dict with 'video' (or 'clip') and 'label'."
@@ -403,7 +412,7 @@ def extract_features(model:VideoClassifier, # the backbone to run (its head is n
                      pooled:bool=True, # keep pooled vectors (linear heads) or maps (Inception head)
                      batch_size:int=8, num_workers:int=0,
                      device=None, # default: the model's device
-                     amp=True, # autocast on cuda/mps (ignored on CPU)
+                     amp='auto', # autocast as `amp_dtype` decides (by default on cuda/mps, off on the CPU)
                      progress:bool=True,
                     ) -> 'FeatureDataset':
     "Run the backbone once over `dataset`, caching each item's features on disk (resumable); return a `FeatureDataset`."
@@ -417,14 +426,14 @@ def extract_features(model:VideoClassifier, # the backbone to run (its head is n
     todo = [i for i, k in enumerate(keys) if k not in index or not (d/f'{k}.pt').exists()]
     device = torch.device(device) if device is not None else next(model.parameters()).device
     model.to(device).eval()
-    use_amp = amp and device.type in ('cuda', 'mps')
+    dtype = amp_dtype(amp, device)
     if todo:
         dl = torch.utils.data.DataLoader(_Indexed(dataset, todo), batch_size=batch_size, num_workers=num_workers, collate_fn=_collate_kept)
         with open(d/'index.jsonl', 'a') as log, torch.no_grad():
             for b in tqdm(dl, desc='features', disable=not progress):
                 if b is None: continue
                 clips, ys, ids = b
-                with _autocast(device, use_amp): f = model.forward_map(model.prepare(clips.to(device)))
+                with _autocast(device, dtype): f = model.forward_map(model.prepare(clips.to(device)))
                 f = (f.mean((2, 3, 4)) if pooled else f).float().cpu()
                 for j, i in enumerate(ids.tolist()):
                     _atomic_save(f[j].clone(), d/f'{keys[i]}.pt')
