@@ -6,7 +6,7 @@
 from __future__ import annotations
 import sys, json, argparse
 from pathlib import Path
-from .core import probe, format_info, VideokitError
+from .core import probe, format_info, VideokitError, UsageError
 
 # %% auto #0
 __all__ = ['command', 'main']
@@ -436,6 +436,8 @@ def main(argv=None) -> int:
     "Entry point of the `videokit` command."
     a = _parser().parse_args(_normalise(sys.argv[1:] if argv is None else list(argv)))
     try: _COMMANDS[a.command][2](a)
+    except UsageError as e:
+        print(f"videokit {a.command}: error: {e}", file=sys.stderr); return 2
     except (VideokitError, OSError, ValueError) as e:
         print(f"videokit {a.command}: error: {e}", file=sys.stderr); return 1
     except KeyboardInterrupt:

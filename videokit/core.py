@@ -15,8 +15,8 @@ import av.logging
 
 # %% auto #0
 __all__ = ['VIDEO_EXTENSIONS', 'VideokitError', 'MissingFileError', 'MediaOpenError', 'NoVideoStreamError', 'DecodeError',
-           'UnsupportedCodecError', 'LogRecord', 'LibavLog', 'capture_libav_log', 'StreamInfo', 'VideoInfo',
-           'iter_boxes', 'mp4_boxes', 'best_video_stream', 'best_audio_stream', 'open_container', 'probe',
+           'UnsupportedCodecError', 'UsageError', 'LogRecord', 'LibavLog', 'capture_libav_log', 'StreamInfo',
+           'VideoInfo', 'iter_boxes', 'mp4_boxes', 'best_video_stream', 'best_audio_stream', 'open_container', 'probe',
            'is_video_path', 'versions', 'format_info', 'atomic_output']
 
 # %% ../nbs/00_core.ipynb #982f4110
@@ -43,6 +43,13 @@ class DecodeError(VideokitError):
 
 class UnsupportedCodecError(VideokitError):
     "The codec is not supported by this libav build (not corruption)."
+
+class UsageError(VideokitError, ValueError):
+    "A parameter value that cannot work: the message names the parameter (the CLI exits 2 on it)."
+    def __init__(self, name, # the parameter, as the user spelled it (`timeout`, `--workers`)
+                 detail:str): # what is wrong and what would work
+        self.path, self.reason, self.detail = str(name), 'bad_argument', detail
+        ValueError.__init__(self, f"{name}: {detail}")
 
 # %% ../nbs/00_core.ipynb #278eb179
 _LEVEL_NAMES = {av.logging.PANIC: 'panic', av.logging.FATAL: 'fatal', av.logging.ERROR: 'error',
