@@ -17,7 +17,7 @@ import av.logging
 __all__ = ['VIDEO_EXTENSIONS', 'VideokitError', 'MissingFileError', 'MediaOpenError', 'NoVideoStreamError', 'DecodeError',
            'UnsupportedCodecError', 'UsageError', 'LogRecord', 'LibavLog', 'capture_libav_log', 'StreamInfo',
            'VideoInfo', 'iter_boxes', 'mp4_boxes', 'best_video_stream', 'best_audio_stream', 'open_container', 'probe',
-           'is_video_path', 'versions', 'format_info', 'atomic_output']
+           'is_video_path', 'versions', 'format_info', 'atomic_output', 'resolve_device']
 
 # %% ../nbs/00_core.ipynb #982f4110
 class VideokitError(Exception):
@@ -358,3 +358,23 @@ def atomic_output(path, # the file to write
         os.replace(tmp, p)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
+
+# %% ../nbs/00_core.ipynb #6fad6c36
+def resolve_device(device='auto', # 'auto'/None (best available), 'cpu', 'cuda', 'cuda:N', 'mps' or a torch.device
+                   name:str='device', # how the caller's user spells the parameter, for the error message
+                  ):
+    "The `torch.device` for `device`, checked to exist on this machine (`UsageError` naming `name` if not)."
+    import torch  # here, not at the top: scan workers import core and must not pay for torch
+    mps = getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
+    if device is None or device == 'auto':
+        return torch.device('cuda' if torch.cuda.is_available() else 'mps' if mps else 'cpu')
+    try: d = torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise UsageError(name, f"{device!r} is not a device (use auto, cpu, cuda, cuda:N or mps)") from None
+    if d.type == 'cuda' and not torch.cuda.is_available():
+        raise UsageError(name, f"{device!r}: this machine has no CUDA device (use cpu or auto)")
+    if d.type == 'cuda' and d.index is not None and d.index >= torch.cuda.device_count():
+        raise UsageError(name, f"{device!r}: only {torch.cuda.device_count()} CUDA device(s) here")
+    if d.type == 'mps' and not mps: raise UsageError(name, f"{device!r}: MPS is not available here (use cpu or auto)")
+    if d.type not in ('cpu', 'cuda', 'mps'): raise UsageError(name, f"{device!r}: use auto, cpu, cuda, cuda:N or mps")
+    return d
