@@ -1,35 +1,82 @@
 #!/usr/bin/env bash
-# Set up (first run only) and run every test: export/clean checks, every notebook (slow, slurm and
-# browser cells included) and benchmark smoke checks. Ends with "N passed, M failed".
-# Env: VIDEOKIT_TEST_JOBS (parallel notebooks, default 2), VIDEOKIT_TEST_FLAGS (default "slow slurm browser").
+# Set up (first run only) and run every test: export/clean checks, every notebook (slow, slurm and browser cells
+# included), the demo against the README, benchmark smoke checks, and a check that the run left nothing behind.
+# Ends with "N passed, M failed". Full logs of every step stay in .test-logs/ (git-ignored).
+# Env: VIDEOKIT_TEST_JOBS (parallel notebooks, default 2), VIDEOKIT_TEST_FLAGS (default "slow slurm browser"),
+#      VIDEOKIT_TEST_APT=0 (never install system packages, even as root), VIDEOKIT_TEST_LEFT_MB (default 20).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
-VIDEOKIT_DEV=1 source scripts/setup_env.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+LOGS="$ROOT/.test-logs"; rm -rf "$LOGS"; mkdir -p "$LOGS"
+VIDEOKIT_DEV=1 source scripts/setup_env.sh || { echo "setup failed (log: .venv/.videokit-install.log)"; echo "0 passed, 1 failed"; exit 1; }
 set +e
-LOGS="$(mktemp -d)"; trap 'rm -rf "$LOGS"' EXIT
-passed=0; failed=0; failures=()
+passed=0; failed=0; failures=(); notes=()
 ok()   { passed=$((passed+1)); echo "PASS  $1"; }
-bad()  { failed=$((failed+1)); failures+=("$1"); echo "FAIL  $1"; [ -n "${2:-}" ] && sed 's/^/      /' "$2" | tail -40; }
+bad()  { failed=$((failed+1)); failures+=("$1"); echo "FAIL  $1"; [ -n "${2:-}" ] && show_log "$2"; }
+note() { notes+=("$1"); echo "NOTE  $1"; }
+
+# A failing log: its head, the first traceback with the lines after it (the exception and where it happened), its
+# tail, and where the full log is.
+show_log() {
+  local f="$1" n tb
+  sed -i 's/\x1b\[[0-9;]*[A-Za-z]//g' "$f"
+  n=$(wc -l < "$f")
+  {
+    if [ "$n" -le 80 ]; then cat "$f"
+    else
+      head -n 12 "$f"
+      tb=$(grep -n -m1 -E 'Traceback|^[A-Za-z_.]*(Error|Exception)\b|Exception in' "$f" | cut -d: -f1)
+      if [ -n "$tb" ] && [ "$tb" -gt 12 ]; then echo "[... line $tb: first traceback ...]"; sed -n "${tb},$((tb+30))p" "$f"; fi
+      echo "[... last lines of $n ...]"; tail -n 25 "$f"
+    fi
+    echo "[full log: ${f#$ROOT/}]"
+  } | sed 's/^/      /'
+}
+
+# 0. System packages the checks need, installed when this runs as root with apt (a new machine has none of them).
+#    Where that cannot happen, say so in one line: the checks that need them skip their peers and say why.
+apt_ensure() {  # $1 package, $2 shell test that passes when it is usable, $3 what needs it
+  local pkg="$1" test="$2" why="$3"
+  bash -c "$test" >/dev/null 2>&1 && return 0
+  if [ "${VIDEOKIT_TEST_APT:-1}" = "0" ]; then note "system package $pkg not installed (VIDEOKIT_TEST_APT=0): $why will be skipped"; return 1; fi
+  if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null; then
+    note "system package $pkg not installed and cannot be (needs root and apt-get): $why will be skipped"; return 1; fi
+  echo "      installing Debian $pkg (for $why) ..."
+  { DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$pkg" || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$pkg"; }; } > "$LOGS/apt-$pkg.log" 2>&1
+  if bash -c "$test" >/dev/null 2>&1; then echo "      installed $pkg"; return 0; fi
+  note "system package $pkg is not usable after apt-get install (log: .test-logs/apt-$pkg.log): $why will be skipped"; return 1
+}
+apt_ensure ffmpeg 'ffmpeg -loglevel error -f lavfi -i testsrc=d=0.1 -f null - && ldconfig -p | grep -q libavutil' \
+  "the torchcodec and ffmpeg-CLI benchmark peers"
+
+# Everything the run writes to temporary files goes to one folder; what is left there at the end, plus anything new in
+# /tmp and new untracked files in the repo, is what the run left behind (checked in step 6).
+ls -A /tmp > "$LOGS/tmp_before.txt"
+git status --porcelain --ignored --untracked-files=all 2>/dev/null | sort > "$LOGS/repo_before.txt"
+RUN_TMP="$(mktemp -d /tmp/videokit-test.XXXXXX)"; export TMPDIR="$RUN_TMP"
+trap 'rm -rf "$RUN_TMP"' EXIT
+ls -d nbs/workflows/*_out 2>/dev/null > "$LOGS/wf_out_before.txt"
 
 # 1. exporting the notebooks must not change videokit/
-cp -r videokit "$LOGS/pkg_before"
-if nbdev_export > "$LOGS/export.log" 2>&1 && diff -r -x __pycache__ "$LOGS/pkg_before" videokit > "$LOGS/export.diff" 2>&1; then
+cp -r videokit "$RUN_TMP/pkg_before"
+if nbdev_export > "$LOGS/export.log" 2>&1 && diff -r -x __pycache__ "$RUN_TMP/pkg_before" videokit > "$LOGS/export.diff" 2>&1; then
   ok "nbdev_export leaves videokit/ unchanged"
 else
   cat "$LOGS/export.diff" >> "$LOGS/export.log"
   bad "nbdev_export changes videokit/ (run nbdev_export and commit)" "$LOGS/export.log"
-  rm -rf videokit && cp -r "$LOGS/pkg_before" videokit   # leave the tree as it was
+  rm -rf videokit && cp -r "$RUN_TMP/pkg_before" videokit   # leave the tree as it was
 fi
+rm -rf "$RUN_TMP/pkg_before"
 
 # 2. notebooks must be clean (nbdev_clean would change nothing)
-mkdir -p "$LOGS/clean/nbs" && cp -r nbs/. "$LOGS/clean/nbs/" && cp settings.ini "$LOGS/clean/"
-(cd "$LOGS/clean" && nbdev_clean --fname nbs > "$LOGS/clean.log" 2>&1)
-if diff -r -x .ipynb_checkpoints nbs "$LOGS/clean/nbs" > "$LOGS/clean.diff" 2>&1; then
+mkdir -p "$RUN_TMP/clean/nbs" && cp -r nbs/. "$RUN_TMP/clean/nbs/" && cp settings.ini "$RUN_TMP/clean/"
+(cd "$RUN_TMP/clean" && nbdev_clean --fname nbs > "$LOGS/clean.log" 2>&1)
+if diff -r -x .ipynb_checkpoints -x '*_out' nbs "$RUN_TMP/clean/nbs" > "$LOGS/clean.diff" 2>&1; then
   ok "notebooks are clean (nbdev_clean)"
 else
   cat "$LOGS/clean.diff" >> "$LOGS/clean.log"; bad "notebooks not clean (run nbdev_clean and commit)" "$LOGS/clean.log"
 fi
+rm -rf "$RUN_TMP/clean"
 
 # 2b. README.md must be the rendering of nbs/index.ipynb
 if python scripts/make_readme.py --check > "$LOGS/readme.log" 2>&1; then ok "README.md matches nbs/index.ipynb"
@@ -39,7 +86,7 @@ else bad "README.md out of date (python scripts/make_readme.py)" "$LOGS/readme.l
 FLAGS="${VIDEOKIT_TEST_FLAGS:-slow slurm browser}"
 JOBS="${VIDEOKIT_TEST_JOBS:-2}"
 mapfile -t NBS < <(ls nbs/*.ipynb nbs/workflows/*.ipynb 2>/dev/null | sort)
-run_nb() {  # $1 notebook; writes LOGS/<name>.rc and .log
+run_nb() {  # $1 notebook; writes LOGS/<name>.rc, .log and .secs
   local nb="$1" name; name="$(basename "$(dirname "$nb")")_$(basename "$nb" .ipynb)"; name="${name#nbs_}"
   local t0=$SECONDS
   nbdev_test --path "$nb" --flags "$FLAGS" --do_print > "$LOGS/$name.log" 2>&1
@@ -52,15 +99,47 @@ for nb in "${NBS[@]}"; do
   if [ "$(cat "$LOGS/$name.rc" 2>/dev/null)" = "0" ]; then ok "notebook $name ($(cat "$LOGS/$name.secs")s)"
   else bad "notebook $name" "$LOGS/$name.log"; fi
 done
+# the workflow notebooks write their outputs next to themselves (as a user's papermill run would): remove this run's
+for d in nbs/workflows/*_out; do
+  [ -d "$d" ] && ! grep -qxF "$d" "$LOGS/wf_out_before.txt" && rm -rf "$d"
+done
 
-# 4. benchmark smoke checks (tiny inputs: the scripts run end to end and print their ratios)
+# 4. the demo, as the README's first command runs it, prints what the README shows (timings aside)
+if bash scripts/demo.sh "$RUN_TMP/demo_out" > "$LOGS/demo.log" 2> "$LOGS/demo.err"; then
+  if python scripts/make_readme.py --check-demo "$LOGS/demo.log" --out "$RUN_TMP/demo_out" > "$LOGS/demo_readme.log" 2>&1
+  then ok "scripts/demo.sh runs and prints the README's demo block"
+  else bad "README's demo block differs from scripts/demo.sh's output" "$LOGS/demo_readme.log"; fi
+else
+  cat "$LOGS/demo.err" >> "$LOGS/demo.log"; bad "scripts/demo.sh" "$LOGS/demo.log"
+fi
+rm -rf "$RUN_TMP/demo_out"
+
+# 5. benchmark smoke checks (tiny inputs: the scripts run end to end and print their ratios; missing peers say so)
 for b in scripts/bench_*.py; do
   [ -e "$b" ] || continue
   name="$(basename "$b" .py)"
-  if python "$b" --smoke > "$LOGS/$name.log" 2>&1; then ok "$name --smoke"; else bad "$name --smoke" "$LOGS/$name.log"; fi
+  if python "$b" --smoke > "$LOGS/$name.log" 2>&1; then
+    ok "$name --smoke"; grep -E '^skip ' "$LOGS/$name.log" | sed 's/^/      /'
+  else bad "$name --smoke" "$LOGS/$name.log"; fi
 done
 
+# 6. the run left (almost) nothing behind: in its temp folder, in /tmp, in the repo (untracked or ignored files)
+LEFT_MB="${VIDEOKIT_TEST_LEFT_MB:-20}"
+{
+  echo "left in the run's temp folder (TMPDIR):"; (cd "$RUN_TMP" && du -sk -- * .[!.]* 2>/dev/null | sort -rn | head -20)
+  echo "new in /tmp:"
+  comm -13 "$LOGS/tmp_before.txt" <(ls -A /tmp) | grep -vxF "$(basename "$RUN_TMP")" | while read -r e; do du -sk "/tmp/$e" 2>/dev/null; done
+  echo "new untracked or ignored files in the repo:"
+  comm -13 "$LOGS/repo_before.txt" <(git status --porcelain --ignored --untracked-files=all | sort) | awk '{print $2}' \
+    | grep -v -E '^(\.venv|\.test-logs)/|__pycache__|\.egg-info/|^_proc/|^_docs/' | while read -r e; do du -sk "$e" 2>/dev/null; done
+} > "$LOGS/left.log"
+left_kb=$(grep -E '^[0-9]+' "$LOGS/left.log" | awk '{s+=$1} END {print s+0}')
+if [ "$left_kb" -le $((LEFT_MB*1024)) ]; then ok "the run left $((left_kb/1024)) MB behind (limit $LEFT_MB MB)"
+else bad "the run left $((left_kb/1024)) MB behind in temp folders and the repo (limit $LEFT_MB MB)" "$LOGS/left.log"; fi
+
 echo
+[ ${#notes[@]} -gt 0 ] && printf 'note: %s\n' "${notes[@]}"
 [ ${#failures[@]} -gt 0 ] && printf 'failed: %s\n' "${failures[@]}"
+echo "full logs: .test-logs/"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
