@@ -4,7 +4,8 @@
 
 # %% ../nbs/00_core.ipynb #ae5a377d
 from __future__ import annotations
-import os, io, json, struct, math, platform, sys, tempfile, contextlib
+import os, io, json, struct, math, platform, sys, tempfile, contextlib, signal, socket, subprocess, pickle, importlib
+from multiprocessing.connection import Connection
 from dataclasses import dataclass, field, asdict
 from fractions import Fraction
 from pathlib import Path
@@ -17,7 +18,8 @@ import av.logging
 __all__ = ['VIDEO_EXTENSIONS', 'VideokitError', 'MissingFileError', 'MediaOpenError', 'NoVideoStreamError', 'DecodeError',
            'UnsupportedCodecError', 'UsageError', 'LogRecord', 'LibavLog', 'capture_libav_log', 'StreamInfo',
            'VideoInfo', 'iter_boxes', 'mp4_boxes', 'best_video_stream', 'best_audio_stream', 'open_container', 'probe',
-           'is_video_path', 'versions', 'format_info', 'atomic_output', 'resolve_device']
+           'is_video_path', 'versions', 'format_info', 'atomic_output', 'resolve_device', 'die_with_parent',
+           'IsolatedWorker']
 
 # %% ../nbs/00_core.ipynb #982f4110
 class VideokitError(Exception):
@@ -27,6 +29,15 @@ class VideokitError(Exception):
                  detail:str=''): # human explanation (first libav error lines, ...)
         self.path, self.reason, self.detail = str(path), reason, detail
         super().__init__(f"{self.path}: {reason}" + (f" - {detail}" if detail else ''))
+
+    def __reduce__(self): return (_rebuild_error, (type(self), self.path, self.reason, self.detail, str(self)))
+
+def _rebuild_error(cls, path, reason, detail, message):
+    "Unpickle a `VideokitError` whatever its subclass's constructor takes."
+    e = cls.__new__(cls)
+    e.path, e.reason, e.detail = path, reason, detail
+    Exception.__init__(e, message)
+    return e
 
 class MissingFileError(VideokitError, FileNotFoundError):
     "The file does not exist."
@@ -269,7 +280,7 @@ def open_container(path, log:LibavLog|None=None, **kw):
     p = Path(path)
     if not p.exists(): raise MissingFileError(p)
     if p.is_dir(): raise MediaOpenError(p, 'not_media', 'is a directory')
-    if p.stat().st_size == 0: raise MediaOpenError(p, 'empty', 'file is 0 bytes')
+    if p.is_file() and p.stat().st_size == 0: raise MediaOpenError(p, 'empty', 'file is 0 bytes')   # pipes: streams
     err = None
     with capture_libav_log() as cap:
         try: c = av.open(str(p), **kw)
@@ -378,3 +389,93 @@ def resolve_device(device='auto', # 'auto'/None (best available), 'cpu', 'cuda',
     if d.type == 'mps' and not mps: raise UsageError(name, f"{device!r}: MPS is not available here (use cpu or auto)")
     if d.type not in ('cpu', 'cuda', 'mps'): raise UsageError(name, f"{device!r}: use auto, cpu, cuda, cuda:N or mps")
     return d
+
+# %% ../nbs/00_core.ipynb #0edcbaf4
+def die_with_parent(parent:int, # the pid this process must not outlive
+                   ):
+    "Linux: have the kernel kill this process when `parent` dies (even by SIGKILL); elsewhere a no-op."
+    try:
+        import ctypes  # only on this path: most processes never need it
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError): pass
+    if os.getppid() != parent: os._exit(1)  # the parent died before prctl took effect
+
+# %% ../nbs/00_core.ipynb #8da6dfdd
+def _isolated_main():
+    "The child's loop: receive `(fn, args, kwargs)`, send back `(True, result)` or `(False, exception)`."
+    die_with_parent(int(sys.argv[2]))
+    conn = Connection(int(sys.argv[1]))
+    while True:
+        try: msg = conn.recv_bytes()
+        except (EOFError, OSError): return
+        try:
+            fn, args, kw = pickle.loads(msg)
+            if isinstance(fn, str):
+                mod, _, name = fn.partition(':')
+                fn = getattr(importlib.import_module(mod), name)
+            res = (True, fn(*args, **kw))
+        except Exception as e: res = (False, e)
+        try: out = pickle.dumps(res)   # plain pickle: torch's multiprocessing reductions need a multiprocessing parent
+        except Exception as e: out = pickle.dumps((False, RuntimeError(f'{type(res[1]).__name__}: {res[1]} ({e})')))
+        conn.send_bytes(out)
+
+# %% ../nbs/00_core.ipynb #e63299b5
+class IsolatedWorker:
+    "Run calls in a killable child process: a hang or a crash in native code fails the call, not the caller."
+    def __init__(self, timeout:float=60.0, # default seconds a call may take before its process is killed
+                ):
+        self.timeout, self._proc, self._conn, self._pid = timeout, None, None, None
+
+    def _start(self):
+        a, b = socket.socketpair()
+        cmd = [sys.executable, '-c', 'from videokit.core import _isolated_main; _isolated_main()',
+               str(b.fileno()), str(os.getpid())]
+        self._proc = subprocess.Popen(cmd, pass_fds=(b.fileno(),), stdin=subprocess.DEVNULL, start_new_session=True)
+        b.close()
+        self._conn, self._pid = Connection(a.detach()), os.getpid()
+
+    def _death(self) -> str:
+        try: rc = self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired: return 'decoder process stopped answering'
+        if rc < 0:
+            try: return f'decoder process killed by {signal.Signals(-rc).name}'
+            except ValueError: return f'decoder process killed by signal {-rc}'
+        return f'decoder process exited with code {rc}'
+
+    def close(self):
+        "Stop the child process (a forked copy of this object only forgets it: the child belongs to its creator)."
+        if self._proc is not None and self._pid == os.getpid():
+            try: os.killpg(self._proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError): pass
+            self._proc.wait()
+            self._conn.close()
+        self._proc = self._conn = self._pid = None
+
+    def call(self, fn, # a module-level function (pickled by name), or 'module:function'
+             *args,
+             path='', # the file the call is about, named in the errors
+             timeout:float|None=None, # seconds for this call (default: the worker's)
+             **kwargs):
+        "`fn(*args, **kwargs)` in the child; `DecodeError` (reason `timeout` or `crash`) naming `path` if it hangs or dies."
+        t = self.timeout if timeout is None else timeout
+        if self._proc is None or self._pid != os.getpid() or self._proc.poll() is not None:
+            self.close()
+            self._start()
+        try:
+            self._conn.send_bytes(pickle.dumps((fn, args, kwargs)))
+            if not self._conn.poll(t):
+                self.close()
+                raise DecodeError(path, 'timeout', f'no result after {t:.1f} s; decoder process killed')
+            ok, value = pickle.loads(self._conn.recv_bytes())
+        except (EOFError, OSError):
+            why = self._death()
+            self.close()
+            raise DecodeError(path, 'crash', why) from None
+        if ok: return value
+        raise value
+
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.close()
+    def __del__(self):
+        try: self.close()
+        except Exception: pass

@@ -16,7 +16,7 @@ import av
 from av.video.reformatter import VideoReformatter
 
 from .core import (VideoInfo, VideokitError, NoVideoStreamError, DecodeError, open_container,
-                           best_video_stream, _stream_info)
+                           best_video_stream, _stream_info, IsolatedWorker)
 
 # %% auto #0
 __all__ = ['uniform_indices', 'random_indices', 'segment_indices', 'rolling_windows', 'regular_clips', 'random_clips',
@@ -457,8 +457,14 @@ def read_frames(path, # a video file
                 threads:int=0, # decoding and scaling threads (0: libav decides)
                 interpolation:str='BILINEAR', # libav scaler algorithm: 'BILINEAR', 'BICUBIC', 'AREA', ...
                 with_pts:bool=False, # also return the decoded frames' timestamps in seconds
+                isolate:bool=False, # decode in a killable child process: a hang or crash raises `DecodeError`
+                timeout:float|None=None, # with `isolate`: seconds before the child is killed (default 60)
                ):
     "The frames at `indices` as a uint8 tensor (T, 3, H, W), RGB, decoded forward with keyframe seeks only."
+    if isolate:
+        return _DECODER.call('videokit.sample:read_frames', path, indices, path=str(path), timeout=timeout, size=size, resize=resize,
+                             stream=stream, rotate=rotate, apply_sar=apply_sar, threads=threads,
+                             interpolation=interpolation, with_pts=with_pts)
     idx = [int(i) for i in (indices.tolist() if hasattr(indices, 'tolist') else indices)]
     resize = _resize_mode(size, resize)
     c = open_container(path)
@@ -495,6 +501,10 @@ def read_clip_at_times(path, # a video file
                        **kwargs, # more `read_frames` options: size, resize, rotate, threads, with_pts, ...
                       ):
     "The frames displayed at `times_s` (the last frame with pts <= t), as `read_frames` returns them."
+    if kwargs.pop('isolate', False):   # the index is built in the child too: opening the file can be what hangs
+        return _DECODER.call('videokit.sample:read_clip_at_times', path, times_s, path=str(path), timeout=kwargs.pop('timeout', None),
+                             stream=stream, **kwargs)
+    kwargs.pop('timeout', None)
     ix, si = _index_of(path, stream)
     if not len(ix.pts): raise IndexError(f'{path}: the video has no frames')
     pts = [float(p*ix.time_base) for p in ix.pts]
@@ -507,6 +517,9 @@ def read_clip_at_times(path, # a video file
             raise IndexError(f'{path}: time {float(t):.6f} s is outside the video ({pts[0]:.6f} s to {end:.6f} s)')
         idx.append(i)
     return read_frames(path, idx, stream=si, **kwargs)
+
+# %% ../nbs/03_sample.ipynb #7f122309
+_DECODER = IsolatedWorker()  # this process's killable decoder for `isolate=True` (one per process, made on first use)
 
 # %% ../nbs/03_sample.ipynb #babd9f61
 def show_frames(frames, # (T, 3, H, W) uint8 tensor or array
