@@ -97,7 +97,7 @@ def probe_ffmpeg(clip, timeout:float):
                      '-c:a', 'aac', '-f', 'null', '-'], timeout)
     if why: return None, why
     ver, _ = _run([exe, '-version'], timeout)
-    return (ver or 'ffmpeg').split('\n')[0].split(' Copyright')[0], None
+    return (ver or 'ffmpeg').split('\n')[0].split(' Copyright')[0].strip(), None
 
 def probe_clip(folder) -> Path:
     "A tiny real clip to exercise peers on: 64x48, 12 frames, H.264 + AAC."
