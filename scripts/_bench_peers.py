@@ -5,9 +5,10 @@ fails at the first decode (inside a DataLoader worker, for instance). So `probe_
 tiny generated clip in a fresh Python process with a timeout (a crash or a hang cannot take the benchmark down),
 and gives a one-line reason for every peer that did not work. A benchmark prints `skip PEER: <reason>` for it,
 leaves it out and still measures videokit. A peer that fails later, mid-run, is reported with `failure(exc)` as
-that peer's failure, never as a crash of the benchmark.
+that peer's failure, never as a crash of the benchmark. `scratch_dir` is the one temporary folder of a benchmark,
+removed at exit whatever happens (torch's compile cache, which importing torch._dynamo creates, goes in it too).
 """
-import re, shutil, signal, subprocess, sys, tempfile
+import contextlib, os, re, shutil, signal, subprocess, sys, tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -76,9 +77,9 @@ def failure(exc:BaseException) -> str:
     "One line for a peer that failed at run time (its exception, or the loader/libav message inside it)."
     return reason_of(f'{type(exc).__name__}: {exc}')
 
-def _run(cmd, timeout):
+def _run(cmd, timeout, env=None):
     "(stdout, None) if `cmd` exits 0 within `timeout` s, else (None, reason)."
-    try: r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors='replace', timeout=timeout)
+    try: r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors='replace', timeout=timeout, env=env)
     except subprocess.TimeoutExpired: return None, f'hung: no result after {timeout:g} s on a 12-frame clip'
     except OSError as e: return None, f'{type(e).__name__}: {e}'
     if r.returncode == 0: return r.stdout, None
@@ -86,7 +87,9 @@ def _run(cmd, timeout):
 
 def probe_python(peer:str, clip, timeout:float):
     "(version, None) if the peer's probe ran in a fresh Python, else (None, one-line reason)."
-    out, why = _run([sys.executable, '-c', PROBES[peer], str(clip)], timeout)
+    env = dict(os.environ)       # torch's compile cache (made when torch._dynamo is imported) stays in the probe's folder
+    env.setdefault('TORCHINDUCTOR_CACHE_DIR', str(Path(clip).parent/'torchinductor'))
+    out, why = _run([sys.executable, '-c', PROBES[peer], str(clip)], timeout, env)
     return (out.strip().splitlines() or ['?'])[-1] if why is None else None, why
 
 def probe_ffmpeg(clip, timeout:float):
@@ -125,3 +128,14 @@ def try_peer(peer:str, fn):
     "Run `fn()` (an in-process check of a pure-Python peer); (result, None) or (None, one-line reason)."
     try: return fn(), None
     except Exception as e: return None, failure(e)
+
+@contextlib.contextmanager
+def scratch_dir(prefix:str):
+    "A temporary folder for a benchmark's files, removed at exit whatever happens; torch's compile cache goes in it too."
+    with tempfile.TemporaryDirectory(prefix=prefix) as d:
+        # importing torch._dynamo (e.g. via an optimizer) makes {tmp}/torchinductor_{user}; keep it in here unless set
+        old = os.environ.get('TORCHINDUCTOR_CACHE_DIR')
+        if old is None: os.environ['TORCHINDUCTOR_CACHE_DIR'] = os.path.join(d, 'torchinductor')
+        try: yield Path(d)
+        finally:
+            if old is None: os.environ.pop('TORCHINDUCTOR_CACHE_DIR', None)

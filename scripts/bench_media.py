@@ -25,7 +25,7 @@ in its row. videokit's side always runs, and the work folder is removed at exit 
   python scripts/bench_media.py            # 60 s 640x360 clip in bench_out/media
   python scripts/bench_media.py --smoke    # 8 s 320x180 clip in a temp dir, well under a minute
 """
-import argparse, contextlib, json, shutil, subprocess, sys, tempfile, time, wave
+import argparse, json, shutil, subprocess, sys, time, wave
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +36,7 @@ import numpy as np
 from videokit.synth import make_clip, synth_frames
 from videokit.sample import read_frames, count_frames
 from videokit.media import extract_audio, chunk_by_time, resample_fps, detect_scenes, time_spans, VideoIndex
-from _bench_peers import usable_peers, failure
+from _bench_peers import usable_peers, failure, scratch_dir
 
 FF = None                       # the ffmpeg CLI, once its probe passed
 
@@ -94,7 +94,9 @@ def shots_clip(path, parts, size, fps=25):
 def run_peer(line, key, job):
     "Run a peer's `job() -> (seconds, check text)` for `line`: its time under `key`, or the peer marked failed there."
     try: secs, note = job()
-    except Exception as e: line.setdefault('failed', {})[key] = failure(e); return
+    except Exception as e:
+        line.setdefault('failed', {})[key] = failure(e)
+        return
     line[key] = secs
     line['check'] += f'; {note}'
 
@@ -174,11 +176,11 @@ def main():
     a = ap.parse_args()
     peers, skipped = usable_peers(['ffmpeg', 'scenedetect'])   # each runs once on a tiny clip; a skip line if it cannot
     if 'ffmpeg' in peers: FF = shutil.which('ffmpeg')
-    with contextlib.ExitStack() as stack:
-        if a.smoke: work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix='bench_media_')))
-        else:
-            work = ROOT/'bench_out'/'media'
-            shutil.rmtree(work, ignore_errors=True); work.mkdir(parents=True, exist_ok=True)
+    with scratch_dir('bench_media_') as tmp:       # the smoke work folder: removed at exit whatever happens
+        work = tmp if a.smoke else ROOT/'bench_out'/'media'
+        if not a.smoke:
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True, exist_ok=True)
         rows, ok, clip = bench(a, work, peers)
     names = ('ffmpeg', 'ffmpeg_copy', 'ffmpeg_copy_mkv', 'ffmpeg_encode', 'pyscenedetect')
     for r in rows:

@@ -49,7 +49,7 @@ like, read_frames vs torchcodec (approximate mode, its decoder-native Resize) bo
 
 Exit status: non-zero only if videokit returns a wrong frame; never because of timing.
 """
-import argparse, json, os, statistics, sys, tempfile, time
+import argparse, json, os, statistics, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +63,7 @@ from videokit import sample
 from videokit.sample import read_frames, uniform_indices, random_indices, random_clips, count_frames
 from videokit.synth import make_clip, frame_index
 from videokit.validate import write_json
-from _bench_peers import usable_peers, failure, skip_line
+from _bench_peers import usable_peers, failure, scratch_dir, skip_line
 
 SHARED_DIR = ROOT.parent / 'shared' / 'data' / 'videos'
 STAMP = 'bench_params.json'
@@ -237,7 +237,8 @@ def time_case(tools, path, stream, draws, passes, budget):
                 for ix in draws: tools[name](path, stream, ix)
             except Exception as e:
                 if name.startswith('videokit'): raise
-                failed[name] = failure(e); times[name] = []; continue
+                failed[name], times[name] = failure(e), []
+                continue
             times[name].append((time.perf_counter() - w0, time.process_time() - c0))
     return times, failed
 
@@ -312,7 +313,8 @@ def report(summary, live=False):
         print(f"\n== DataLoader: {summary['loader_setup']}")
         for name, r in loader.items():
             if 'skipped' in r or 'failed' in r:
-                print(f"{name:<44}" + (f"skipped ({r['skipped']})" if 'skipped' in r else f"FAILED: {r['failed']}")); continue
+                print(f"{name:<44}" + (f"skipped ({r['skipped']})" if 'skipped' in r else f"FAILED: {r['failed']}"))
+                continue
             print(f"{name:<44}{fmt_rate(r['clips_per_s']):>8} clips/s after the first batch, {fmt_rate(r['clips_per_s_with_startup']):>8} "
                   f"with worker start-up; batches {tuple(r['batch_shapes'][0])}")
         tcr = loader.get('torchcodec approx + Resize, stretch', {}).get('clips_per_s')
@@ -387,10 +389,8 @@ def main(argv=None):
         for row in summary['rows']:
             for key in ('wall', 'cpu'): compare(row, key, [t for t in summary['tools'] if not t.startswith('videokit')])
         report(summary); return 1 if summary['videokit_wrong_frames'] else 0
-    tmp = tempfile.TemporaryDirectory(prefix='bench_sample_') if a.smoke else None
-    try: return bench(a, Path(tmp.name) if tmp else None)
-    finally:
-        if tmp: tmp.cleanup()
+    with scratch_dir('bench_sample_') as tmp:      # smoke clips and JSON, torch's compile cache: removed at exit
+        return bench(a, tmp)
 
 def bench(a, tmpdir):
     t_start = time.perf_counter(); smoke = a.smoke
@@ -463,11 +463,14 @@ def bench(a, tmpdir):
         print(f'(measuring the DataLoader rows)', flush=True)
         loader = {}
         for name, ds in loader_datasets(paths, data/'loader', usable):
-            if isinstance(ds, str): loader[name] = dict(skipped=f'{ds} not usable here'); continue
+            if isinstance(ds, str):
+                loader[name] = dict(skipped=f'{ds} not usable here')
+                continue
             try: loader[name] = bench_loader(ds, batch, epochs)
             except Exception as e:
                 if name.startswith('videokit'): raise
-                loader[name] = dict(failed=failure(e)); print(f'{name}: FAILED: {loader[name]["failed"]}', flush=True)
+                loader[name] = dict(failed=failure(e))
+                print(f'{name}: FAILED: {loader[name]["failed"]}', flush=True)
 
     summary = dict(smoke=smoke, cpu_count=os.cpu_count(), versions=vers, skipped=skipped, passes=passes, draws=ndraws, tools=cols,
                    generated=[str(p) for _, p, _ in gen], rows=rows, loader=loader, loader_setup=None if a.no_loader else loader_setup,

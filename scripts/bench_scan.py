@@ -27,7 +27,7 @@ Exit status: non-zero only if videokit is wrong about the truth (`full` misses a
   python scripts/bench_scan.py                 # >= 200 clips in bench_out/scan_data (reused when unchanged)
   python scripts/bench_scan.py --smoke         # 12 tiny clips in a temp dir, < 60 s (used by scripts/test.sh)
 """
-import argparse, json, math, os, shutil, subprocess, sys, tempfile, time
+import argparse, json, math, os, shutil, subprocess, sys, time
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
@@ -38,7 +38,7 @@ if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))
 
 from videokit.synth import DAMAGE_KINDS, make_dataset
 from videokit.validate import run_checks, is_benign
-from _bench_peers import usable_peers, failure
+from _bench_peers import usable_peers, failure, scratch_dir
 
 FFMPEG_ARGS = ['-nostdin', '-v', 'error', '-max_error_rate', '0']   # ffmpeg <these> -i F -f null -
 STAMP = 'bench_params.json'
@@ -152,11 +152,8 @@ def main(argv=None):
     ap.add_argument('--smoke', action='store_true', help='tiny fast end-to-end run; exit status checks correctness only')
     a = ap.parse_args(argv)
     t_start = time.perf_counter()
-    tmp = tempfile.TemporaryDirectory(prefix='bench_scan_') if a.smoke else None
-    try:
-        return bench(a, Path(tmp.name) if tmp else None, t_start)
-    finally:
-        if tmp: tmp.cleanup()
+    with scratch_dir('bench_scan_') as tmp:        # smoke dataset and JSON: removed at exit
+        return bench(a, tmp, t_start)
 
 def bench(a, tmpdir, t_start):
     smoke = a.smoke
@@ -194,7 +191,9 @@ def bench(a, tmpdir, t_start):
     def run_peer(peer, fn):
         "Time a peer over the whole set; a failure is that peer's (one line), not the benchmark's."
         try: res[peer], secs[peer] = timed(fn)
-        except Exception as e: failed[peer] = failure(e); print(f'   {peer} FAILED: {failed[peer]}')
+        except Exception as e:
+            failed[peer] = failure(e)
+            print(f'   {peer} FAILED: {failed[peer]}')
         else: print(f"   {secs[peer]:.2f} s")
     ffmpeg_version, cv_version = usable.get('ffmpeg'), usable.get('opencv')
     if ffmpeg_version:
