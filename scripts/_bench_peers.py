@@ -80,7 +80,7 @@ def failure(exc:BaseException) -> str:
 def _run(cmd, timeout, env=None):
     "(stdout, None) if `cmd` exits 0 within `timeout` s, else (None, reason)."
     try: r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors='replace', timeout=timeout, env=env)
-    except subprocess.TimeoutExpired: return None, f'hung: no result after {timeout:g} s on a 12-frame clip'
+    except subprocess.TimeoutExpired: return None, f'hung: no result after {timeout:g} s on a tiny input'
     except OSError as e: return None, f'{type(e).__name__}: {e}'
     if r.returncode == 0: return r.stdout, None
     return None, reason_of(r.stderr + '\n' + r.stdout, r.returncode)
@@ -124,8 +124,8 @@ def usable_peers(peers, timeout:float=120) -> tuple:
 
 def skip_line(peer:str, reason:str) -> str: return f'skip {peer}: {reason}'
 
-def try_peer(peer:str, fn):
-    "Run `fn()` (an in-process check of a pure-Python peer); (result, None) or (None, one-line reason)."
+def try_peer(fn):
+    "Run `fn()` (an in-process check of a pure-Python peer on a tiny input); (result, None) or (None, one-line reason)."
     try: return fn(), None
     except Exception as e: return None, failure(e)
 

@@ -56,7 +56,7 @@ def contenders(size):
             y = f(tiny)
             if tuple(y.shape) != tuple(tiny.shape): raise ValueError(f'output shape {tuple(y.shape)}, expected {tuple(tiny.shape)}')
             return f
-        f, why = try_peer(peer, check)
+        f, why = try_peer(check)
         if why is None: fns[name] = f
         else:
             skipped[name] = why
@@ -114,7 +114,7 @@ def run(fns, skipped, x, a):
     crate = {n: a.clips/statistics.median(ts) for n, ts in cpu.items()}
     for name, _, _ in CONTENDERS:
         if name in skipped or name in failed:
-            print(f'{name:<26} ' + (f'skipped ({skipped[name]})' if name in skipped else f'FAILED: {failed[name]}'))
+            print(f'{name:<26} ' + (f'skipped: {skipped[name]}' if name in skipped else f'FAILED: {failed[name]}'))
             continue
         ts = sorted(wall[name])
         print(f'{name:<26} {rate[name]:8.1f} clips/s  median {1000*statistics.median(ts):7.1f} ms/batch (min {1000*ts[0]:.1f}, '
