@@ -18,11 +18,14 @@ A chunk is *exact* when a libav reader finds exactly the frames of its span in i
 first frame is the source frame at the span's start (matched by picture among the neighbouring source frames).
 Ratios are peer time / videokit time (> 1: videokit faster). Timing only, never a failure; the exit status is
 non-zero only if a videokit output is wrong (inexact chunk, wrong sample count, wrong frame count).
+Peers are probed first (scripts/_bench_peers.py: the ffmpeg CLI decodes and re-encodes a tiny clip, PySceneDetect
+runs on it); one that does not work here gets one `skip PEER: reason` line; one that fails mid-run is marked failed
+in its row. videokit's side always runs, and the work folder is removed at exit (smoke) whatever happens.
 
   python scripts/bench_media.py            # 60 s 640x360 clip in bench_out/media
   python scripts/bench_media.py --smoke    # 8 s 320x180 clip in a temp dir, well under a minute
 """
-import argparse, json, shutil, subprocess, sys, tempfile, time, wave
+import argparse, json, shutil, subprocess, sys, time, wave
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,14 +36,18 @@ import numpy as np
 from videokit.synth import make_clip, synth_frames
 from videokit.sample import read_frames, count_frames
 from videokit.media import extract_audio, chunk_by_time, resample_fps, detect_scenes, time_spans, VideoIndex
+from _bench_peers import usable_peers, failure, scratch_dir
 
-FF = shutil.which('ffmpeg')
+FF = None                       # the ffmpeg CLI, once its probe passed
 
 def timed(fn):
     t = time.perf_counter(); r = fn(); return r, time.perf_counter() - t
 
 def ffmpeg(*args):
-    subprocess.run([FF, '-nostdin', '-v', 'error', '-y', *map(str, args)], check=True)
+    "Run the ffmpeg CLI; a failure raises with its exit status and last error line."
+    r = subprocess.run([FF, '-nostdin', '-v', 'error', '-y', *map(str, args)], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, errors='replace')
+    if r.returncode: raise RuntimeError(f'ffmpeg exited with {r.returncode}: ' + (r.stderr.strip().splitlines() or ['no message'])[-1])
 
 def first_frame_offset(chunk, src, a):
     "Offset (frames) of the chunk's first picture from source frame `a`, by best match among a-54..a+4 (None if unreadable)."
@@ -84,27 +91,44 @@ def shots_clip(path, parts, size, fps=25):
         c.mux(vs.encode())
     return path
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--smoke', action='store_true'); ap.add_argument('--out', default=None)
-    a = ap.parse_args()
-    work = Path(tempfile.mkdtemp(prefix='bench_media_')) if a.smoke else ROOT/'bench_out'/'media'
-    if not a.smoke: shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True, exist_ok=True)
+def run_peer(line, key, job):
+    "Run a peer's `job() -> (seconds, check text)` for `line`: its time under `key`, or the peer marked failed there."
+    try: secs, note = job()
+    except Exception as e:
+        line.setdefault('failed', {})[key] = failure(e)
+        return
+    line[key] = secs
+    line['check'] += f'; {note}'
+
+def ffmpeg_job(args, out, check):
+    "A peer job: time `ffmpeg ARGS OUT`, then describe OUT with `check(out)`."
+    def job():
+        _, t = timed(lambda: ffmpeg(*args, out))
+        return t, check(out)
+    return job
+
+def chunks_job(clip, folder, spans, encode, ext, name):
+    "A peer job: cut `spans` with the ffmpeg CLI into `folder`, then check them."
+    def job():
+        paths, t = timed(lambda: ffmpeg_chunks(clip, folder, spans, encode, ext))
+        return t, f'{name} {summary(chunk_exactness(paths, clip, spans))}'
+    return job
+
+def bench(a, work, peers):
+    "Every job on a clip made in `work`: ([rows], videokit outputs all right?)."
     (w, h), secs = ((320, 180), 8) if a.smoke else ((640, 360), 60)
     clip, t_make = timed(lambda: make_clip(work/'clip.mp4', width=w, height=h, n_frames=secs*25, gop=50, content='natural', audio=True))
     print(f'clip: {w}x{h}, 25 fps, {secs} s, keyframe every 2 s, AAC 16 kHz mono (made in {t_make:.1f} s)')
     print('(timings are wall-clock on a shared machine; treat ratios as rough)\n')
-    rows, ok, res = [], True, {}
+    rows, ok = [], True
 
     # extract audio
     r, t_vk = timed(lambda: extract_audio(clip, work/'vk.wav'))
     line = dict(job='extract audio', videokit=t_vk, check=f"{r['samples']} samples")
     ok &= r['samples'] == secs*16000
-    if FF:
-        _, t_ff = timed(lambda: ffmpeg('-i', clip, '-vn', '-ac', 1, '-ar', 16000, '-c:a', 'pcm_s16le', work/'ff.wav'))
-        with wave.open(str(work/'ff.wav')) as f: n_ff = f.getnframes()
-        line.update(ffmpeg=t_ff, check=line['check'] + f' (ffmpeg: {n_ff})')
+    def wav_frames(path):
+        with wave.open(str(path)) as f: return f'ffmpeg: {f.getnframes()} samples'
+    if FF: run_peer(line, 'ffmpeg', ffmpeg_job(('-i', clip, '-vn', '-ac', 1, '-ar', 16000, '-c:a', 'pcm_s16le'), work/'ff.wav', wav_frames))
     rows.append(line)
 
     # chunks
@@ -115,22 +139,18 @@ def main():
         methods = ''.join(r['method'][0] for r in recs)
         line = dict(job=f'{name} ({d} s, overlap {o} s)', videokit=t_vk, check=f'videokit {summary(ex)}, methods {methods}')
         if FF:
-            p, t_cp = timed(lambda: ffmpeg_chunks(clip, work/f'ffcopy_{o}', spans, False))
-            line.update(ffmpeg_copy=t_cp, check=line['check'] + f'; ffmpeg copy {summary(chunk_exactness(p, clip, spans))}')
+            run_peer(line, 'ffmpeg_copy', chunks_job(clip, work/f'ffcopy_{o}', spans, False, '.mp4', 'ffmpeg copy'))
             if methods.count('e'):
-                p, t_mk = timed(lambda: ffmpeg_chunks(clip, work/f'ffcopymkv_{o}', spans, False, '.mkv'))
-                line.update(ffmpeg_copy_mkv=t_mk, check=line['check'] + f'; ffmpeg copy to mkv {summary(chunk_exactness(p, clip, spans))}')
-                p, t_en = timed(lambda: ffmpeg_chunks(clip, work/f'ffenc_{o}', spans, True))
-                line.update(ffmpeg_encode=t_en, check=line['check'] + f'; ffmpeg encode {summary(chunk_exactness(p, clip, spans))}')
+                run_peer(line, 'ffmpeg_copy_mkv', chunks_job(clip, work/f'ffcopymkv_{o}', spans, False, '.mkv', 'ffmpeg copy to mkv'))
+                run_peer(line, 'ffmpeg_encode', chunks_job(clip, work/f'ffenc_{o}', spans, True, '.mp4', 'ffmpeg encode'))
         rows.append(line)
 
     # constant frame rate
     r, t_vk = timed(lambda: resample_fps(clip, work/'vk30.mp4', 30))
     ok &= r['frames'] == secs*30 and count_frames(work/'vk30.mp4') == secs*30
     line = dict(job='25 -> 30 fps', videokit=t_vk, check=f"{r['frames']} frames")
-    if FF:
-        _, t_ff = timed(lambda: ffmpeg('-i', clip, '-vf', 'fps=30', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', 18, '-c:a', 'aac', work/'ff30.mp4'))
-        line.update(ffmpeg=t_ff, check=line['check'] + f' (ffmpeg: {count_frames(work/"ff30.mp4")})')
+    if FF: run_peer(line, 'ffmpeg', ffmpeg_job(('-i', clip, '-vf', 'fps=30', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', 18, '-c:a', 'aac'),
+                                               work/'ff30.mp4', lambda p: f'ffmpeg: {count_frames(p)} frames'))
     rows.append(line)
 
     # shot cuts
@@ -140,24 +160,38 @@ def main():
     r, t_vk = timed(lambda: detect_scenes(shots))
     got = [c['frame'] for c in r['cuts']]; ok &= got == want
     line = dict(job=f'shot cuts ({4*n} frames, 3 cuts)', videokit=t_vk, check=f'videokit cuts {got}')
-    try:
-        from scenedetect import detect, AdaptiveDetector
-        sd, t_sd = timed(lambda: detect(str(shots), AdaptiveDetector()))
-        line.update(pyscenedetect=t_sd, check=line['check'] + f'; PySceneDetect {[s[0].frame_num for s in sd][1:]}')
-    except ImportError:
-        line.update(check=line['check'] + '; PySceneDetect skipped: not installed (pip install scenedetect-headless)')
+    if 'scenedetect' in peers:
+        def scenes():
+            from scenedetect import detect, AdaptiveDetector
+            sd, t = timed(lambda: detect(str(shots), AdaptiveDetector()))
+            return t, f'PySceneDetect {[s[0].frame_num for s in sd][1:]}'
+        run_peer(line, 'pyscenedetect', scenes)
     rows.append(line)
+    return rows, ok, dict(width=w, height=h, seconds=secs)
 
-    if not FF: print('ffmpeg CLI not found: its columns are skipped (apt-get install ffmpeg)\n')
-    peers = ('ffmpeg', 'ffmpeg_copy', 'ffmpeg_copy_mkv', 'ffmpeg_encode', 'pyscenedetect')
+def main():
+    global FF
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--smoke', action='store_true'); ap.add_argument('--out', default=None)
+    a = ap.parse_args()
+    peers, skipped = usable_peers(['ffmpeg', 'scenedetect'])   # each runs once on a tiny clip; a skip line if it cannot
+    if 'ffmpeg' in peers: FF = shutil.which('ffmpeg')
+    with scratch_dir('bench_media_') as tmp:       # the smoke work folder: removed at exit whatever happens
+        work = tmp if a.smoke else ROOT/'bench_out'/'media'
+        if not a.smoke:
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True, exist_ok=True)
+        rows, ok, clip = bench(a, work, peers)
+    names = ('ffmpeg', 'ffmpeg_copy', 'ffmpeg_copy_mkv', 'ffmpeg_encode', 'pyscenedetect')
     for r in rows:
-        ratios = ', '.join(f'{p} {r[p]:.2f} s = {r[p]/r["videokit"]:.2f}x' for p in peers if p in r)
-        print(f"{r['job']:<42} videokit {r['videokit']:.2f} s | {ratios or 'no peer'}\n    {r['check']}")
-    res = dict(smoke=a.smoke, clip=dict(width=w, height=h, seconds=secs), ok=bool(ok),
+        ratios = [f'{p} {r[p]:.2f} s = {r[p]/r["videokit"]:.2f}x' for p in names if p in r]
+        ratios += [f'{p} FAILED' for p in r.get('failed', {})]
+        print(f"{r['job']:<42} videokit {r['videokit']:.2f} s | {', '.join(ratios) or 'no peer'}\n    {r['check']}")
+        for p, why in r.get('failed', {}).items(): print(f'    {p} failed: {why}')
+    res = dict(smoke=a.smoke, clip=clip, ok=bool(ok), skipped=skipped,
                rows=[{k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()} for r in rows])
     print('\nBENCH_MEDIA ' + json.dumps(res))
     if a.out: Path(a.out).write_text(json.dumps(res, indent=1))
-    if a.smoke: shutil.rmtree(work, ignore_errors=True)
     return 0 if ok else 1
 
 if __name__ == '__main__': sys.exit(main())

@@ -29,6 +29,10 @@ workers) and much less sensitive to other processes. `ratio` = videokit / the fa
 right frames in that case (a faster peer that returned wrong frames is shown beside it, never hidden).
 `--from-json FILE` prints the tables of an earlier run again without measuring.
 
+Peers are probed first (scripts/_bench_peers.py: each decodes a tiny clip in a subprocess); one that does not work here
+(e.g. torchcodec without FFmpeg's shared libraries) gets one `skip PEER: reason` line and is left out; one that fails
+mid-run is marked failed in its rows. videokit's side always runs.
+
 Exactness: every tool reads the same draws from an index-content twin of each generated clip
 (content='index': each frame encodes its own number, read back by synth.frame_index), and from the shared
 files, whose frames are identified by nearest match against a reference PyAV decode of the whole stream
@@ -45,7 +49,7 @@ like, read_frames vs torchcodec (approximate mode, its decoder-native Resize) bo
 
 Exit status: non-zero only if videokit returns a wrong frame; never because of timing.
 """
-import argparse, importlib, json, os, statistics, sys, tempfile, time
+import argparse, json, os, statistics, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +63,7 @@ from videokit import sample
 from videokit.sample import read_frames, uniform_indices, random_indices, random_clips, count_frames
 from videokit.synth import make_clip, frame_index
 from videokit.validate import write_json
+from _bench_peers import usable_peers, failure, scratch_dir, skip_line
 
 SHARED_DIR = ROOT.parent / 'shared' / 'data' / 'videos'
 STAMP = 'bench_params.json'
@@ -73,9 +78,7 @@ SHARED_SMOKE = [SHARED[0], SHARED[3]]
 TASKS = {'uniform 16': lambda N, s: [uniform_indices(N, 16)],
          'random 16': lambda N, s: [random_indices(N, 16, seed=s)],
          '8 clips x16': lambda N, s: random_clips(N, 8, 16, seed=s)}
-INSTALL = {'torchcodec': 'pip install "torchcodec==0.17.*"  (needs the FFmpeg shared libraries: apt-get install ffmpeg)',
-           'decord': 'pip install decord  (or eva-decord where decord has no wheel)',
-           'cv2': 'pip install opencv-python-headless'}
+PEER_OF = {'tc exact': 'torchcodec', 'tc approx': 'torchcodec', 'decord': 'decord', 'opencv': 'opencv'}   # tool -> peer probed
 
 # ---------------------------------------------------------------------------------------------- media
 
@@ -116,35 +119,29 @@ def warm_cache(paths):
 
 # ---------------------------------------------------------------------------------------------- tools
 
-def _import(name):
-    try: return importlib.import_module(name), None
-    except Exception as e: return None, f'{type(e).__name__}: {e}'.splitlines()[0]
-
-def make_tools():
-    "{name: reader(path, stream, indices) -> frames} for every installed tool, and {name: why skipped}."
-    tools, skipped = {}, {}
+def make_tools(peers):
+    "{name: reader(path, stream, indices) -> frames} for videokit, naive PyAV and every peer in `peers` (probed usable)."
+    tools = {}
     def vk(path, stream, ix): return read_frames(path, ix, stream=stream)
     def vk_cold(path, stream, ix):
         sample._CACHE.clear(); return read_frames(path, ix, stream=stream)
     tools['videokit'], tools['videokit cold'] = vk, vk_cold
 
-    tc, err = _import('torchcodec.decoders')
-    for mode, short in (('exact', 'tc exact'), ('approximate', 'tc approx')):
-        if tc is None: skipped[short] = f'skipped: {INSTALL["torchcodec"]} ({err})'; continue
-        def f(path, stream, ix, mode=mode):
-            return tc.VideoDecoder(str(path), stream_index=stream, seek_mode=mode, num_ffmpeg_threads=0).get_frames_at(ix).data
-        tools[short] = f
+    if 'torchcodec' in peers:
+        import torchcodec.decoders as tc
+        for mode, short in (('exact', 'tc exact'), ('approximate', 'tc approx')):
+            def f(path, stream, ix, mode=mode):
+                return tc.VideoDecoder(str(path), stream_index=stream, seek_mode=mode, num_ffmpeg_threads=0).get_frames_at(ix).data
+            tools[short] = f
 
-    decord, err = _import('decord')
-    if decord is None: skipped['decord'] = f'skipped: {INSTALL["decord"]} ({err})'
-    else:
+    if 'decord' in peers:
+        import decord
         def dec(path, stream, ix):          # decord has no stream choice: it reads the best video stream
             return decord.VideoReader(str(path), ctx=decord.cpu(0), num_threads=0).get_batch(list(ix)).asnumpy()
         tools['decord'] = dec
 
-    cv2, err = _import('cv2')
-    if cv2 is None: skipped['opencv'] = f'skipped: {INSTALL["cv2"]} ({err})'
-    else:
+    if 'opencv' in peers:
+        import cv2
         def ocv(path, stream, ix):          # OpenCV has no stream choice either
             cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
             try:
@@ -171,7 +168,7 @@ def make_tools():
                 if i >= last: break
         return np.stack([got[i] for i in ix])
     tools['pyav naive'] = naive
-    return tools, skipped
+    return tools
 
 def _cv_desc(cap, cv2):
     return (f'{int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))}x{int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))}, '
@@ -189,10 +186,9 @@ def to_hwc(x) -> np.ndarray:
     if isinstance(x, torch.Tensor): x = x.permute(0, 2, 3, 1).numpy() if x.shape[1] == 3 and x.shape[-1] != 3 else x.numpy()
     return np.asarray(x)
 
-def versions():
-    v = dict(python=sys.version.split()[0], av=av.__version__, torch=torch.__version__, numpy=np.__version__)
-    for m in ('torchcodec', 'decord', 'cv2'):
-        mod, _ = _import(m); v[m] = getattr(mod, '__version__', None) if mod else None
+def versions(peers):
+    "Versions of the libraries and of the usable peers ({peer: version} from their probes)."
+    v = dict(python=sys.version.split()[0], av=av.__version__, torch=torch.__version__, numpy=np.__version__, **peers)
     try:
         import videokit; v['videokit'] = videokit.__version__
     except Exception: pass
@@ -231,15 +227,20 @@ def ref_check(ref, frames, ix):
 # ---------------------------------------------------------------------------------------------- timing
 
 def time_case(tools, path, stream, draws, passes, budget):
-    "{tool: [(wall s, cpu s) per pass over all draws]}; passes interleaved across tools; a tool stops once over budget."
-    times, names = {t: [] for t in tools}, list(tools)
+    "({tool: [(wall s, cpu s) per pass over all draws]}, {tool: failure}); passes interleaved; a tool stops once over budget."
+    times, names, failed = {t: [] for t in tools}, list(tools), {}
     for p in range(passes):
         for name in names[p % len(names):] + names[:p % len(names)]:
-            if times[name] and sum(w for w, _ in times[name]) > budget: continue
+            if name in failed or times[name] and sum(w for w, _ in times[name]) > budget: continue
             w0, c0 = time.perf_counter(), time.process_time()
-            for ix in draws: tools[name](path, stream, ix)
+            try:
+                for ix in draws: tools[name](path, stream, ix)
+            except Exception as e:
+                if name.startswith('videokit'): raise
+                failed[name], times[name] = failure(e), []
+                continue
             times[name].append((time.perf_counter() - w0, time.process_time() - c0))
-    return times
+    return times, failed
 
 def rates(times, clips, k, agg=min):
     "{tool: clips per second} from the k-th member (0 wall, 1 cpu) of the aggregated pass."
@@ -287,16 +288,18 @@ def exactness_table(rows, cols):
                 print(f"  {t} on {row['file']} / {row['case']}: " + (e['error'] or f"asked -> got {e['examples']}"))
 
 def report(summary, live=False):
-    "Print the tables of a run (its JSON summary); `live`: the wall-clock table was already printed row by row."
+    "Print the tables of a run (its JSON summary); `live`: printed during the run (its skip lines are already out)."
     rows, cols = summary['rows'], summary['tools']
-    if not live: table(rows, 'wall', cols, f"clips/s, wall clock (best of {summary['passes']} passes over {summary['draws']} draws)")
+    if not live:
+        for t, why in summary['skipped'].items(): print(skip_line(t, why))
+    table(rows, 'wall', cols, f"clips/s, wall clock (best of {summary['passes']} passes over {summary['draws']} draws)")
     table(rows, 'cpu', cols, f"clips per CPU-second (process CPU time of all threads; best of {summary['passes']} passes): the "
           'throughput when every core is busy, e.g. DataLoader workers, and far less sensitive to other load on the machine')
     print("ratio = videokit / the fastest peer that returned the right frames (best exact); cold = videokit with its index "
           "cache cleared before every call; vs fastest = videokit / a faster peer that returned wrong frames. "
           "'!' = wrong frames in this case, 'x' = failed (see the exactness table)")
     exactness_table(rows, cols)
-    for t, why in summary['skipped'].items(): print(f'{t}: {why}')
+    if summary['skipped']: print('peers skipped (not usable here, see the skip lines): ' + ', '.join(summary['skipped']))
     for key, what in (('wall', 'wall clock'), ('cpu', 'CPU time')):
         rs = [(r[key + '_vs'][1], r[key + '_vs'][2], r) for r in rows if r[key + '_vs'][1]]
         if not rs: continue
@@ -309,10 +312,13 @@ def report(summary, live=False):
     if loader:
         print(f"\n== DataLoader: {summary['loader_setup']}")
         for name, r in loader.items():
-            if 'skipped' in r: print(f"{name:<44}{r['skipped']}"); continue
+            if 'skipped' in r or 'failed' in r:
+                print(f"{name:<44}" + (f"skipped ({r['skipped']})" if 'skipped' in r else f"FAILED: {r['failed']}"))
+                continue
             print(f"{name:<44}{fmt_rate(r['clips_per_s']):>8} clips/s after the first batch, {fmt_rate(r['clips_per_s_with_startup']):>8} "
                   f"with worker start-up; batches {tuple(r['batch_shapes'][0])}")
-        tcr = loader.get('torchcodec approx + Resize, stretch', {}).get('clips_per_s'); vks = loader['videokit read_frames, stretch']['clips_per_s']
+        tcr = loader.get('torchcodec approx + Resize, stretch', {}).get('clips_per_s')
+        vks = loader['videokit read_frames, stretch'].get('clips_per_s')
         if tcr and vks: print(f'ratio videokit / torchcodec (stretch, like for like): {vks/tcr:.2f}x')
 
 def fmt_rate(v): return '-' if v is None else f'{v:.2f}' if v < 10 else f'{v:.1f}' if v < 1000 else f'{v:.0f}'
@@ -335,21 +341,20 @@ def tc_stretch(path, ix):
     from torchcodec.transforms import Resize
     return VideoDecoder(path, seek_mode='approximate', num_ffmpeg_threads=1, transforms=[Resize((112, 112))]).get_frames_at(ix).data
 
-def loader_datasets(clips, root):
-    "[(name, dataset)] for the DataLoader rows: videokit's VideoDataset (or a stand-in), and like-for-like stretch rows."
+def loader_datasets(clips, root, peers):
+    "[(name, dataset or why skipped)] for the DataLoader rows: videokit's VideoDataset (or a stand-in), like-for-like stretch rows."
     try:
         from videokit.data import VideoDataset
         main = ('videokit VideoDataset, letterbox', VideoDataset(root, frames=16, sampler='random', size=(112, 112), resize='letterbox'))
     except ImportError:
         main = ('videokit read_frames, letterbox (videokit.data not there yet)', ClipDataset(clips, vk_letterbox))
     out = [main, ('videokit read_frames, stretch', ClipDataset(clips, vk_stretch))]
-    tc, err = _import('torchcodec.transforms')
-    out.append(('torchcodec approx + Resize, stretch', ClipDataset(clips, tc_stretch) if tc else f'skipped: {INSTALL["torchcodec"]}'))
+    out.append(('torchcodec approx + Resize, stretch', ClipDataset(clips, tc_stretch) if 'torchcodec' in peers else 'torchcodec'))
     return out
 
 def bench_loader(ds, batch, epochs):
     "clips/s of a DataLoader with 2 persistent workers over `ds` for `epochs` epochs (after the first batch, and overall)."
-    dl = torch.utils.data.DataLoader(ds, batch_size=batch, shuffle=True, num_workers=2, persistent_workers=True)
+    dl = torch.utils.data.DataLoader(ds, batch_size=batch, shuffle=True, num_workers=2, persistent_workers=True, timeout=300)
     t_start = time.perf_counter(); n = 0; shapes = set(); t_first = None
     for _ in range(epochs):
         for x, y in dl:
@@ -384,10 +389,8 @@ def main(argv=None):
         for row in summary['rows']:
             for key in ('wall', 'cpu'): compare(row, key, [t for t in summary['tools'] if not t.startswith('videokit')])
         report(summary); return 1 if summary['videokit_wrong_frames'] else 0
-    tmp = tempfile.TemporaryDirectory(prefix='bench_sample_') if a.smoke else None
-    try: return bench(a, Path(tmp.name) if tmp else None)
-    finally:
-        if tmp: tmp.cleanup()
+    with scratch_dir('bench_sample_') as tmp:      # smoke clips and JSON, torch's compile cache: removed at exit
+        return bench(a, tmp)
 
 def bench(a, tmpdir):
     t_start = time.perf_counter(); smoke = a.smoke
@@ -395,15 +398,15 @@ def bench(a, tmpdir):
     budget = a.budget or (2.0 if smoke else 30.0)
     data = Path(a.data) if a.data else (tmpdir/'sample_data' if smoke else ROOT/'bench_out'/'sample_data')
     out = Path(a.out) if a.out else (tmpdir/'bench_sample.json' if smoke else ROOT/'bench_out'/'bench_sample.json')
-    tools, skipped = make_tools()
-    if a.tools:
-        keep = [t.strip() for t in a.tools.split(',')]
-        tools = {k: v for k, v in tools.items() if k in keep or k.startswith('videokit')}
-    peers = [t for t in tools if not t.startswith('videokit')]
-    vers = versions()
     print(f'== bench_sample{" --smoke" if smoke else ""}: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}')
+    keep = [t.strip() for t in a.tools.split(',')] if a.tools else None
+    wanted = sorted({p for t, p in PEER_OF.items() if keep is None or t in keep})
+    usable, skipped = usable_peers(wanted)          # each peer decodes a tiny clip in a subprocess; prints a skip line if not
+    tools = make_tools(usable)
+    if keep: tools = {k: v for k, v in tools.items() if k in keep or k.startswith('videokit')}
+    peers = [t for t in tools if not t.startswith('videokit')]
+    vers = versions(usable)
     print('versions: ' + ', '.join(f'{k} {v}' for k, v in vers.items() if v))
-    for k, why in skipped.items(): print(f'{k}: {why}')
 
     gen, gen_secs = get_clips(data, smoke)
     print(f'generated clips in {data}: ' + ('reused (params stamp matches)' if gen_secs is None else f'made in {gen_secs:.1f} s'))
@@ -435,13 +438,14 @@ def bench(a, tmpdir):
                 wrong, total, err, sample_bad = 0, 0, None, None
                 for ix in flat:
                     try: fr = to_hwc(tools[t](twin, stream, ix))
-                    except Exception as e: err = f'{type(e).__name__}: {e}'[:200]; break
+                    except Exception as e: err = failure(e); break
                     got, bad = checker(fr, ix); wrong += bad; total += len(ix)
                     if bad and sample_bad is None: sample_bad = [(i, g) for i, g in zip(ix, got) if i != g][:4]
                 ex[t] = dict(wrong=wrong, total=total, error=err, examples=sample_bad)
             ex['videokit cold'] = ex['videokit']
             ok_tools = {t: f for t, f in tools.items() if not ex[t]['error']}      # a tool that fails is not timed
-            times = time_case(ok_tools, path, stream, flat, passes, budget)
+            times, failed = time_case(ok_tools, path, stream, flat, passes, budget)
+            for t, why in failed.items(): ex[t]['error'] = f'failed while timed: {why}'
             clips = per_call*len(flat)
             row = dict(file=name, case=task, frames=N, wall=rates(times, clips, 0), cpu=rates(times, clips, 1),
                        wall_median=rates(times, clips, 0, statistics.median), cpu_median=rates(times, clips, 1, statistics.median),
@@ -458,13 +462,20 @@ def bench(a, tmpdir):
                         f'thread each), batches of (B, 16, 3, 112, 112), B={batch}, {epochs} epochs, random 16 frames per clip')
         print(f'(measuring the DataLoader rows)', flush=True)
         loader = {}
-        for name, ds in loader_datasets(paths, data/'loader'):
-            loader[name] = dict(skipped=ds) if isinstance(ds, str) else bench_loader(ds, batch, epochs)
+        for name, ds in loader_datasets(paths, data/'loader', usable):
+            if isinstance(ds, str):
+                loader[name] = dict(skipped=f'{ds} not usable here')
+                continue
+            try: loader[name] = bench_loader(ds, batch, epochs)
+            except Exception as e:
+                if name.startswith('videokit'): raise
+                loader[name] = dict(failed=failure(e))
+                print(f'{name}: FAILED: {loader[name]["failed"]}', flush=True)
 
     summary = dict(smoke=smoke, cpu_count=os.cpu_count(), versions=vers, skipped=skipped, passes=passes, draws=ndraws, tools=cols,
                    generated=[str(p) for _, p, _ in gen], rows=rows, loader=loader, loader_setup=None if a.no_loader else loader_setup,
                    videokit_wrong_frames=vk_wrong, wall_seconds=round(time.perf_counter() - t_start, 2))
-    report(summary, live=False)
+    report(summary, live=True)
     write_json(summary, out)
     print(f'\nwrote {out}; total wall time {summary["wall_seconds"]:.1f} s')
     rnd = lambda v: None if v is None else round(v, 3)

@@ -17,13 +17,17 @@ then a final `BENCH_SCAN {...}` JSON line (also written to --out).
 Targets (issue): every damaged file ffmpeg flags is flagged by `full`; `full` >= 2x and `quick` >= 20x
 the ffmpeg CLI's throughput.
 
+Peers are probed first (scripts/_bench_peers.py: the ffmpeg CLI and OpenCV each decode a tiny clip); one that does
+not work here gets one `skip PEER: reason` line and is left out; one that fails mid-run is reported as failed.
+videokit's side always runs.
+
 Exit status: non-zero only if videokit is wrong about the truth (`full` misses a damaged file, or `full` or
 `quick` flags a clean one); never because of timing.
 
   python scripts/bench_scan.py                 # >= 200 clips in bench_out/scan_data (reused when unchanged)
   python scripts/bench_scan.py --smoke         # 12 tiny clips in a temp dir, < 60 s (used by scripts/test.sh)
 """
-import argparse, json, math, os, shutil, subprocess, sys, tempfile, time
+import argparse, json, math, os, shutil, subprocess, sys, time
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
@@ -34,6 +38,7 @@ if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))
 
 from videokit.synth import DAMAGE_KINDS, make_dataset
 from videokit.validate import run_checks, is_benign
+from _bench_peers import usable_peers, failure, scratch_dir
 
 FFMPEG_ARGS = ['-nostdin', '-v', 'error', '-max_error_rate', '0']   # ffmpeg <these> -i F -f null -
 STAMP = 'bench_params.json'
@@ -125,13 +130,6 @@ def run_opencv(paths, workers):
     with ProcessPoolExecutor(workers, mp_context=get_context('spawn'), initializer=_cv_init) as ex:
         return list(ex.map(opencv_one, [str(p) for p in paths], chunksize=1))
 
-def have_cv2():
-    try:
-        r = subprocess.run([sys.executable, '-c', 'import cv2; print(cv2.__version__)'], capture_output=True, text=True, timeout=120)
-    except subprocess.TimeoutExpired: return None, 'import cv2 timed out'
-    if r.returncode: return None, (r.stderr.strip().splitlines() or ['import failed'])[-1]
-    return r.stdout.strip(), None
-
 # ---------------------------------------------------------------------------------------------- report
 
 def timed(fn):
@@ -154,11 +152,8 @@ def main(argv=None):
     ap.add_argument('--smoke', action='store_true', help='tiny fast end-to-end run; exit status checks correctness only')
     a = ap.parse_args(argv)
     t_start = time.perf_counter()
-    tmp = tempfile.TemporaryDirectory(prefix='bench_scan_') if a.smoke else None
-    try:
-        return bench(a, Path(tmp.name) if tmp else None, t_start)
-    finally:
-        if tmp: tmp.cleanup()
+    with scratch_dir('bench_scan_') as tmp:        # smoke dataset and JSON: removed at exit
+        return bench(a, tmp, t_start)
 
 def bench(a, tmpdir, t_start):
     smoke = a.smoke
@@ -169,6 +164,7 @@ def bench(a, tmpdir, t_start):
     params = dataset_params(clips, a.seed, smoke)
 
     print(f'== bench_scan{" --smoke" if smoke else ""}: dataset {data}')
+    usable, skipped = usable_peers(['ffmpeg', 'opencv'])     # each decodes a tiny clip once; a skip line if it cannot
     truth, gen_secs = get_dataset(data, params)
     files = truth['files']; n = len(files)
     paths = [str(data / f['path']) for f in files]
@@ -183,7 +179,7 @@ def bench(a, tmpdir, t_start):
     print(f'workers per tool: {workers} (os.cpu_count() = {os.cpu_count()})')
     warm_cache(paths)
 
-    res, secs, skipped = {}, {}, {}
+    res, secs = {}, {}
     print('\n-- videokit full'); r, secs['full'] = timed(lambda: run_checks(paths, level='full', workers=workers, progress=False))
     res['full'] = r
     print(f"   {secs['full']:.2f} s")
@@ -191,25 +187,22 @@ def bench(a, tmpdir, t_start):
     res['quick'] = r
     print(f"   {secs['quick']:.2f} s")
 
-    exe = shutil.which('ffmpeg')
-    ffmpeg_version = None
-    if exe is None:
-        skipped['ffmpeg'] = 'ffmpeg CLI not found (apt-get install ffmpeg)'
-        print(f"-- ffmpeg CLI: SKIPPED - {skipped['ffmpeg']}")
-    else:
-        ffmpeg_version = subprocess.run([exe, '-version'], capture_output=True, text=True).stdout.split('\n')[0].split(' Copyright')[0]
+    failed = {}
+    def run_peer(peer, fn):
+        "Time a peer over the whole set; a failure is that peer's (one line), not the benchmark's."
+        try: res[peer], secs[peer] = timed(fn)
+        except Exception as e:
+            failed[peer] = failure(e)
+            print(f'   {peer} FAILED: {failed[peer]}')
+        else: print(f"   {secs[peer]:.2f} s")
+    ffmpeg_version, cv_version = usable.get('ffmpeg'), usable.get('opencv')
+    if ffmpeg_version:
+        exe = shutil.which('ffmpeg')
         print(f'-- ffmpeg CLI: {exe} {" ".join(FFMPEG_ARGS)} -i F -f null -   ({ffmpeg_version})')
-        res['ffmpeg'], secs['ffmpeg'] = timed(lambda: run_ffmpeg(exe, paths, workers))
-        print(f"   {secs['ffmpeg']:.2f} s")
-
-    cv_version, cv_err = have_cv2()
-    if cv_version is None:
-        skipped['opencv'] = f'cv2 import failed: {cv_err}'
-        print(f"-- OpenCV loop: SKIPPED - {skipped['opencv']}")
-    else:
+        run_peer('ffmpeg', lambda: run_ffmpeg(exe, paths, workers))
+    if cv_version:
         print(f'-- OpenCV {cv_version} read-every-frame loop (bad = cannot open, 0 frames, or < CAP_PROP_FRAME_COUNT - 1 frames: a heuristic)')
-        res['opencv'], secs['opencv'] = timed(lambda: run_opencv(paths, workers))
-        print(f"   {secs['opencv']:.2f} s")
+        run_peer('opencv', lambda: run_opencv(paths, workers))
 
     tools = [t for t in TOOLS if t in res]
     bad = {t: [(not r['ok']) if t in ('full', 'quick') else r['bad'] for r in res[t]] for t in tools}
@@ -272,7 +265,7 @@ def bench(a, tmpdir, t_start):
         print(f'\n{title}{tag}: {len(items)}')
         for it in items: print('   ', json.dumps(it))
     if 'ffmpeg' in res: show('files ffmpeg flags that videokit full does not', ff_not_full, True)
-    else: print('\nfiles ffmpeg flags that videokit full does not: n/a (ffmpeg skipped)')
+    else: print(f"\nfiles ffmpeg flags that videokit full does not: n/a (ffmpeg {'failed' if 'ffmpeg' in failed else 'skipped'})")
     show('clean files (truth) that videokit full flags', vk_fp['full'], True)
     show('clean files (truth) that videokit quick flags', vk_fp['quick'], True)
     show('damaged files (truth) that videokit full misses', full_fn, True)
@@ -312,7 +305,7 @@ def bench(a, tmpdir, t_start):
     summary = dict(smoke=smoke, clips=n, damaged=sum(truth_bad), workers=workers, cpu_count=os.cpu_count(), seed=a.seed,
                    data=str(data), sizes=dict(sizes), durations=params['durations'], total_mb=round(total_mb, 2),
                    total_frames=total_frames, generation_seconds=None if gen_secs is None else round(gen_secs, 2),
-                   dataset_reused=gen_secs is None, ffmpeg=ffmpeg_version, opencv=cv_version, skipped=skipped,
+                   dataset_reused=gen_secs is None, ffmpeg=ffmpeg_version, opencv=cv_version, skipped=skipped, failed=failed,
                    seconds={t: round(secs[t], 3) for t in tools}, files_per_s=fps, ratios=ratios, confusion=conf,
                    agreement=agree, flagged_by_kind=by_kind, reasons_full=got_reasons, reasons_expected=exp_reasons,
                    reason_match=f'{reason_match}/{len(dmg)}', reason_mismatch=reason_mismatch,

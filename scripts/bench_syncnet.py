@@ -13,13 +13,14 @@ leading by 2 frames) it measures:
                           with the face head biased to "no face", so decoding costs nothing: network cost only)
 
 and prints per-stage timings, ratios and a final `BENCH_SYNCNET {...}` JSON line (also written to --out).
-No peer: the original pipeline (syncnet_python) needs CUDA and model downloads; it is not runnable here.
+No peer: the original pipeline (syncnet_python) needs CUDA and model downloads; it is not runnable here. Everything
+it writes (clip, pipeline outputs, weights) is in a temporary folder removed at exit, whatever happens.
 Exit status: non-zero only if the pipeline gets the offset wrong; never because of timing.
 
   python scripts/bench_syncnet.py             # 60 s 640x360 clip (several minutes on 2 cores)
   python scripts/bench_syncnet.py --smoke     # 4 s 320x240 clip, tiny model sizes, well under a minute
 """
-import argparse, json, os, sys, tempfile, time
+import argparse, json, os, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,7 @@ import numpy as np
 import torch
 from videokit.synth import make_talking_clip
 from videokit.syncnet import (process_video, HaarDetector, S3FDNet, S3FDDetector, SyncNet, iter_frames)
+from _bench_peers import scratch_dir
 
 OFFSET = 2
 
@@ -49,7 +51,11 @@ def main():
     ap.add_argument('--out', default=None, help='write the JSON result here')
     a = ap.parse_args()
     w, h, face, secs = (320, 240, 140, 4.0) if a.smoke else (640, 360, 200, a.seconds)
-    tmp = Path(tempfile.mkdtemp(prefix='bench_syncnet_'))
+    with scratch_dir('bench_syncnet_') as tmp:      # clip, pipeline outputs, weights: removed at exit
+        return bench(a, tmp, w, h, face, secs)
+
+def bench(a, tmp, w, h, face, secs):
+    "Generate the clip in `tmp`, run every measurement, print the results; the exit status."
     cores = os.cpu_count()
     print(f'bench_syncnet: {secs:.0f} s {w}x{h} talking clip, offset {OFFSET}, {cores} cores, torch threads {torch.get_num_threads()}'
           ' (timings are noisy on a shared machine)')

@@ -33,7 +33,7 @@
 
 The machine may be shared: figures are noisy; the JSON (bench_out/bench_train.json) keeps every run's times.
 """
-import argparse, json, math, os, shutil, statistics, sys, tempfile, time
+import argparse, json, math, os, shutil, statistics, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +45,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from videokit.models import build_model, clips_to_input
 from videokit.train import fit, TrainConfig, make_optimizer, make_scheduler, seed_everything, read_metrics
+from _bench_peers import scratch_dir
 
 
 def batches(n_clips, T, size, seed=0):
@@ -167,8 +168,7 @@ def main(argv=None):
     ap.add_argument('--out', default=None, help='JSON results (default bench_out/bench_train.json; smoke: a temp dir)')
     a = ap.parse_args(argv)
     torch.set_num_threads(min(2, os.cpu_count() or 1))
-    tmp = Path(tempfile.mkdtemp(prefix='bench_train_'))
-    try:
+    with scratch_dir('bench_train_') as tmp:      # run folders, smoke clips, torch's compile cache: removed at exit
         if a.smoke: backbone, T, size, kw, steps, reps = 'tiny3d', 8, 32, {'width': 8}, a.steps or 20, a.reps or 2
         else: backbone, T, size, kw, steps, reps = 'r3d_18', 8, 112, {}, a.steps or 8, a.reps or 3
         fixed = bench_fixed(100 if a.smoke else 300, 3, tmp)
@@ -195,8 +195,6 @@ def main(argv=None):
         print('BENCH_TRAIN ' + json.dumps(dict(overhead_ratio=round(loop['ratio'], 3), cpu_ratio=round(loop['cpu_ratio'], 3),
                                                expected_ratio=round(expected, 4), fixed_overhead_ms=round(fixed['overhead_ms'], 3),
                                                loader_to_model={str(k): round(v['ratio_to_model'], 2) for k, v in loader.items()})))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
