@@ -482,6 +482,7 @@ QUARANTINE_DIR = 'corrupted_videos'
 _PATH_COLS = ('path', 'file', 'filepath', 'file_path', 'video', 'video_path', 'filename', 'clip')
 _LABEL_COLS = ('label', 'class', 'category', 'target', 'class_name')
 _SPLIT_COLS = ('split', 'subset', 'set', 'partition')
+_MANIFEST_EXTS = ('.csv', '.json', '.jsonl')
 
 def _pick(d:dict, names):
     for n in names:
@@ -492,26 +493,29 @@ def read_manifest(path) -> list:
     "Rows of a CSV, JSON (list of objects, or {'files': [...]}) or JSONL manifest."
     p = Path(path)
     if not p.exists(): raise MissingFileError(p)
-    if p.suffix.lower() == '.csv':
-        with open(p, newline='', encoding='utf-8') as f: return list(csv.DictReader(f))
-    if p.suffix.lower() == '.jsonl':
-        return [json.loads(l) for l in p.read_text(encoding='utf-8').splitlines() if l.strip()]
-    if p.suffix.lower() == '.json':
+    suf = p.suffix.lower()
+    if p.is_dir() or suf not in _MANIFEST_EXTS: raise ValueError(f"{p}: manifest must be a .csv, .json or .jsonl file")
+    try:
+        if suf == '.csv':
+            with open(p, newline='', encoding='utf-8') as f: return list(csv.DictReader(f))
+        if suf == '.jsonl':
+            return [json.loads(l) for l in p.read_text(encoding='utf-8').splitlines() if l.strip()]
         d = json.loads(p.read_text(encoding='utf-8'))
-        if isinstance(d, dict):
-            for k in ('files', 'videos', 'items', 'data'):
-                if isinstance(d.get(k), list): return d[k]
-            if all(isinstance(v, (str, int)) for v in d.values()):  # {file: label} annotations
-                return [{'path': k, 'label': v} for k, v in d.items()]
-            raise ValueError(f"{p}: JSON manifest must be a list of objects or hold one under 'files'")
-        return d
-    raise ValueError(f"{p}: manifest must be .csv, .json or .jsonl")
+    except (UnicodeDecodeError, json.JSONDecodeError, csv.Error) as e:
+        raise ValueError(f"{p}: not a readable {suf[1:].upper()} manifest ({e})") from None
+    if isinstance(d, dict):
+        for k in ('files', 'videos', 'items', 'data'):
+            if isinstance(d.get(k), list): return d[k]
+        if all(isinstance(v, (str, int)) for v in d.values()):  # {file: label} annotations
+            return [{'path': k, 'label': v} for k, v in d.items()]
+    if not isinstance(d, list): raise ValueError(f"{p}: JSON manifest must be a list of objects or hold one under 'files'")
+    return d
 
 def _rows_to_items(rows, base:Path|None, src) -> list:
     items = []
     for n, row in enumerate(rows):
         if isinstance(row, (str, Path)): row = {'path': str(row)}
-        if not isinstance(row, dict): raise TypeError(f"{src}: row {n} is {type(row).__name__}, expected a path or a dict")
+        if not isinstance(row, dict): raise ValueError(f"{src}: row {n} is {type(row).__name__}, expected a path or a dict")
         pc = _pick(row, _PATH_COLS)
         if pc is None: raise ValueError(f"{src}: row {n} has no path column (one of {', '.join(_PATH_COLS)})")
         raw = row[pc]
@@ -525,7 +529,6 @@ def _rows_to_items(rows, base:Path|None, src) -> list:
     return items
 
 _LAYOUTS = ('auto', 'split/class', 'class', 'flat')
-_MANIFEST_EXTS = ('.csv', '.json', '.jsonl')
 
 def _walk(root:Path, layout:str, all_files:bool, exts:set) -> tuple:
     "(items, skipped) of a folder: the files to check, and {'path', 'why'} for every file left out."
@@ -550,6 +553,8 @@ def _collect(source, layout='auto', all_files=False, extensions=VIDEO_EXTENSIONS
     "`collect_items` plus the files of a folder that were left out: (items, root, skipped)."
     if layout not in _LAYOUTS: raise UsageError('layout', f"must be one of {', '.join(_LAYOUTS)}, got {layout!r}")
     if isinstance(source, (list, tuple)): return _rows_to_items(source, None, 'list'), None, []
+    if isinstance(source, str) and not source.strip():
+        raise UsageError('source', 'is an empty path; give a dataset folder or a CSV/JSON/JSONL manifest')
     src = Path(source).expanduser()
     if not src.exists(): raise MissingFileError(src, 'no such file or folder')
     if src.is_file() and src.suffix.lower() not in _MANIFEST_EXTS:
