@@ -508,14 +508,16 @@ def read_manifest(path) -> list:
             if isinstance(d.get(k), list): return d[k]
         if all(isinstance(v, (str, int)) for v in d.values()):  # {file: label} annotations
             return [{'path': k, 'label': v} for k, v in d.items()]
-    if not isinstance(d, list): raise ValueError(f"{p}: JSON manifest must be a list of objects or hold one under 'files'")
+    if not isinstance(d, list):
+        raise ValueError(f"{p}: JSON manifest must be a list of objects or hold one under 'files'")
     return d
 
 def _rows_to_items(rows, base:Path|None, src) -> list:
     items = []
     for n, row in enumerate(rows):
         if isinstance(row, (str, Path)): row = {'path': str(row)}
-        if not isinstance(row, dict): raise ValueError(f"{src}: row {n} is {type(row).__name__}, expected a path or a dict")
+        if not isinstance(row, dict):
+            raise ValueError(f"{src}: row {n} is {type(row).__name__}, expected a path or a dict")
         pc = _pick(row, _PATH_COLS)
         if pc is None: raise ValueError(f"{src}: row {n} has no path column (one of {', '.join(_PATH_COLS)})")
         raw = row[pc]
@@ -538,7 +540,8 @@ def _walk(root:Path, layout:str, all_files:bool, exts:set) -> tuple:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith('.') and not (rel_dir == Path('.') and d == QUARANTINE_DIR))
         for fn in sorted(filenames):
             rel = rel_dir / fn
-            why = 'hidden' if fn.startswith('.') else None if all_files or Path(fn).suffix.lower() in exts else 'not_video'
+            video = all_files or Path(fn).suffix.lower() in exts
+            why = 'hidden' if fn.startswith('.') else None if video else 'not_video'
             if why:
                 skipped.append({'path': str(rel), 'why': why})
                 continue
@@ -734,8 +737,9 @@ SKIP_WHY = {'not_video': 'extension not a video one (all_files=True or --all-fil
 
 def _skipped_summary(skipped) -> dict:
     "Counts of the files a folder scan left out: per reason and, for non-video files, per extension."
-    nv = [s['path'] for s in skipped or [] if s['why'] == 'not_video']
-    return {'total': len(skipped or []), 'not_video': len(nv), 'hidden': sum(1 for s in skipped or [] if s['why'] == 'hidden'),
+    skipped = skipped or []
+    nv = [s['path'] for s in skipped if s['why'] == 'not_video']
+    return {'total': len(skipped), 'not_video': len(nv), 'hidden': sum(1 for s in skipped if s['why'] == 'hidden'),
             'by_extension': dict(sorted(Counter(Path(p).suffix.lower() or '(none)' for p in nv).items(),
                                         key=lambda kv: (-kv[1], kv[0]))),
             'examples': nv[:10], 'why': SKIP_WHY}
@@ -889,8 +893,8 @@ def write_clean_manifest(report:dict, # a report from `build_report` (or scan re
     "Write a CSV of the valid files (path, label, split, extra columns), atomically."
     p = Path(path).absolute(); p.parent.mkdir(parents=True, exist_ok=True)
     root = Path(root or report.get('summary', {}).get('root') or '.').absolute()
-    skip = set(CheckResult.__dataclass_fields__) | {'key', 'abs_path', 'size', 'mtime_ns', 'rel', 'path', 'label', 'split',
-                                                    'settings', 'timeout'} | set(_OUTPUT_ONLY)
+    scan_fields = {'key', 'abs_path', 'size', 'mtime_ns', 'rel', 'path', 'label', 'split', 'settings', 'timeout'}
+    skip = set(CheckResult.__dataclass_fields__) | scan_fields | set(_OUTPUT_ONLY)
     good = [r for r in report['files'] if r['ok']]
     extra = sorted({k for r in good for k in r if k not in skip})
     with atomic_output(p) as tmp, open(tmp, 'w', newline='', encoding='utf-8') as f:
@@ -994,7 +998,7 @@ def recheck_timeout(first:float|None, # the seconds the file was given the first
     if first is None: return math.inf
     return max(default_timeout(size, level), RECHECK_FACTOR * first)
 
-# %% ../nbs/02_validate.ipynb #6b404f5a
+# %% ../nbs/02_validate.ipynb #5eeda47b
 def recheck_transient(records:list, # records from `scan` (with `abs_path`, `size`, `timeout`); updated in place
                       level:str='full', # the scan's level
                       checker:str='videokit.validate:check_video', # the scan's checker
@@ -1009,7 +1013,8 @@ def recheck_transient(records:list, # records from `scan` (with `abs_path`, `siz
     if not idx: return out
     paths = [records[n].get('abs_path') or str(Path(root or '.') / records[n]['path']) for n in idx]
     fixed = check_timeout(timeout)
-    limits = [fixed or recheck_timeout(records[n].get('timeout'), max(records[n].get('size') or 0, 0), level) for n in idx]
+    limits = [fixed or recheck_timeout(records[n].get('timeout'), max(records[n].get('size') or 0, 0), level)
+              for n in idx]
     res = run_checks(paths, level=level, workers=1, timeout=limits, checker=checker, progress=progress)
     for n, r, lim in zip(idx, res, limits):
         rec, old = records[n], records[n]['reason']
