@@ -38,10 +38,11 @@ def _cmd_info(a):
     print(info.to_json(indent=1) if a.json else format_info(info))
 
 def _args_scan(a):
-    a.add_argument('root', help='dataset folder, or a CSV/JSON manifest')
+    a.add_argument('root', help='dataset folder, or a CSV/JSON/JSONL manifest (for one file: videokit info FILE)')
     a.add_argument('--level', default='full', choices=['quick', 'full', 'full+audio'])
-    a.add_argument('--workers', type=int, default=None, help='worker processes (default: CPU cores)')
-    a.add_argument('--timeout', type=float, default=None, help='seconds per file before its worker is killed')
+    a.add_argument('--workers', type=int, default=None, help='worker processes, >= 1 (default: CPU cores)')
+    a.add_argument('--timeout', type=float, default=None,
+                   help='seconds per file before its worker is killed, > 0; inf: no limit (default grows with size)')
     a.add_argument('--report', default=None, help='report JSON (figure saved next to it as .png)')
     a.add_argument('--manifest', default=None, help='clean manifest CSV to write')
     a.add_argument('--quarantine', action='store_true', help='move unusable files to ROOT/corrupted_videos (journaled)')
@@ -56,18 +57,28 @@ def _args_scan(a):
 
 @command('scan', 'find corrupt/truncated/non-video files, report losses per split and class', _args_scan)
 def _cmd_scan(a):
-    from videokit.validate import validate_dataset, format_summary
+    from videokit.validate import validate_dataset, check_workers, check_timeout
+    check_workers(a.workers, '--workers')
+    check_timeout(a.timeout, '--timeout')
     rep = validate_dataset(a.root, level=a.level, workers=a.workers, timeout=a.timeout, report=a.report,
                            manifest=a.manifest, figure=not a.no_figure, do_quarantine=a.quarantine, dry_run=a.dry_run,
                            cache=False if a.no_cache else a.cache, layout=a.layout, all_files=a.all_files,
                            progress=not a.no_progress)
-    if a.json: print(json.dumps(rep['summary'], indent=1, default=str)); return
+    if a.json: print(json.dumps(rep['summary'], indent=1, default=str))
+    else: _print_scan(rep)
+    if rep['summary']['decision']['tier'] == 'no_video':
+        raise VideokitError(a.root, 'no_video', f"no video found (skipped: {rep['summary']['skipped']['total']} files, "
+                                                f"see {rep['summary']['outputs']['report']})")
+
+def _print_scan(rep):
+    from videokit.validate import format_summary
     print(format_summary(rep))
     if 'quarantine' in rep:
         q = rep['quarantine']; verb = 'would move' if q['dry_run'] else 'moved'
         print(f"quarantine: {verb} {len(q['moved'])} files" + (f", skipped {len(q['skipped'])}" if q['skipped'] else '')
               + (f"; undo with: videokit restore {q['journal']}" if q['journal'] else ''))
         for m in q['moved'][:20]: print(f"  {m['src']} -> {m['dst']} ({m['reason']})")
+        for m in q['skipped'][:20]: print(f"  left in place: {m['src']} ({m['why']})")
     for k, v in rep['summary']['outputs'].items(): print(f"{k}: {v}")
 
 def _args_restore(a):
@@ -79,6 +90,8 @@ def _cmd_restore(a):
     r = restore(a.journal, dry_run=a.dry_run)
     print(f"{'would restore' if a.dry_run else 'restored'} {len(r['restored'])} files, skipped {len(r['skipped'])}")
     for s in r['skipped']: print(f"  skipped {s['src']}: {s['why']}")
+    if r['unreadable_lines']:
+        print(f"  ignored {r['unreadable_lines']} unreadable journal line(s) (a line torn by a crash is harmless)")
 
 def _args_demo(a):
     a.add_argument('out', nargs='?', default='demo_out'); a.add_argument('--workers', type=int, default=None)
