@@ -757,7 +757,7 @@ def usable_items(items:list, # items from `load_items`
                             f"(or give the report with --scan, or --unscanned keep to take them unchecked)")
     return keep, out
 
-# %% ../nbs/04_data.ipynb #80244697
+# %% ../nbs/04_data.ipynb #15c0482d
 def _split_values(items:list) -> list:
     return [None if it.get('split') in (None, '') else str(it['split']) for it in items]
 
@@ -805,7 +805,7 @@ def split_dataset(source, # dataset folder, manifest or annotations JSON
     summ = write_split_manifests(items, out, by='split' if by == 'split' else 'fold')
     note = (f"the folds mix the existing splits {', '.join(parts)} (only_split / --only-split keeps one)"
             if by == 'kfold' and len(parts) >= 2 else None)
-    summ.update(out=str(out), kept_split=kept, replaced_split=parts if by == 'split' and parts and not kept else None,
+    summ.update(out=str(out), kept_split=kept, replaced_split=parts if by == 'split' and len(parts) >= 2 and not kept else None,
                 excluded=excluded, unscanned=unscanned, note=note)
     write_json(summ, out/'splits.json')
     return summ
