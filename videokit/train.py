@@ -928,7 +928,8 @@ def _check_columns(data, by:list):
     have = sorted({k for it in items for k in it} - {'rel'})
     for c in by:
         if c not in have:
-            raise UsageError('by', f"no column {c!r} in the data; available: {', '.join(have) if have else 'none (the data has no item columns)'}")
+            cols = ', '.join(have) if have else 'none (the data has no item columns)'
+            raise UsageError('by', f"no column {c!r} in the data; available: {cols}")
 
 def _write_csv(rows:list, path:Path):
     import csv
@@ -988,11 +989,13 @@ def format_metrics(m:dict) -> str:
         best = f", {ck['metric']} {f(ck['value'])}" if ck.get('metric') and isinstance(ck.get('value'), (int, float)) else ''
         L.append(f"checkpoint: {ck['kind']} (epoch {ck['epoch']}{best}) {ck['path']}")
     if 'clips_per_video' in m:
-        tta = m.get('tta') or {}
+        tta, K = m.get('tta') or {}, m['clips_per_video']
         views = [f"{tta['crops']} crops"] if tta.get('crops') else []
-        views += [f"flip (swapping {', '.join(f'{a}/{b}' for a, b in m.get('flip_swap') or [])})" if tta.get('swap') else 'flip'] if tta.get('flip') else []
-        L.append(f"scored: {m['clips_per_video']} clip{'s' if m['clips_per_video'] > 1 else ''} per video"
-                 + (', averaged' if m['clips_per_video'] > 1 else '') + (f"; TTA {', '.join(views)}" if views else ''))
+        if tta.get('flip'):
+            swaps = ', '.join(f'{a}/{b}' for a, b in m.get('flip_swap') or [])
+            views.append(f'flip (swapping {swaps})' if swaps else 'flip')
+        L.append(f"scored: {K} clip{'s' if K > 1 else ''} per video" + (', averaged' if K > 1 else '')
+                 + (f"; TTA {', '.join(views)}" if views else ''))
     L += [f"n={m['n']}" + (f" (skipped {m['skipped']})" if m.get('skipped') else '') + f"  accuracy {f(m['accuracy'])}  balanced {f(m['balanced_accuracy'])}"
          f"  macro-F1 {f(m['macro_f1'])}  ROC-AUC {f(m['roc_auc'])}  PR-AUC {f(m['pr_auc'])}  ECE {f(m['ece'])}"]
     for c, d in m['per_class'].items():
@@ -1140,7 +1143,7 @@ def _set_override(user:dict, o:str, src:str) -> str:
 _SECTIONS = (('data', DataConfig), ('model', ModelConfig), ('train', TrainConfig), ('distill', DistillConfig))
 
 def override_list(overrides) -> list:
-    "Overrides as a list of 'section.key=value' strings; a string is one override or a YAML/JSON list of them (papermill's -p)."
+    "The overrides as a list; a string is one 'key=value' override or a YAML/JSON list of them (papermill's -p)."
     if isinstance(overrides, str):
         text = overrides.strip()
         if not text.startswith('['): return [text] if text else []
@@ -1157,7 +1160,7 @@ def load_config(path=None, # YAML (.yaml/.yml) or JSON config file, or None
                 overrides=(), # 'section.key=value' strings (or one string: an override, or a YAML/JSON list of them)
                 base:dict|None=None, # a config dict to start from (instead of a file)
                ) -> dict:
-    "A complete run config: defaults, then the file (or `base`), then the overrides; unknown keys, wrong types and missing devices refused."
+    "A run config: defaults, then the file (or `base`), then the overrides; keys, types and device checked."
     overrides = override_list(overrides)
     cfg = dict(data=dict(DATA_DEFAULTS), model=dict(MODEL_DEFAULTS), train=TrainConfig().to_dict(), distill=None, out=None)
     user = _read_config_file(path) if path is not None else json.loads(json.dumps(base or {}))
@@ -1263,7 +1266,7 @@ def evaluate_run(run, # a run directory or checkpoint file
                  batch_size:int=8, num_workers:int=0,
                  device=None, # torch device (None: cpu), checked before any work
                  progress:bool=True) -> dict:
-    "Score a trained run's best model (else its last) on a dataset split, with optional TTA; write metrics, predictions and plots."
+    "Score a run's best (else last) checkpoint on a dataset split, with optional TTA; write metrics, predictions, plots."
     from videokit.data import VideoDataset
     dev = resolve_device(device or 'cpu', name='device')
     if not isinstance(clips, int) or clips < 1: raise UsageError('clips', f'must be a positive int, got {clips!r}')
