@@ -402,7 +402,7 @@ def die_with_parent(parent:int, # the pid this process must not outlive
 
 # %% ../nbs/00_core.ipynb #8da6dfdd
 def _isolated_main():
-    "The child's loop: receive `(fn, args, kwargs)`, send back `(True, result)` or `(False, exception)`."
+    "The child's loop: receive `('import', module)` or `(fn, args, kwargs)`, send back `(True, result)` or `(False, error)`."
     die_with_parent(int(sys.argv[2]))
     conn = Connection(int(sys.argv[1]))
     while True:
@@ -410,7 +410,8 @@ def _isolated_main():
         except (EOFError, OSError): return
         try:
             fn, args, kw = pickle.loads(msg)
-            if isinstance(fn, str):
+            if fn == 'import': fn = lambda name: importlib.import_module(name) and None
+            elif isinstance(fn, str):
                 mod, _, name = fn.partition(':')
                 fn = getattr(importlib.import_module(mod), name)
             res = (True, fn(*args, **kw))
@@ -423,8 +424,10 @@ def _isolated_main():
 class IsolatedWorker:
     "Run calls in a killable child process: a hang or a crash in native code fails the call, not the caller."
     def __init__(self, timeout:float=60.0, # default seconds a call may take before its process is killed
+                 start_timeout:float=300.0, # seconds to start the process and import a function's module (torch...)
                 ):
-        self.timeout, self._proc, self._conn, self._pid = timeout, None, None, None
+        self.timeout, self.start_timeout = timeout, start_timeout
+        self._proc, self._conn, self._pid, self._modules = None, None, None, set()
 
     def _start(self):
         a, b = socket.socketpair()
@@ -432,7 +435,7 @@ class IsolatedWorker:
                str(b.fileno()), str(os.getpid())]
         self._proc = subprocess.Popen(cmd, pass_fds=(b.fileno(),), stdin=subprocess.DEVNULL, start_new_session=True)
         b.close()
-        self._conn, self._pid = Connection(a.detach()), os.getpid()
+        self._conn, self._pid, self._modules = Connection(a.detach()), os.getpid(), set()
 
     def _death(self) -> str:
         try: rc = self._proc.wait(timeout=5)
@@ -461,11 +464,18 @@ class IsolatedWorker:
         if self._proc is None or self._pid != os.getpid() or self._proc.poll() is not None:
             self.close()
             self._start()
+        mod = fn.partition(':')[0] if isinstance(fn, str) else getattr(fn, '__module__', None)
+        if mod and mod not in self._modules:      # importing torch is start-up, not the call: its own allowance
+            self._exchange('import', (mod,), {}, path, self.start_timeout, 'to start the decoder process')
+            self._modules.add(mod)
+        return self._exchange(fn, args, kwargs, path, t, 'for a result')
+
+    def _exchange(self, fn, args, kwargs, path, t, waiting):
         try:
             self._conn.send_bytes(pickle.dumps((fn, args, kwargs)))
             if not self._conn.poll(t):
                 self.close()
-                raise DecodeError(path, 'timeout', f'no result after {t:.1f} s; decoder process killed')
+                raise DecodeError(path, 'timeout', f'waited {t:.1f} s {waiting}; decoder process killed')
             ok, value = pickle.loads(self._conn.recv_bytes())
         except (EOFError, OSError):
             why = self._death()

@@ -19,7 +19,7 @@ from torch.utils.data import Dataset, Sampler, DataLoader, WeightedRandomSampler
 from torch.utils.data import default_collate
 from tqdm.auto import tqdm
 
-from .core import VideokitError, MissingFileError, MediaOpenError, UsageError, VIDEO_EXTENSIONS
+from .core import VideokitError, MissingFileError, MediaOpenError, UsageError, VIDEO_EXTENSIONS, run_isolated
 from .validate import collect_items, write_json, class_weights as _weights_of_counts, LEVELS, default_cache
 from .core import atomic_output
 from . import sample as S
@@ -235,6 +235,8 @@ class VideoDataset(Dataset):
                  seed:int|None=None, # None: draws follow torch's RNG; int: draws depend on (seed, epoch, index)
                  stream:int|None=None, # video stream index (default: the best)
                  threads:int=1, # decoder threads per read (1 suits DataLoader workers)
+                 isolate:bool=False, # decode in a killable process: a file that hangs or crashes libav becomes a skip
+                 timeout:float|None=None, # with `isolate`: seconds per read before the decoder process is killed (default 60)
                  **item_kw, # passed to `load_items` (pattern, layout, video_root, label_key, missing, ...)
                 ):
         if on_error not in ('raise', 'skip'): raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
@@ -256,6 +258,7 @@ class VideoDataset(Dataset):
         self.frames, self.sampler, self.step, self.K = frames, sampler, step, clips_per_video
         self.size, self.resize, self.transform, self.output = size, resize, transform, output
         self.on_error, self.short, self.seed, self.stream, self.threads = on_error, short, seed, stream, threads
+        self.isolate, self.timeout = isolate, timeout
         if error_log is None and on_error == 'skip':
             fd, name = tempfile.mkstemp(prefix='videokit_skipped_', suffix='.jsonl'); os.close(fd)   # unique, even across jobs sharing /tmp
             weakref.finalize(self, _remove_log, name, os.getpid())
@@ -288,6 +291,12 @@ def _seed_for(self, j:int) -> int:
     if self.seed is None: return int(torch.randint(0, 2**62, ()).item())
     return int(np.random.SeedSequence([self.seed, self.epoch, j]).generate_state(1, np.uint64)[0])
 
+def _window_of(path, stream, item:dict) -> tuple:
+    "(stream index, first, end frame) of `item`'s window in `path` (run in the decoder process with `isolate`)."
+    ix, si = S._index_of(path, stream)                         # videokit.sample's cached frame index, one open
+    a, b = _window_span(path, ix, item)
+    return si, a, b
+
 def _span(self, v:int, item:dict) -> tuple:
     "(stream index, first, end frame) of video `v`'s window, remembered in this process until the file changes."
     path = item['path']
@@ -295,8 +304,9 @@ def _span(self, v:int, item:dict) -> tuple:
     except OSError: sig = None                                     # the open below names the problem
     hit = self._spans.get(v)
     if hit is not None and hit[0] == sig: return hit[1:]
-    ix, si = S._index_of(path, self.stream)                       # videokit.sample's cached frame index, one open
-    a, b = _window_span(path, ix, item)
+    if self.isolate:                                               # opening the file can be what hangs
+        si, a, b = run_isolated('videokit.data:_window_of', path, self.stream, item, path=path, timeout=self.timeout)
+    else: si, a, b = _window_of(path, self.stream, item)
     self._spans[v] = (sig, si, a, b)
     return si, a, b
 
@@ -326,13 +336,14 @@ def _read(self, j:int):
     item = self.items[v]; path = item['path']
     si, a, b = _span(self, v, item)
     idx = [a + int(i) for i in _clip_indices(self, path, b - a, k, _seed_for(self, j))]
-    clip, pts = S.read_frames(path, idx, size=self.size, resize=self.resize, stream=si, threads=self.threads, with_pts=True)
+    clip, pts = S.read_frames(path, idx, size=self.size, resize=self.resize, stream=si, threads=self.threads, with_pts=True,
+                              isolate=self.isolate, timeout=self.timeout)
     return item, k, idx, clip, pts
 
 def _record(self, v:int, item:dict, err:VideokitError):
     rec = dict(path=item['path'], reason=err.reason, detail=err.detail, **{t: item[t] for t in ('start', 'end') if t in item},
                pid=os.getpid(), time=time.time())
-    self._failed[v] = rec
+    if err.reason not in ('timeout', 'crash'): self._failed[v] = rec   # a hang is about the run: tried again next epoch
     line = (json.dumps(rec) + '\n').encode()
     fd = os.open(self.error_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     try: os.write(fd, line)                                  # one O_APPEND write: lines of several workers never interleave
