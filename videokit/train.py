@@ -1061,6 +1061,7 @@ class DataConfig:
     step: int = 1 # frames between the frames of a 'clip' sampler
     clips_per_video: int = 1 # training clips per video
     on_error: str = 'skip' # unreadable video: 'skip' (recorded) or 'raise'
+    isolate: bool = False # decode in a killable process: a file that hangs the decoder becomes a skip (unscanned data)
     augment: str|dict|None = None # an augment preset name, or {preset: name, **its options}
     augment_on: str = 'dataset' # 'dataset' (per clip in the loader) or 'device' (per batch on the device)
     kfold: int|None = None # k: stratified k-fold over the training items instead of train/val
@@ -1198,7 +1199,8 @@ def build_datasets(cfg:dict) -> tuple:
     d, m = cfg['data'], cfg['model']
     if not d.get('source'): raise ValueError("the config needs data.source (a dataset folder or manifest)")
     frames, size = _frames_size(d, m)
-    common = dict(frames=frames, size=size, resize=d['resize'], step=d['step'], on_error=d['on_error'])
+    common = dict(frames=frames, size=size, resize=d['resize'], step=d['step'], on_error=d['on_error'],
+                  isolate=d.get('isolate', False))
     train = VideoDataset(d['source'], split=d['train_split'], sampler=d['train_sampler'], clips_per_video=d['clips_per_video'],
                          transform=_augment(d['augment'], size) if d['augment_on'] == 'dataset' else None, classes=d['classes'], **common)
     val = None
