@@ -39,7 +39,7 @@ def sweep(**axes) -> list:
     vals = [list(v) if isinstance(v, (list, tuple, range)) else [v] for v in axes.values()]
     return [dict(zip(axes, combo)) for combo in itertools.product(*vals)]
 
-# %% ../nbs/11_batch.ipynb #21c5753f
+# %% ../nbs/11_batch.ipynb #706f9eaa
 _TIME = re.compile(r'^(\d+-)?\d+(:\d{1,2}){0,2}$')
 _MEM = re.compile(r'^\d+[KMGT]?B?$', re.I)
 
@@ -65,7 +65,8 @@ class Resources:
 
     def __post_init__(self):
         if self.time is not None and not _TIME.match(str(self.time)):
-            raise UsageError('time', f"{self.time!r} is not a SLURM time (minutes, MM:SS, H:MM:SS or D-HH:MM:SS)")
+            raise UsageError('time', f"{self.time!r} is not a SLURM time "
+                                     "(minutes, MM:SS, H:MM:SS or D-HH:MM:SS)")
         if self.mem is not None and not _MEM.match(str(self.mem)):
             raise UsageError('mem', f"{self.mem!r} is not a memory size (e.g. 500M or 8G)")
         for k in ('cpus', 'gpus', 'nodes', 'ntasks_per_node', 'throttle', 'max_requeues'):
@@ -75,7 +76,8 @@ class Resources:
         if not isinstance(self.signal_before, int) or self.signal_before < 0:
             raise UsageError('signal_before', f"{self.signal_before!r}: must be whole seconds >= 0")
         for o in self.extra:
-            if not str(o).startswith('-'): raise UsageError('extra', f"{o!r} is not an sbatch option (e.g. --constraint=a100)")
+            if not str(o).startswith('-'):
+                raise UsageError('extra', f"{o!r} is not an sbatch option (e.g. --constraint=a100)")
 
     def to_dict(self) -> dict: return asdict(self)
 
@@ -89,19 +91,21 @@ class Resources:
         "A copy with the non-None `changes` applied."
         return Resources.from_dict({**self.to_dict(), **{k: v for k, v in changes.items() if v is not None}})
 
-# %% ../nbs/11_batch.ipynb #aa8e3fb4
+# %% ../nbs/11_batch.ipynb #ef438110
 STATUS_DIR = '.batch'   # in the run folder: each task's .start / .exit / .stop / .checkpointed files
 
 def activation_lines() -> list:
     "Shell lines that put a job into the submitting process's Python environment (its venv or conda env)."
     venv, conda = os.environ.get('VIRTUAL_ENV'), os.environ.get('CONDA_PREFIX')
-    if venv and (Path(venv)/'bin'/'activate').exists(): return [f"source {shlex.quote(str(Path(venv)/'bin'/'activate'))}"]
+    if venv and (Path(venv)/'bin'/'activate').exists():
+        return [f"source {shlex.quote(str(Path(venv)/'bin'/'activate'))}"]
     if conda and os.environ.get('CONDA_EXE'):
         base = Path(os.environ['CONDA_EXE']).resolve().parent.parent
-        return [f"source {shlex.quote(str(base/'etc'/'profile.d'/'conda.sh'))}", f"conda activate {shlex.quote(conda)}"]
+        return [f"source {shlex.quote(str(base/'etc'/'profile.d'/'conda.sh'))}",
+                f"conda activate {shlex.quote(conda)}"]
     return [f'export PATH={shlex.quote(str(Path(sys.executable).parent))}:"$PATH"']
 
-# %% ../nbs/11_batch.ipynb #8ece2897
+# %% ../nbs/11_batch.ipynb #52b65553
 def sbatch_script(notebook, # the notebook papermill runs
                   tasks:list, # one dict per array task: `name` and `params`
                   out_dir, # the run folder (output notebooks, logs)
@@ -109,9 +113,9 @@ def sbatch_script(notebook, # the notebook papermill runs
                   *, cwd=None, # working folder of the jobs (default: the current one)
                   python:str|None=None, # interpreter that runs papermill (default: this one)
                   env_lines:list|None=None, # environment activation (default: `activation_lines()`)
-                  depends_on:str|None=None, # a job this array starts after (`afterany`: the previous part of a split array)
+                  depends_on:str|None=None, # a job to start after (`afterany`: the previous part of a split array)
                  ) -> str:
-    "The text of an sbatch script that runs `notebook` once per task as a job array, checkpointing before the time limit."
+    "The text of an sbatch script running `notebook` once per task as a job array, checkpointing before the limit."
     r, out, nb, q = resources, Path(out_dir).resolve(), Path(notebook).resolve(), shlex.quote
     dep = ','.join(d for d in (r.dependency, f'afterany:{depends_on}' if depends_on else None) if d)
     opts = [f"--job-name={r.job_name or nb.stem}", r.partition and f"--partition={r.partition}",
@@ -132,7 +136,8 @@ def sbatch_script(notebook, # the notebook papermill runs
          f"MAX_REQUEUES={r.max_requeues}", "",
          "# each array task's output notebook (named by its parameters) and its parameters (JSON, for papermill -y)",
          'case "${SLURM_ARRAY_TASK_ID:-0}" in',
-         *[f"  {i}) NAME={q(t['name'])}; PARAMS={q(json.dumps(t['params'], default=str))} ;;" for i, t in enumerate(tasks)],
+         *[f"  {i}) NAME={q(t['name'])}; PARAMS={q(json.dumps(t['params'], default=str))} ;;"
+           for i, t in enumerate(tasks)],
          '  *) echo "videokit: no array task ${SLURM_ARRAY_TASK_ID} in this script"; exit 2 ;;', 'esac', '',
          f'S="$OUT/{STATUS_DIR}/$NAME"   # this task\'s state files: .start, .exit, .stop, .checkpointed',
          f'mkdir -p "$OUT/{STATUS_DIR}" "$OUT/logs"',
@@ -160,23 +165,23 @@ def sbatch_script(notebook, # the notebook papermill runs
          'finish "$RC" "$([ "$RC" = 0 ] && echo COMPLETED || echo FAILED)"', 'exit "$RC"']
     return '\n'.join(L) + '\n'
 
-# %% ../nbs/11_batch.ipynb #013e0080
+# %% ../nbs/11_batch.ipynb #71ca67c3
 class StopForRequeue(Exception):
     "Raised by `stop_for_requeue`: the notebook stopped after its checkpoint; its job requeues itself."
 
 def should_stop() -> bool:
-    "True once this batch task has been asked to stop (its time limit is near): checkpoint, then `stop_for_requeue()`."
+    "True once this batch task is asked to stop (its time limit is near): checkpoint, then `stop_for_requeue()`."
     f = os.environ.get('VIDEOKIT_STOP_FILE')
     return bool(f) and os.path.exists(f)
 
 def stop_for_requeue(detail:str='', # what was saved (shown in the output notebook)
                     ):
-    "End the notebook here after a checkpoint: its SLURM job is requeued and the next run resumes from the checkpoint."
+    "End the notebook here after a checkpoint: its SLURM job is requeued and its next run resumes from it."
     f = os.environ.get('VIDEOKIT_CHECKPOINTED_FILE')
     if f: Path(f).write_text(detail + '\n')
     raise StopForRequeue(detail or 'stopped before the time limit after a checkpoint; the job is requeued')
 
-# %% ../nbs/11_batch.ipynb #0a3dfeb4
+# %% ../nbs/11_batch.ipynb #5a410b6e
 MANIFEST = 'run_manifest.jsonl'
 ACTIVE = ('SUBMITTING', 'PENDING', 'RUNNING', 'CONFIGURING', 'COMPLETING', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED',
           'RESIZING', 'SUSPENDED', 'SIGNALING', 'STAGE_OUT', 'STOPPED', 'RESV_DEL_HOLD')
@@ -193,7 +198,8 @@ def read_manifest(run, # a run folder or its manifest file
                  ) -> dict:
     "The run's tasks, `{params hash: latest record}`; a line cut short by a crash is skipped."
     p = manifest_path(run)
-    if not p.exists(): raise MissingFileError(p, 'no run manifest (start a run with `videokit run NOTEBOOK --out DIR`)')
+    if not p.exists():
+        raise MissingFileError(p, 'no run manifest (start a run with `videokit run NOTEBOOK --out DIR`)')
     recs = {}
     for line in p.read_text(encoding='utf-8').splitlines():
         try: r = json.loads(line)
@@ -212,12 +218,12 @@ def append_records(run, # a run folder or its manifest file
         f.flush()
         os.fsync(f.fileno())
 
-# %% ../nbs/11_batch.ipynb #768d7400
+# %% ../nbs/11_batch.ipynb #e99b08eb
 def _slurm(args:list, check:bool=True) -> subprocess.CompletedProcess:
     "Run a SLURM command; UsageError if SLURM is not installed, VideokitError naming it if it fails."
     try: r = subprocess.run(args, capture_output=True, text=True, timeout=120)
     except FileNotFoundError:
-        raise UsageError('backend', f"'slurm' needs SLURM's {args[0]} on PATH (not found on this machine)") from None
+        raise UsageError('backend', f"'slurm' needs SLURM's {args[0]} on PATH (not found here)") from None
     if check and r.returncode != 0: raise VideokitError(args[0], 'slurm_error', (r.stderr or r.stdout).strip())
     return r
 
@@ -228,7 +234,7 @@ def slurm_config() -> dict:
 
 def has_accounting(cfg:dict) -> bool:
     "Whether the cluster keeps accounting (then `sacct` knows finished jobs)."
-    return cfg.get('AccountingStorageType', 'accounting_storage/none') not in ('accounting_storage/none', '', 'none')
+    return cfg.get('AccountingStorageType', '') not in ('accounting_storage/none', '', 'none')
 
 def _array_ids(spec:str) -> list:
     "Array task ids of `0-3,7`, `[1-9:2%2]`."
@@ -246,7 +252,7 @@ def _exit(s:str|None) -> tuple:
 
 def parse_scontrol_jobs(text:str, # output of `scontrol -o show job ...`
                        ) -> dict:
-    "`{'JOB_TASK': {state, exit_code, signal, restarts, reason}}` from `scontrol -o show job` (one job per line)."
+    "`{'JOB_TASK': {state, exit_code, signal, restarts, reason}}` from `scontrol -o show job`."
     states = {}
     for line in text.splitlines():
         kv = dict(re.findall(r'(\w+)=(\S*)', line))
@@ -275,7 +281,7 @@ def parse_sacct(text:str, # output of `sacct -n -P -X -o JobID,State,ExitCode`
 def scheduler_states(job_ids:list, # array task ids like `1234_0`
                      accounting:bool|None=None, # None: read it from the cluster's config
                     ) -> dict:
-    "State, exit code and signal of each array task: `scontrol` while the controller remembers it, else `sacct`."
+    "State, exit code and signal of each array task: `scontrol` while it remembers the job, else `sacct`."
     bases = sorted({j.split('_')[0] for j in job_ids})
     if not bases: return {}
     if accounting is None: accounting = has_accounting(slurm_config())
@@ -288,7 +294,7 @@ def scheduler_states(job_ids:list, # array task ids like `1234_0`
         if r.returncode == 0: states.update(parse_scontrol_jobs(r.stdout))
     return {j: states[j] for j in job_ids if j in states}
 
-# %% ../nbs/11_batch.ipynb #1962cab7
+# %% ../nbs/11_batch.ipynb #e87babdb
 def _read_json(p:Path):
     try: return json.loads(p.read_text())
     except (OSError, json.JSONDecodeError): return None
@@ -307,7 +313,7 @@ def updated_record(rec:dict, # the task's latest manifest record
     "`rec` with its state from the scheduler, else from the task's own exit record, else LOST."
     new, files = dict(rec), task_files(out_dir, rec['name'])
     st, ex = files['start'], files['exit']
-    if not new.get('job_id') and st: new['job_id'] = st['job']   # a submission interrupted before it was recorded
+    if not new.get('job_id') and st: new['job_id'] = st['job']   # a submission cut short before it was recorded
     mine = lambda f: bool(f) and f.get('job') == new.get('job_id')
     if mine(st): new['started'] = st['started']
     if sched:
@@ -337,7 +343,7 @@ def refresh(run, # a run folder or its manifest file
     if changed: append_records(p, changed)
     return recs
 
-# %% ../nbs/11_batch.ipynb #93623248
+# %% ../nbs/11_batch.ipynb #f5222e3d
 def _tasks(notebook, params) -> list:
     "One task (hash, name, params) per distinct parameter set; a name shared by two sets gets the hash."
     sets = [{}] if params is None else [params] if isinstance(params, dict) else list(params)
@@ -358,7 +364,8 @@ def _check_params(notebook:Path, tasks:list):
     declared = papermill.inspect_notebook(str(notebook))
     for t in tasks if declared else []:
         for k in t['params']:
-            if k not in declared: raise UsageError(k, f"{notebook.name} has no such parameter (it has: {', '.join(declared)})")
+            if k not in declared:
+                raise UsageError(k, f"{notebook.name} has no such parameter (it has: {', '.join(declared)})")
 
 def _run_local(notebook:Path, tasks:list, out:Path, progress:bool, log_output:bool, cwd) -> list:
     import papermill
@@ -388,7 +395,7 @@ def _max_array_size(submit:bool) -> int:
         if submit: raise
         return 1001
 
-def _submit(notebook:Path, tasks:list, out:Path, res:Resources, max_array_size:int|None, submit:bool, cwd) -> list:
+def _submit(notebook:Path, tasks:list, out:Path, res:Resources, max_array_size, submit:bool, cwd) -> list:
     size = max_array_size or _max_array_size(submit)
     k = len(list(out.glob(f'{notebook.stem}-*.sbatch'))) + 1
     prev, recs = None, []
@@ -418,16 +425,16 @@ def _submit(notebook:Path, tasks:list, out:Path, res:Resources, max_array_size:i
 def run_notebook(notebook, # the parameterized notebook (a cell tagged `parameters`, as papermill expects)
                  params=None, # one parameter dict, a list of them (see `sweep`), or None
                  out_dir=None, # the run folder: output notebooks, sbatch scripts, logs, run manifest
-                 backend:str='local', # 'local' (papermill here, one task after the other) or 'slurm' (job arrays)
+                 backend:str='local', # 'local' (papermill here, one task after another) or 'slurm' (job arrays)
                  resources:Resources|dict|None=None, # what each SLURM task asks for
                  *, reuse:bool=True, # keep the tasks that already COMPLETED (same notebook name and parameters)
                  progress:bool=True, # local: papermill's progress bar
                  log_output:bool=True, # local: the notebook's output in this process's log
-                 max_array_size:int|None=None, # split arrays above this many tasks (None: the cluster's MaxArraySize)
+                 max_array_size:int|None=None, # split arrays above this size (None: the cluster's MaxArraySize)
                  submit:bool=True, # slurm: False only writes the sbatch scripts (state WRITTEN)
                  cwd=None, # working folder of the notebook (default: the current one)
                 ) -> list:
-    "Run `notebook` once per parameter set with papermill, here or as a SLURM job array; returns the tasks' records."
+    "Run `notebook` once per parameter set with papermill, here or as a SLURM job array; returns the tasks."
     nb = Path(notebook)
     if not nb.exists(): raise MissingFileError(nb)
     if nb.suffix != '.ipynb': raise UsageError('notebook', f"{nb} is not a notebook (.ipynb)")
@@ -444,7 +451,8 @@ def run_notebook(notebook, # the parameterized notebook (a cell tagged `paramete
     for t in tasks:
         t.update(notebook=str(nb), output=str(out/f"{t['name']}.ipynb"), backend=backend, resources=res.to_dict())
         o = old.get(t['hash'])
-        if o and reuse and o.get('state') == 'COMPLETED' and Path(o['output']).exists(): keep.append({**o, 'reused': True})
+        if o and reuse and o.get('state') == 'COMPLETED' and Path(o['output']).exists():
+            keep.append({**o, 'reused': True})
         elif o and o.get('state') in ACTIVE and o.get('state') != 'SUBMITTING': keep.append(o)
         else: todo.append(t)
     new = []
@@ -453,7 +461,7 @@ def run_notebook(notebook, # the parameterized notebook (a cell tagged `paramete
     order = {t['hash']: i for i, t in enumerate(tasks)}
     return sorted(keep + new, key=lambda r: order[r['hash']])
 
-# %% ../nbs/11_batch.ipynb #e80508e6
+# %% ../nbs/11_batch.ipynb #e26ea4e8
 def wait(run, # a run folder or its manifest file
          timeout:float|None=None, # seconds (None: until every task has ended)
          poll:float=2.0, # seconds between looks at the scheduler
@@ -473,7 +481,7 @@ def resubmit(run, # a run folder or its manifest file
              *, submit:bool=True, # slurm: False only writes the sbatch scripts
              progress:bool=True, # local: papermill's progress bar
             ) -> list:
-    "Run again the run's tasks that ended in one of `states` (failed, timed out, ...), each with its own resources."
+    "Run again the tasks that ended in one of `states` (failed, timed out, ...), each with its own resources."
     Resources().updated(**(resources or {}))   # bad values fail here, even with nothing to resubmit
     p = manifest_path(run)
     bad = [r for r in refresh(p).values() if r.get('state') in states]
@@ -493,7 +501,8 @@ def format_tasks(recs, # task records (a list, or the dict of `read_manifest`/`r
     for r in recs:
         ec = '' if r.get('exit_code') is None else str(r['exit_code'])
         note = f"  ({r['detail']})" if r.get('detail') and r.get('state') != 'COMPLETED' else ''
-        lines.append(f"{r.get('state', '?'):<10} {ec:>4}  {r.get('job_id') or r.get('backend', ''):<10} {r.get('output')}{note}")
+        job = r.get('job_id') or r.get('backend', '')
+        lines.append(f"{r.get('state', '?'):<10} {ec:>4}  {job:<10} {r.get('output')}{note}")
     counts = {}
     for r in recs: counts[r.get('state')] = counts.get(r.get('state'), 0) + 1
     lines.append(f"{len(recs)} tasks: " + ', '.join(f"{n} {s}" for s, n in sorted(counts.items())))

@@ -88,7 +88,7 @@ def _cmd_demo(a):
     from videokit.demo import run_demo
     run_demo(a.out, workers=a.workers)
 
-# %% ../nbs/90_cli.ipynb #5460decb
+# %% ../nbs/90_cli.ipynb #a8a6926e
 def _param_value(s:str):
     "A parameter value as papermill's `-p` reads it; JSON lists and objects as JSON."
     if s in ('True', 'False', 'None'): return {'True': True, 'False': False, 'None': None}[s]
@@ -97,7 +97,8 @@ def _param_value(s:str):
         except ValueError: pass
     if s[:1] in '[{':
         try: return json.loads(s)
-        except json.JSONDecodeError: raise UsageError('-p', f"{s!r} looks like JSON but is not valid JSON") from None
+        except json.JSONDecodeError:
+            raise UsageError('-p', f"{s!r} looks like JSON but is not valid JSON") from None
     return s
 
 def _array_axis(spec:str) -> tuple:
@@ -122,9 +123,11 @@ def _resource_options(a, defaults:bool=True):
     a.add_argument('--gpus', type=int, default=None, help='GPUs per task')
     a.add_argument('--throttle', type=int, default=None, help='at most N array tasks at once (%%N)')
     a.add_argument('--dependency', default=None, help='e.g. afterok:1234')
-    a.add_argument('--signal-before', type=int, default=d(60), help='seconds before the time limit at which a task checkpoints')
+    a.add_argument('--signal-before', type=int, default=d(60),
+                   help='seconds before the time limit at which a task checkpoints')
     a.add_argument('--setup', action='append', default=None, help='a shell line run before the notebook (repeatable)')
-    a.add_argument('--sbatch-option', action='append', default=None, help='another sbatch option, e.g. --constraint=a100')
+    a.add_argument('--sbatch-option', action='append', default=None,
+                   help='another sbatch option, e.g. --constraint=a100')
     a.add_argument('--dry-run', action='store_true', help='write the sbatch script, do not submit it')
 
 def _resource_changes(a) -> dict:
@@ -134,8 +137,10 @@ def _resource_changes(a) -> dict:
 
 def _args_run(a):
     a.add_argument('notebook', help='a notebook with a parameters cell')
-    a.add_argument('-p', '--param', nargs=2, action='append', default=[], metavar=('KEY', 'VALUE'), help='a parameter (repeatable)')
-    a.add_argument('--array', action='append', default=[], metavar='KEY=VALUES', help='one task per value: KEY=V1,V2 or KEY=0-4')
+    a.add_argument('-p', '--param', nargs=2, action='append', default=[], metavar=('KEY', 'VALUE'),
+                   help='a parameter (repeatable)')
+    a.add_argument('--array', action='append', default=[], metavar='KEY=VALUES',
+                   help='one task per value: KEY=V1,V2 or KEY=0-4 (repeatable: a grid)')
     a.add_argument('--out', default=None, help='run folder (default: NOTEBOOK_out)')
     a.add_argument('--no-reuse', action='store_true', help='run again tasks that already completed')
     a.add_argument('--slurm', action='store_true', help='submit a SLURM job array instead of running here')
@@ -157,7 +162,8 @@ def _cmd_run(a):
     out = Path(recs[0]['output']).parent
     if a.slurm and a.wait and not a.dry_run: recs = wait(out)
     print(format_tasks(recs))
-    if a.dry_run: print('sbatch scripts (not submitted): ' + ' '.join(sorted({r['sbatch'] for r in recs if r.get('sbatch')})))
+    if a.dry_run:
+        print('sbatch scripts (not submitted): ' + ' '.join(sorted({r['sbatch'] for r in recs if r.get('sbatch')})))
     print(f"run folder: {out}  (states: videokit jobs {out})")
 
 def _args_jobs(a):
@@ -172,7 +178,7 @@ def _cmd_jobs(a):
 
 def _args_resubmit(a):
     a.add_argument('run', nargs='?', default='.', help='run folder or its run_manifest.jsonl')
-    a.add_argument('--states', default=None, help='states to run again, comma-separated (default: every failed kind)')
+    a.add_argument('--states', default=None, help='states to run again, comma-separated (default: all failed kinds)')
     _resource_options(a, defaults=False)
 
 @command('resubmit', "run again a run's failed, timed-out or cancelled tasks", _args_resubmit)
