@@ -101,6 +101,106 @@ def _cmd_demo(a):
     from videokit.demo import run_demo
     run_demo(a.out, workers=a.workers)
 
+# %% ../nbs/90_cli.ipynb #a8a6926e
+def _param_value(s:str):
+    "A parameter value as papermill's `-p` reads it; JSON lists and objects as JSON."
+    if s in ('True', 'False', 'None'): return {'True': True, 'False': False, 'None': None}[s]
+    for conv in (int, float):
+        try: return conv(s)
+        except ValueError: pass
+    if s[:1] in '[{':
+        try: return json.loads(s)
+        except json.JSONDecodeError:
+            raise UsageError('-p', f"{s!r} looks like JSON but is not valid JSON") from None
+    return s
+
+def _array_axis(spec:str) -> tuple:
+    "`KEY=V1,V2,...` or `KEY=A-B` (whole numbers A..B) as (key, values)."
+    key, eq, vals = spec.partition('=')
+    if not eq or not key or not vals:
+        raise UsageError('--array', f"{spec!r}: use KEY=V1,V2,... or KEY=A-B (e.g. fold=0-4)")
+    lo, dash, hi = vals.partition('-')
+    if dash and lo.isdigit() and hi.isdigit():
+        a, b = int(lo), int(hi)
+        if b < a: raise UsageError('--array', f"{spec!r}: the range ends before it starts")
+        return key, list(range(a, b + 1))
+    return key, [_param_value(v) for v in vals.split(',')]
+
+def _resource_options(a, defaults:bool=True):
+    "The SLURM options shared by `run` and `resubmit` (resubmit: None keeps each task's recorded value)."
+    d = (lambda v: v) if defaults else (lambda v: None)
+    a.add_argument('--partition', default=None, help='SLURM partition')
+    a.add_argument('--time', default=None, help='time limit per task (minutes, H:MM:SS, D-HH:MM:SS)')
+    a.add_argument('--cpus', type=int, default=d(1), help='CPUs per task')
+    a.add_argument('--mem', default=None, help='memory per task, e.g. 8G')
+    a.add_argument('--gpus', type=int, default=None, help='GPUs per task')
+    a.add_argument('--throttle', type=int, default=None, help='at most N array tasks at once (%%N)')
+    a.add_argument('--dependency', default=None, help='e.g. afterok:1234')
+    a.add_argument('--signal-before', type=int, default=d(60),
+                   help='seconds before the time limit at which a task checkpoints')
+    a.add_argument('--setup', action='append', default=None, help='a shell line run before the notebook (repeatable)')
+    a.add_argument('--sbatch-option', action='append', default=None,
+                   help='another sbatch option, e.g. --constraint=a100')
+    a.add_argument('--dry-run', action='store_true', help='write the sbatch script, do not submit it')
+
+def _resource_changes(a) -> dict:
+    ch = dict(partition=a.partition, time=a.time, cpus=a.cpus, mem=a.mem, gpus=a.gpus, throttle=a.throttle,
+              dependency=a.dependency, signal_before=a.signal_before, setup=a.setup, extra=a.sbatch_option)
+    return {k: v for k, v in ch.items() if v is not None}
+
+def _args_run(a):
+    a.add_argument('notebook', help='a notebook with a parameters cell')
+    a.add_argument('-p', '--param', nargs=2, action='append', default=[], metavar=('KEY', 'VALUE'),
+                   help='a parameter (repeatable)')
+    a.add_argument('--array', action='append', default=[], metavar='KEY=VALUES',
+                   help='one task per value: KEY=V1,V2 or KEY=0-4 (repeatable: a grid)')
+    a.add_argument('--out', default=None, help='run folder (default: NOTEBOOK_out)')
+    a.add_argument('--no-reuse', action='store_true', help='run again tasks that already completed')
+    a.add_argument('--slurm', action='store_true', help='submit a SLURM job array instead of running here')
+    a.add_argument('--wait', action='store_true', help='with --slurm: wait until every task has ended')
+    _resource_options(a)
+
+@command('run', 'run a notebook with parameters (papermill), here or as a SLURM job array', _args_run)
+def _cmd_run(a):
+    from videokit.batch import run_notebook, sweep, Resources, wait, format_tasks
+    fixed = {k: _param_value(v) for k, v in a.param}
+    axes = dict(_array_axis(s) for s in a.array)
+    params = sweep(**axes, **fixed) if axes else fixed
+    res = Resources.from_dict(_resource_changes(a)) if a.slurm else None
+    if not a.slurm:   # the notebook's output as it runs, on stderr (as the papermill command shows it)
+        import logging
+        logging.basicConfig(level=logging.INFO, format='%(message)s')
+    recs = run_notebook(a.notebook, params, a.out, backend='slurm' if a.slurm else 'local', resources=res,
+                        reuse=not a.no_reuse, submit=not a.dry_run)
+    out = Path(recs[0]['output']).parent
+    if a.slurm and a.wait and not a.dry_run: recs = wait(out)
+    print(format_tasks(recs))
+    if a.dry_run:
+        print('sbatch scripts (not submitted): ' + ' '.join(sorted({r['sbatch'] for r in recs if r.get('sbatch')})))
+    print(f"run folder: {out}  (states: videokit jobs {out})")
+
+def _args_jobs(a):
+    a.add_argument('run', nargs='?', default='.', help='run folder or its run_manifest.jsonl')
+    a.add_argument('--json', action='store_true', help='print the task records as JSON')
+
+@command('jobs', "show a run's tasks: state, exit code, job id, output notebook", _args_jobs)
+def _cmd_jobs(a):
+    from videokit.batch import refresh, format_tasks
+    recs = refresh(a.run)
+    print(json.dumps(list(recs.values()), indent=1, default=str) if a.json else format_tasks(recs))
+
+def _args_resubmit(a):
+    a.add_argument('run', nargs='?', default='.', help='run folder or its run_manifest.jsonl')
+    a.add_argument('--states', default=None, help='states to run again, comma-separated (default: all failed kinds)')
+    _resource_options(a, defaults=False)
+
+@command('resubmit', "run again a run's failed, timed-out or cancelled tasks", _args_resubmit)
+def _cmd_resubmit(a):
+    from videokit.batch import resubmit, format_tasks, RESUBMIT
+    states = tuple(s.strip().upper() for s in a.states.split(',')) if a.states else RESUBMIT
+    new = resubmit(a.run, states, _resource_changes(a), submit=not a.dry_run)
+    print(format_tasks(new) if new else f"nothing to resubmit (no task in {', '.join(states)})")
+
 # %% ../nbs/90_cli.ipynb #3984078d
 def _fractions(s:str) -> dict:
     try: return {k.strip(): float(v) for k, v in (p.split('=') for p in s.split(','))}
