@@ -82,9 +82,24 @@ rm -rf "$RUN_TMP/clean"
 if python scripts/make_readme.py --check > "$LOGS/readme.log" 2>&1; then ok "README.md matches nbs/index.ipynb"
 else bad "README.md out of date (python scripts/make_readme.py)" "$LOGS/readme.log"; fi
 
-# 3. every notebook, flagged cells included, each its own unit, VIDEOKIT_TEST_JOBS at a time
 FLAGS="${VIDEOKIT_TEST_FLAGS:-slow slurm browser}"
 JOBS="${VIDEOKIT_TEST_JOBS:-2}"
+
+# 2c. a real single-node SLURM cluster for the `#| slurm` cells, shared by them, stopped by pid at the end (as root;
+#     elsewhere one note line, and the cells skip with it)
+SLURM_STARTED=
+if [[ " $FLAGS " == *" slurm "* ]]; then
+  slurm_out="$(bash scripts/slurm_cluster.sh start 2>&1)"
+  case "$slurm_out" in
+    *"skip slurm:"*) note "$(grep -m1 'skip slurm:' <<<"$slurm_out")" ;;
+    *"slurm: started"*) SLURM_STARTED=1; echo "      $(grep -m1 'slurm: started' <<<"$slurm_out")" ;;
+    *"already running"*) ;;
+    *) echo "$slurm_out" > "$LOGS/slurm_start.log"; bad "SLURM test cluster did not start" "$LOGS/slurm_start.log" ;;
+  esac
+fi
+trap 'rm -rf "$RUN_TMP"; [ -n "$SLURM_STARTED" ] && bash scripts/slurm_cluster.sh stop >/dev/null 2>&1' EXIT
+
+# 3. every notebook, flagged cells included, each its own unit, VIDEOKIT_TEST_JOBS at a time
 mapfile -t NBS < <(ls nbs/*.ipynb nbs/workflows/*.ipynb 2>/dev/null | sort)
 run_nb() {  # $1 notebook; writes LOGS/<name>.rc, .log and .secs
   local nb="$1" name; name="$(basename "$(dirname "$nb")")_$(basename "$nb" .ipynb)"; name="${name#nbs_}"
@@ -99,6 +114,7 @@ for nb in "${NBS[@]}"; do
   if [ "$(cat "$LOGS/$name.rc" 2>/dev/null)" = "0" ]; then ok "notebook $name ($(cat "$LOGS/$name.secs")s)"
   else bad "notebook $name" "$LOGS/$name.log"; fi
 done
+[ -n "$SLURM_STARTED" ] && bash scripts/slurm_cluster.sh stop > "$LOGS/slurm_stop.log" 2>&1 && SLURM_STARTED=
 # the workflow notebooks write their outputs next to themselves (as a user's papermill run would): remove this run's
 for d in nbs/workflows/*_out; do
   [ -d "$d" ] && ! grep -qxF "$d" "$LOGS/wf_out_before.txt" && rm -rf "$d"
