@@ -22,7 +22,8 @@ from .augment import preset, PRESETS
 # %% auto #0
 __all__ = ['FALSE_POSITIVES', 'ALL', 'LRU', 'to_png', 'placeholder', 'hstack', 'why', 'glimpse', 'glimpse_isolated', 'thumbnail',
            'strip', 'preview_mp4', 'preview_isolated', 'false_positives_path', 'load_false_positives',
-           'mark_false_positive', 'apply_false_positives', 'CorruptClipBrowser']
+           'mark_false_positive', 'apply_false_positives', 'CorruptClipBrowser', 'read_predictions', 'predicted',
+           'confusion', 'binary_scores', 'gradcam_strip', 'ConfusionBrowser', 'timeline', 'ClipViewer']
 
 # %% ../nbs/12_widgets.ipynb #a72d5db5
 class LRU:
@@ -411,3 +412,392 @@ class CorruptClipBrowser:
         elif not unmark: apply_false_positives([r], {r['path']: load_false_positives(self.marks_path)[r['path']]})
         self.refresh()
         if self.current is r: self.inspect(r)
+
+# %% ../nbs/12_widgets.ipynb #be82b651
+def read_predictions(eval_run, # an evaluation folder (predictions.csv, metrics.json) or its predictions.csv
+                    ) -> dict:
+    "Rows, classes, scores (N, K), true class indices and metrics of an evaluation."
+    p = Path(eval_run)
+    pred = p/'predictions.csv' if p.is_dir() else p
+    if not pred.is_file(): raise VideokitError(pred, 'io_error', 'no such predictions file (evaluate with out_dir= writes one)')
+    with open(pred, newline='', encoding='utf-8') as f: rows = list(csv.DictReader(f))
+    mp = pred.with_name('metrics.json')
+    try: metrics = json.loads(mp.read_text(encoding='utf-8')) if mp.is_file() else {}
+    except ValueError as e: raise VideokitError(mp, 'bad_metrics', f'cannot be read ({e})') from None
+    cols = list(rows[0]) if rows else []
+    classes = [str(c) for c in metrics.get('classes') or [c[2:] for c in cols if c.startswith('p_')]]
+    missing = [c for c in ['path', 'label'] + [f'p_{k}' for k in classes] if c not in cols]
+    if not rows or not classes or missing:
+        raise VideokitError(pred, 'bad_predictions', f'no rows, or columns missing: {", ".join(missing) or "p_<class>"}')
+    try: probs = np.array([[float(r[f'p_{k}']) for k in classes] for r in rows])
+    except ValueError as e: raise VideokitError(pred, 'bad_predictions', f'a score is not a number ({e})') from None
+    unknown = sorted({r['label'] for r in rows} - set(classes))
+    if unknown: raise VideokitError(pred, 'bad_predictions', f'labels not among the classes {classes}: {unknown}')
+    y = np.array([classes.index(r['label']) for r in rows])
+    return dict(path=pred, rows=rows, classes=classes, probs=probs, y=y, metrics=metrics)
+
+def predicted(probs:np.ndarray, # scores (N, K)
+              threshold:float|None=None, # two classes: class 1 where its score is above this; None: argmax
+             ) -> np.ndarray:
+    "The predicted class index of every row."
+    if threshold is None: return probs.argmax(1)
+    if probs.shape[1] != 2: raise UsageError('threshold', f'needs two classes, the predictions have {probs.shape[1]}')
+    return (probs[:, 1] > threshold).astype(int)
+
+def confusion(y:np.ndarray, # true class indices
+              pred:np.ndarray, # predicted class indices
+              K:int, # number of classes
+             ) -> np.ndarray:
+    "K x K counts: row = true class, column = predicted class."
+    return np.bincount(np.asarray(y)*K + np.asarray(pred), minlength=K*K).reshape(K, K)
+
+def binary_scores(cm:np.ndarray, # a 2 x 2 confusion matrix
+                 ) -> dict:
+    "Precision, recall and accuracy of class 1 from a 2 x 2 confusion matrix (None where undefined)."
+    tn, fp, fn, tp = (int(v) for v in np.asarray(cm).ravel())
+    return dict(precision=tp/(tp + fp) if tp + fp else None, recall=tp/(tp + fn) if tp + fn else None,
+                accuracy=(tp + tn)/max(1, tn + fp + fn + tp), n=tn + fp + fn + tp)
+
+# %% ../nbs/12_widgets.ipynb #b7cb0099
+def _explain():
+    "videokit.explain, or None where this installation does not have it."
+    try:
+        import videokit.explain as E
+        return E
+    except ImportError: return None
+
+def gradcam_strip(model, # a VideoClassifier
+                  path, # a video file
+                  n:int=6, # overlaid frames shown
+                  display:int=96, # longest side of a frame
+                 ) -> np.ndarray:
+    "`n` frames of `path` with the model's Grad-CAM overlaid, side by side (needs `videokit.explain`)."
+    E = _explain()
+    if E is None: raise UsageError('model', 'Grad-CAM needs videokit.explain, which this installation does not have')
+    with E.GradCAM3d(model) as cam: ex = E.explain_video(cam, path, display=display)
+    ov = E.overlay(ex['frames'], ex['cam'])
+    return hstack([ov[i] for i in sorted({int(round(x)) for x in np.linspace(0, len(ov) - 1, min(n, len(ov)))})])
+
+def _join_columns(rows:list, manifest) -> dict:
+    "{column: value per prediction row} from the predictions' own extra columns and a manifest joined by path."
+    own = [c for c in rows[0] if c not in ('index', 'path', 'label', 'pred') and not c.startswith('p_')]
+    cols = {c: [r.get(c, '') for r in rows] for c in own}
+    if manifest is not None:
+        base = Path(manifest).absolute().parent
+        by_path = {}
+        for m in read_manifest(manifest):
+            p = Path(str(m.get('path', '')))
+            by_path[os.path.normpath(p if p.is_absolute() else base/p)] = m
+        hits = [by_path.get(os.path.normpath(Path(r['path']).absolute()), {}) for r in rows]
+        for c in sorted({k for h in hits for k in h if k != 'path'}):
+            cols.setdefault(c, [str(h.get(c, '')) for h in hits])
+    return cols
+
+class ConfusionBrowser:
+    "An evaluation's confusion matrix as buttons: a click lists that cell's clips; threshold slider for two classes."
+    def __init__(self, eval_run, # an evaluation folder (predictions.csv + metrics.json) or its predictions.csv
+                 *,
+                 manifest=None, # a manifest joined by path, whose columns can break the figures down
+                 model=None, # a VideoClassifier or a run folder, for Grad-CAM strips (with `videokit.explain`)
+                 threshold:float=0.5, # two classes: class 1 where its score is above this
+                 per_page:int=6, # clips listed per page
+                 isolate:bool=True, # decode frame strips in a killable child process
+                 timeout:float=30.0, # seconds a strip may take with `isolate`
+                 cache_size:int=256, # strips kept (LRU)
+                 thumb=(72, 96), # (height, width) of a strip frame
+                ):
+        if int(per_page) < 1: raise UsageError('per_page', f'must be at least 1, got {per_page}')
+        self.ev = read_predictions(eval_run)
+        self.classes, self.K = self.ev['classes'], len(self.ev['classes'])
+        self.binary = self.K == 2
+        if self.binary and not 0 <= threshold <= 1: raise UsageError('threshold', f'must be in [0, 1], got {threshold}')
+        self.threshold = float(threshold) if self.binary else None
+        self.columns = _join_columns(self.ev['rows'], manifest)
+        self.model, self.per_page, self.isolate, self.timeout, self.thumb = model, int(per_page), isolate, timeout, tuple(thumb)
+        self.cache, self.selected, self.page = LRU(cache_size), None, 0
+        self._build()
+        self.update()
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
+
+    def predictions(self) -> np.ndarray:
+        "The predicted class index of every clip at the current threshold."
+        return predicted(self.ev['probs'], self.threshold)
+
+    def matrix(self) -> np.ndarray:
+        "The confusion matrix at the current threshold."
+        return confusion(self.ev['y'], self.predictions(), self.K)
+
+    def cell(self, i:int, # true class index
+             j:int, # predicted class index
+            ) -> list:
+        "The prediction rows in cell (i, j)."
+        pred = self.predictions()
+        return [r for r, y, p in zip(self.ev['rows'], self.ev['y'], pred) if y == i and p == j]
+
+    def breakdown(self, column:str, # a column of the predictions or of the joined manifest
+                 ) -> dict:
+        "{value: n, accuracy (and precision, recall of class 1 for two classes)} at the current threshold."
+        if column not in self.columns: raise UsageError('column', f'{column!r} is not one of {sorted(self.columns)}')
+        vals, pred, y = np.asarray(self.columns[column]), self.predictions(), self.ev['y']
+        out = {}
+        for v in sorted(set(vals.tolist())):
+            m = vals == v
+            cm = confusion(y[m], pred[m], self.K)
+            out[v] = binary_scores(cm) if self.binary else dict(n=int(m.sum()), accuracy=float(np.trace(cm)/m.sum()))
+        return out
+
+    def _build(self):
+        K = self.K
+        self.w_cells = [[W.Button(layout=W.Layout(width='auto')) for _ in range(K)] for _ in range(K)]
+        grid = [W.HTML('<b>true \\ predicted</b>')] + [W.HTML(f'<b>{html.escape(c)}</b>') for c in self.classes]
+        for i in range(K):
+            grid.append(W.HTML(f'<b>{html.escape(self.classes[i])}</b>'))
+            for j in range(K):
+                b = self.w_cells[i][j]
+                b.add_class('vk-cell')
+                b.add_class(f'vk-cell-{i}-{j}')
+                b.on_click(lambda _, i=i, j=j: self.select(i, j))
+                grid.append(b)
+        self.w_grid = W.GridBox(grid, layout=W.Layout(grid_template_columns=f'140px repeat({K}, 90px)', grid_gap='3px'))
+        self.w_metrics = W.HTML()
+        self.w_metrics.add_class('vk-metrics')
+        self.w_threshold = W.FloatSlider(value=self.threshold or 0.5, min=0.0, max=1.0, step=0.01, readout_format='.2f',
+                                         description='threshold', continuous_update=False, layout=W.Layout(width='420px'))
+        self.w_threshold.add_class('vk-threshold')
+        self.w_threshold.observe(lambda ch: self.set_threshold(ch['new']), 'value')
+        self.w_by = W.Dropdown(options=['(none)'] + sorted(self.columns), description='breakdown')
+        self.w_by.observe(lambda _: self._draw_breakdown(), 'value')
+        self.w_table = W.HTML()
+        self.w_prev, self.w_next, self.w_pos = W.Button(description='< prev'), W.Button(description='next >'), W.HTML()
+        self.w_prev.on_click(lambda _: self._list(self.page - 1))
+        self.w_next.on_click(lambda _: self._list(self.page + 1))
+        self.w_clips = W.VBox()
+        top = [self.w_grid, self.w_metrics] + ([self.w_threshold] if self.binary else []) + [W.HBox([self.w_by]), self.w_table]
+        self.widget = W.VBox(top + [W.HBox([self.w_prev, self.w_pos, self.w_next]), self.w_clips])
+        self.widget.add_class('vk-confusion-browser')
+
+    def set_threshold(self, t:float):
+        "Re-predict at threshold `t` (two classes) and redraw the matrix, the figures and the listed cell."
+        if not self.binary: raise UsageError('threshold', f'needs two classes, the predictions have {self.K}')
+        if self.w_threshold.value != float(t):
+            self.w_threshold.value = float(t)        # its observer calls back here with the same value
+            return
+        self.threshold = float(t)
+        self.update()
+
+    def update(self):
+        "Redraw the matrix, the figures, the breakdown and the selected cell's list."
+        cm = self.matrix()
+        rows = np.maximum(cm.sum(1, keepdims=True), 1)
+        for i in range(self.K):
+            for j in range(self.K):
+                b = self.w_cells[i][j]
+                b.description = str(int(cm[i, j]))
+                a = cm[i, j]/rows[i, 0]
+                b.style.button_color = f'rgba({40 if i == j else 200}, {120 if i == j else 60}, {200 if i == j else 60}, {0.1 + 0.8*a:.2f})'
+        f = lambda v: '-' if v is None else f'{v:.3f}'
+        acc = float(np.trace(cm)/max(1, cm.sum()))
+        if self.binary:
+            s = binary_scores(cm)
+            self.w_metrics.value = (f'threshold <b>{self.threshold:.2f}</b> &middot; {self.classes[1]}: precision '
+                                    f'<b class="vk-precision">{f(s["precision"])}</b> recall <b class="vk-recall">{f(s["recall"])}</b>'
+                                    f' &middot; accuracy {f(acc)} &middot; n {int(cm.sum())}')
+        else: self.w_metrics.value = f'accuracy <b>{f(acc)}</b> &middot; n {int(cm.sum())}'
+        self._draw_breakdown()
+        if self.selected is not None: self._list(self.page)
+
+    def _draw_breakdown(self):
+        c = self.w_by.value
+        if c in (None, '(none)'):
+            self.w_table.value = ''
+            return
+        f = lambda v: '-' if v is None else f'{v:.3f}' if isinstance(v, float) else str(v)
+        bd = self.breakdown(c)
+        keys = list(next(iter(bd.values())).keys()) if bd else []
+        head = ''.join(f'<th>{k}</th>' for k in keys)
+        body = ''.join(f'<tr><td>{html.escape(str(v))}</td>' + ''.join(f'<td>{f(d[k])}</td>' for k in keys) + '</tr>' for v, d in bd.items())
+        self.w_table.value = f'<table class="vk-breakdown"><tr><th>{html.escape(c)}</th>{head}</tr>{body}</table>'
+
+    def select(self, i:int, j:int):
+        "List the clips of cell (i, j)."
+        self.selected, self.page = (i, j), 0
+        self._list(0)
+
+    def _list(self, page:int):
+        i, j = self.selected
+        rows = self.cell(i, j)
+        pages = max(1, math.ceil(len(rows)/self.per_page))
+        self.page = min(max(0, int(page)), pages - 1)
+        self.w_pos.value = (f' true <b>{html.escape(self.classes[i])}</b>, predicted <b>{html.escape(self.classes[j])}</b>: '
+                            f'<span class="vk-cell-count">{len(rows)}</span> clips &middot; page {self.page + 1}/{pages} ')
+        self.w_prev.disabled, self.w_next.disabled = self.page == 0, self.page >= pages - 1
+        shown = rows[self.page*self.per_page:(self.page + 1)*self.per_page]
+        cards = [self._card(r) for r in shown]
+        self.w_clips.children = [c for c, _ in cards]
+        for (_, img), r in zip(cards, shown): img.value = to_png(strip(self._glimpse(r['path']), self.thumb))
+
+    def _glimpse(self, path) -> dict:
+        kw = dict(n=4, size=self.thumb)
+        make = (lambda: glimpse_isolated(path, timeout=self.timeout, **kw)) if self.isolate else (lambda: glimpse(path, **kw))
+        return self.cache.get(('strip', str(path)), make)
+
+    def _card(self, r:dict) -> tuple:
+        scores = ' '.join(f'{html.escape(c)} {float(r[f"p_{c}"]):.3f}' for c in self.classes)
+        txt = W.HTML(f'<code class="vk-clip-path">{html.escape(r["path"])}</code><br>'
+                     f'<small>true {html.escape(r["label"])} &middot; scores {scores}</small>')
+        img = W.Image(format='png', value=to_png(placeholder('loading', self.thumb)))
+        parts = [txt, img]
+        if self.model is not None:
+            cam_box = W.Box()
+            b = W.Button(description='Grad-CAM', layout=W.Layout(width='100px'))
+            b.on_click(lambda _, p=r['path'], box=cam_box: self._gradcam(p, box))
+            parts += [b, cam_box]
+        card = W.VBox(parts)
+        card.add_class('vk-clip')
+        return card, img
+
+    def _gradcam(self, path, box):
+        try:
+            if isinstance(self.model, (str, Path)):
+                from videokit.train import load_model
+                self.model = load_model(self.model)
+            pic = self.cache.get(('cam', str(path)), lambda: gradcam_strip(self.model, path, display=self.thumb[1]))
+            box.children = [W.Image(format='png', value=to_png(pic))]
+        except (VideokitError, RuntimeError) as e: box.children = [W.HTML(f'<i>no Grad-CAM: {html.escape(why(e))}</i>')]
+
+# %% ../nbs/12_widgets.ipynb #aae97b85
+def timeline(n:int, # frames in the clip
+             marks, # sampled frame indices
+             current:int|None=None, # the frame shown
+             width:int=600, height:int=16,
+            ) -> np.ndarray:
+    "A bar of the clip's frames: sampled indices as dark ticks, the current frame in red."
+    out = np.full((height, width, 3), 225, np.uint8)
+    x = lambda i: int(round(i*(width - 1)/max(1, n - 1)))
+    for i in marks: out[2:-2, max(0, x(i) - 1):x(i) + 1] = (30, 60, 140)
+    if current is not None: out[:, max(0, x(current) - 1):x(current) + 2] = (220, 30, 30)
+    return out
+
+def _uint8_hwc(f:torch.Tensor) -> np.ndarray:
+    "A (3, H, W) frame, uint8 or float in [0, 1], as (H, W, 3) uint8."
+    if f.dtype != torch.uint8: f = (f.float().clamp(0, 1)*255).round().to(torch.uint8)
+    return f.permute(1, 2, 0).cpu().numpy()
+
+class ClipViewer:
+    "Scrub one clip's frames with its sampled indices marked, beside an augmented view and a Grad-CAM overlay."
+    def __init__(self, item, # a video path, or a dataset item dict with 'path' (and 'indices', as VideoDataset(output='dict') gives)
+                 *,
+                 indices=None, # sampled frame indices to mark (default: the item's, else `frames` uniform ones)
+                 frames:int=16, # frames sampled when no indices are given
+                 augment='standard', # an augment preset name, a transform of (B, T, C, H, W) clips, or None
+                 model=None, # a VideoClassifier for the Grad-CAM overlay (with `videokit.explain`)
+                 size:int=112, # side of the augmented clip
+                 display:int=240, # longest side of a shown frame
+                 seed:int=0, # seed of the augmentation draw
+                 cache_size:int=64, # frames kept (LRU)
+                ):
+        self.path = Path(item['path'] if isinstance(item, dict) else item)
+        if indices is None and isinstance(item, dict) and item.get('indices') is not None: indices = item['indices']
+        self.n = count_frames(self.path)
+        idx = uniform_indices(self.n, frames) if indices is None else indices
+        self.indices = [int(i) for i in (idx.tolist() if hasattr(idx, 'tolist') else idx)]
+        bad = [i for i in self.indices if not 0 <= i < self.n]
+        if bad or not self.indices:
+            raise UsageError('indices', f'{bad[0] if bad else "none"} is not a frame of {self.path} (it has {self.n})')
+        if isinstance(augment, str) and augment not in PRESETS:
+            raise UsageError('augment', f"must be one of {', '.join(PRESETS)}, a transform or None, got {augment!r}")
+        self.augment, self.model, self.size, self.display, self.seed = augment, model, int(size), int(display), seed
+        self.cache, self._aug, self._cam = LRU(cache_size), None, None
+        self._build()
+        self.show(self.indices[0])
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
+
+    def _build(self):
+        self.w_slider = W.IntSlider(min=0, max=self.n - 1, description='frame', continuous_update=False, layout=W.Layout(width='600px'))
+        self.w_slider.observe(lambda ch: self.show(ch['new']), 'value')
+        self.w_prev, self.w_next = W.Button(description='< sampled'), W.Button(description='sampled >')
+        self.w_prev.on_click(lambda _: self.step(-1))
+        self.w_next.on_click(lambda _: self.step(1))
+        self.w_label, self.w_time = W.HTML(), W.Image(format='png')
+        self.w_label.add_class('vk-frame-label')
+        self.w_orig, self.w_aug, self.w_cam = W.Image(format='png'), W.Image(format='png'), W.Image(format='png')
+        self.w_aug_label, self.w_cam_label = W.HTML(), W.HTML()
+        panes = [W.VBox([W.HTML('<b>original</b>'), self.w_orig])]
+        if self.augment is not None: panes.append(W.VBox([self.w_aug_label, self.w_aug]))
+        if self.model is not None: panes.append(W.VBox([self.w_cam_label, self.w_cam]))
+        self.widget = W.VBox([W.HBox([self.w_prev, self.w_slider, self.w_next]), self.w_time, self.w_label, W.HBox(panes)])
+        self.widget.add_class('vk-clip-viewer')
+
+    def frame(self, i:int) -> np.ndarray:
+        "Frame `i` at display size, (H, W, 3) uint8 (cached)."
+        d = self.display
+        return self.cache.get(('frame', i), lambda: _uint8_hwc(read_frames(self.path, [i], size=(d, d), resize='fit')[0]))
+
+    def nearest(self, i:int) -> int:
+        "The position in `indices` of the sampled frame nearest to frame `i`."
+        return min(range(len(self.indices)), key=lambda k: (abs(self.indices[k] - i), k))
+
+    def step(self, direction:int):
+        "Jump to the next (1) or previous (-1) sampled frame."
+        i = self.w_slider.value
+        cands = sorted(set(self.indices))
+        nxt = [j for j in cands if j > i] if direction > 0 else [j for j in cands if j < i][::-1]
+        if nxt: self.w_slider.value = nxt[0]
+
+    def augmented(self) -> tuple:
+        "(augmented clip (T', 3, S, S), the sampled position each of its frames shows), drawn once."
+        if self._aug is None:
+            clip = read_frames(self.path, self.indices, size=self.size)
+            tf = preset(self.augment, size=self.size) if isinstance(self.augment, str) else self.augment
+            y, params = tf(clip[None], return_params=True, generator=torch.Generator().manual_seed(self.seed))
+            src = torch.arange(clip.shape[0])[None]
+            for p in (params if isinstance(params, list) else [params]):
+                if isinstance(p, dict) and 'index' in p: src = src.gather(1, p['index'])
+            self._aug = (y[0], src[0].tolist())
+        return self._aug
+
+    def show(self, i:int):
+        "Show frame `i`: original, timeline, augmented view and Grad-CAM overlay of the nearest sampled frame."
+        i = int(i)
+        if self.w_slider.value != i:
+            self.w_slider.value = i               # its observer calls back here
+            return
+        k = self.nearest(i)
+        sampled = [p for p, j in enumerate(self.indices) if j == i]
+        self.w_label.value = (f'frame <b>{i}</b> of {self.n} &middot; '
+                              + (f'<span class="vk-sampled">sampled #{sampled[0]}</span>' if sampled else
+                                 f'not sampled (nearest sampled: #{k}, frame {self.indices[k]})'))
+        self.w_time.value = to_png(timeline(self.n, self.indices, i))
+        self.w_orig.value = to_png(self.frame(i))
+        if self.augment is not None: self._show_aug(k)
+        if self.model is not None: self._show_cam(i)
+
+    def _show_aug(self, k:int):
+        y, src = self.augmented()
+        name = self.augment if isinstance(self.augment, str) else type(self.augment).__name__
+        t = next((t for t, s in enumerate(src) if s == k), None)
+        if t is None:
+            self.w_aug_label.value = f'<b>augmented ({html.escape(name)})</b>: sampled #{k} was dropped'
+            self.w_aug.value = to_png(placeholder(f'sampled #{k} dropped by the augmentation', (self.size, self.size)))
+            return
+        self.w_aug_label.value = f'<b>augmented ({html.escape(name)})</b>: sampled #{k} (frame {self.indices[k]})'
+        self.w_aug.value = to_png(_uint8_hwc(y[t]))
+
+    def _show_cam(self, i:int):
+        E = _explain()
+        if E is None:
+            self.w_cam_label.value = '<b>Grad-CAM</b>: needs videokit.explain, which this installation does not have'
+            self.w_cam.value = to_png(placeholder('no videokit.explain', (self.size, self.size)))
+            return
+        if self._cam is None:
+            with E.GradCAM3d(self.model) as cam: self._cam = E.explain_video(cam, self.path, display=self.display)
+        ex = self._cam
+        k = min(range(len(ex['indices'])), key=lambda q: abs(ex['indices'][q] - i))
+        self.w_cam_label.value = f"<b>Grad-CAM</b> ({html.escape(str(ex['target_name']))}): frame {ex['indices'][k]}"
+        self.w_cam.value = to_png(E.overlay(ex['frames'][k:k + 1], ex['cam'][k:k + 1])[0])
