@@ -20,8 +20,8 @@ from .validate import read_manifest, write_json
 from .augment import preset, PRESETS
 
 # %% auto #0
-__all__ = ['FALSE_POSITIVES', 'ALL', 'LRU', 'to_png', 'placeholder', 'hstack', 'why', 'glimpse', 'glimpse_isolated', 'thumbnail',
-           'strip', 'preview_mp4', 'preview_isolated', 'false_positives_path', 'load_false_positives',
+__all__ = ['FALSE_POSITIVES', 'ALL', 'LRU', 'to_png', 'placeholder', 'show_png', 'hstack', 'why', 'glimpse', 'glimpse_isolated',
+           'thumbnail', 'strip', 'preview_mp4', 'preview_isolated', 'false_positives_path', 'load_false_positives',
            'mark_false_positive', 'apply_false_positives', 'CorruptClipBrowser', 'read_predictions', 'predicted',
            'confusion', 'binary_scores', 'gradcam_strip', 'ConfusionBrowser', 'timeline', 'ClipViewer']
 
@@ -44,7 +44,7 @@ class LRU:
         while len(self.data) > self.maxsize: self.data.popitem(last=False)
         return v
 
-# %% ../nbs/12_widgets.ipynb #091ed1f2
+# %% ../nbs/12_widgets.ipynb #5f9b3559
 def to_png(img:np.ndarray, # (H, W, 3) uint8 picture
           ) -> bytes:
     "PNG bytes of an RGB picture."
@@ -77,6 +77,12 @@ def placeholder(text:str, # why there is no picture
     lines = _wrap(text, max(4, w//6))[:max(1, (h - 4)//11)]
     for k, line in enumerate(lines): d.text((3, 2 + 11*k), line, fill=(235, 235, 235), font=font)
     return np.asarray(im)
+
+def show_png(img:W.Image, # the widget
+             pic:np.ndarray, # (H, W, 3) uint8 picture
+            ):
+    "Put `pic` into an Image widget at its own pixel width (a flex box would stretch it)."
+    img.value, img.width = to_png(pic), str(pic.shape[1])
 
 def hstack(pics:list, # (H, W, 3) uint8 pictures of one height
            gap:int=2, # pixels between them
@@ -236,7 +242,7 @@ def apply_false_positives(records:list, # report records (changed in place)
             n += 1
     return n
 
-# %% ../nbs/12_widgets.ipynb #4666ca39
+# %% ../nbs/12_widgets.ipynb #a9f6f5aa
 ALL = '(all)'
 
 def _options(values:list, counts:Counter) -> list:
@@ -285,7 +291,9 @@ class CorruptClipBrowser:
     def _build(self):
         dd = lambda d: W.Dropdown(description=d, layout=W.Layout(width='250px'))
         self.w_split, self.w_class, self.w_reason = dd('split'), dd('class'), dd('reason')
-        for w in (self.w_split, self.w_class, self.w_reason): w.observe(self._on_filter, 'value')
+        for name, w in (('split', self.w_split), ('class', self.w_class), ('reason', self.w_reason)):
+            w.observe(self._on_filter, 'value')
+            w.add_class(f'vk-filter-{name}')
         self.w_prev, self.w_next = W.Button(description='< prev'), W.Button(description='next >')
         self.w_prev.on_click(lambda _: self.goto(self.page - 1))
         self.w_next.on_click(lambda _: self.goto(self.page + 1))
@@ -336,12 +344,12 @@ class CorruptClipBrowser:
         rows = self.filtered()
         pages = max(1, math.ceil(len(rows)/self.per_page))
         self.page = min(max(0, int(page)), pages - 1)
-        self.w_pos.value = f' page {self.page + 1}/{pages} &middot; {len(rows)} files '
-        self.w_prev.disabled, self.w_next.disabled = self.page == 0, self.page >= pages - 1
         shown = rows[self.page*self.per_page:(self.page + 1)*self.per_page]
         cards = [self._card(r) for r in shown]
         self.w_cards.children = [c for c, _ in cards]
-        for (_, img), r in zip(cards, shown): img.value = to_png(thumbnail(self.glimpse(r, thumb=True), self.thumb))
+        self.w_pos.value = f' page {self.page + 1}/{pages} &middot; {len(rows)} files '
+        self.w_prev.disabled, self.w_next.disabled = self.page == 0, self.page >= pages - 1
+        for (_, img), r in zip(cards, shown): show_png(img, thumbnail(self.glimpse(r, thumb=True), self.thumb))
 
     def abs_path(self, r:dict) -> Path:
         "The file of record `r`."
@@ -353,7 +361,7 @@ class CorruptClipBrowser:
         p = self.abs_path(r)
         try: st = p.stat(); sig = (st.st_size, st.st_mtime_ns)
         except OSError: sig = None
-        kw = dict(n=1 if thumb else 8, size=self.thumb, stop_at_first=thumb)
+        kw = dict(n=8, size=self.thumb, stop_at_first=thumb)
         def make():
             if thumb:   # a strip already made holds the thumbnail
                 g = self.cache.data.get((str(p), sig, False))
@@ -387,7 +395,8 @@ class CorruptClipBrowser:
                       + (' &middot; <span style="color:#2a7">marked false positive</span>' if fp else '')
                       + f'<pre class="vk-errors">{html.escape(chr(10).join(l for l in lines if l))}</pre>'
                       f'<pre class="vk-info">{html.escape(g["info"] or "")}</pre>')
-        pic = W.Image(format='png', value=to_png(strip(g, self.thumb)))
+        pic = W.Image(format='png')
+        show_png(pic, strip(g, self.thumb))
         mark = W.Button(description='unmark false positive' if fp else 'mark false positive',
                         button_style='' if fp else 'warning', layout=W.Layout(width='200px'))
         mark.add_class('vk-mark')
@@ -458,7 +467,7 @@ def binary_scores(cm:np.ndarray, # a 2 x 2 confusion matrix
     return dict(precision=tp/(tp + fp) if tp + fp else None, recall=tp/(tp + fn) if tp + fn else None,
                 accuracy=(tp + tn)/max(1, tn + fp + fn + tp), n=tn + fp + fn + tp)
 
-# %% ../nbs/12_widgets.ipynb #b7cb0099
+# %% ../nbs/12_widgets.ipynb #c8d60f0a
 def _explain():
     "videokit.explain, or None where this installation does not have it."
     try:
@@ -572,6 +581,7 @@ class ConfusionBrowser:
         self.w_by.observe(lambda _: self._draw_breakdown(), 'value')
         self.w_table = W.HTML()
         self.w_prev, self.w_next, self.w_pos = W.Button(description='< prev'), W.Button(description='next >'), W.HTML()
+        self.w_pos.add_class('vk-cell-pos')
         self.w_prev.on_click(lambda _: self._list(self.page - 1))
         self.w_next.on_click(lambda _: self._list(self.page + 1))
         self.w_clips = W.VBox()
@@ -631,13 +641,13 @@ class ConfusionBrowser:
         rows = self.cell(i, j)
         pages = max(1, math.ceil(len(rows)/self.per_page))
         self.page = min(max(0, int(page)), pages - 1)
-        self.w_pos.value = (f' true <b>{html.escape(self.classes[i])}</b>, predicted <b>{html.escape(self.classes[j])}</b>: '
-                            f'<span class="vk-cell-count">{len(rows)}</span> clips &middot; page {self.page + 1}/{pages} ')
-        self.w_prev.disabled, self.w_next.disabled = self.page == 0, self.page >= pages - 1
         shown = rows[self.page*self.per_page:(self.page + 1)*self.per_page]
         cards = [self._card(r) for r in shown]
         self.w_clips.children = [c for c, _ in cards]
-        for (_, img), r in zip(cards, shown): img.value = to_png(strip(self._glimpse(r['path']), self.thumb))
+        self.w_prev.disabled, self.w_next.disabled = self.page == 0, self.page >= pages - 1
+        self.w_pos.value = (f' true <b>{html.escape(self.classes[i])}</b>, predicted <b>{html.escape(self.classes[j])}</b>: '
+                            f'<span class="vk-cell-count">{len(rows)}</span> clips &middot; page {self.page + 1}/{pages} ')
+        for (_, img), r in zip(cards, shown): show_png(img, strip(self._glimpse(r['path']), self.thumb))
 
     def _glimpse(self, path) -> dict:
         kw = dict(n=4, size=self.thumb)
@@ -665,10 +675,10 @@ class ConfusionBrowser:
                 from videokit.train import load_model
                 self.model = load_model(self.model)
             pic = self.cache.get(('cam', str(path)), lambda: gradcam_strip(self.model, path, display=self.thumb[1]))
-            box.children = [W.Image(format='png', value=to_png(pic))]
+            box.children = [W.Image(format='png', value=to_png(pic), width=str(pic.shape[1]))]
         except (VideokitError, RuntimeError) as e: box.children = [W.HTML(f'<i>no Grad-CAM: {html.escape(why(e))}</i>')]
 
-# %% ../nbs/12_widgets.ipynb #aae97b85
+# %% ../nbs/12_widgets.ipynb #b5cf3d47
 def timeline(n:int, # frames in the clip
              marks, # sampled frame indices
              current:int|None=None, # the frame shown
@@ -773,8 +783,8 @@ class ClipViewer:
         self.w_label.value = (f'frame <b>{i}</b> of {self.n} &middot; '
                               + (f'<span class="vk-sampled">sampled #{sampled[0]}</span>' if sampled else
                                  f'not sampled (nearest sampled: #{k}, frame {self.indices[k]})'))
-        self.w_time.value = to_png(timeline(self.n, self.indices, i))
-        self.w_orig.value = to_png(self.frame(i))
+        show_png(self.w_time, timeline(self.n, self.indices, i))
+        show_png(self.w_orig, self.frame(i))
         if self.augment is not None: self._show_aug(k)
         if self.model is not None: self._show_cam(i)
 
@@ -784,20 +794,20 @@ class ClipViewer:
         t = next((t for t, s in enumerate(src) if s == k), None)
         if t is None:
             self.w_aug_label.value = f'<b>augmented ({html.escape(name)})</b>: sampled #{k} was dropped'
-            self.w_aug.value = to_png(placeholder(f'sampled #{k} dropped by the augmentation', (self.size, self.size)))
+            show_png(self.w_aug, placeholder(f'sampled #{k} dropped by the augmentation', (self.size, self.size)))
             return
         self.w_aug_label.value = f'<b>augmented ({html.escape(name)})</b>: sampled #{k} (frame {self.indices[k]})'
-        self.w_aug.value = to_png(_uint8_hwc(y[t]))
+        show_png(self.w_aug, _uint8_hwc(y[t]))
 
     def _show_cam(self, i:int):
         E = _explain()
         if E is None:
             self.w_cam_label.value = '<b>Grad-CAM</b>: needs videokit.explain, which this installation does not have'
-            self.w_cam.value = to_png(placeholder('no videokit.explain', (self.size, self.size)))
+            show_png(self.w_cam, placeholder('no videokit.explain', (self.size, self.size)))
             return
         if self._cam is None:
             with E.GradCAM3d(self.model) as cam: self._cam = E.explain_video(cam, self.path, display=self.display)
         ex = self._cam
         k = min(range(len(ex['indices'])), key=lambda q: abs(ex['indices'][q] - i))
         self.w_cam_label.value = f"<b>Grad-CAM</b> ({html.escape(str(ex['target_name']))}): frame {ex['indices'][k]}"
-        self.w_cam.value = to_png(E.overlay(ex['frames'][k:k + 1], ex['cam'][k:k + 1])[0])
+        show_png(self.w_cam, E.overlay(ex['frames'][k:k + 1], ex['cam'][k:k + 1])[0])
