@@ -38,10 +38,11 @@ def _cmd_info(a):
     print(info.to_json(indent=1) if a.json else format_info(info))
 
 def _args_scan(a):
-    a.add_argument('root', help='dataset folder, or a CSV/JSON manifest')
+    a.add_argument('root', help='dataset folder, or a CSV/JSON/JSONL manifest (for one file: videokit info FILE)')
     a.add_argument('--level', default='full', choices=['quick', 'full', 'full+audio'])
-    a.add_argument('--workers', type=int, default=None, help='worker processes (default: CPU cores)')
-    a.add_argument('--timeout', type=float, default=None, help='seconds per file before its worker is killed')
+    a.add_argument('--workers', type=int, default=None, help='worker processes, >= 1 (default: CPU cores)')
+    a.add_argument('--timeout', type=float, default=None,
+                   help='seconds per file before its worker is killed, > 0; inf: no limit (default grows with size)')
     a.add_argument('--report', default=None, help='report JSON (figure saved next to it as .png)')
     a.add_argument('--manifest', default=None, help='clean manifest CSV to write')
     a.add_argument('--quarantine', action='store_true', help='move unusable files to ROOT/corrupted_videos (journaled)')
@@ -56,18 +57,28 @@ def _args_scan(a):
 
 @command('scan', 'find corrupt/truncated/non-video files, report losses per split and class', _args_scan)
 def _cmd_scan(a):
-    from videokit.validate import validate_dataset, format_summary
+    from videokit.validate import validate_dataset, check_workers, check_timeout
+    check_workers(a.workers, '--workers')
+    check_timeout(a.timeout, '--timeout')
     rep = validate_dataset(a.root, level=a.level, workers=a.workers, timeout=a.timeout, report=a.report,
                            manifest=a.manifest, figure=not a.no_figure, do_quarantine=a.quarantine, dry_run=a.dry_run,
                            cache=False if a.no_cache else a.cache, layout=a.layout, all_files=a.all_files,
                            progress=not a.no_progress)
-    if a.json: print(json.dumps(rep['summary'], indent=1, default=str)); return
+    if a.json: print(json.dumps(rep['summary'], indent=1, default=str))
+    else: _print_scan(rep)
+    if rep['summary']['decision']['tier'] == 'no_video':
+        raise VideokitError(a.root, 'no_video', f"no video found (skipped: {rep['summary']['skipped']['total']} files, "
+                                                f"see {rep['summary']['outputs']['report']})")
+
+def _print_scan(rep):
+    from videokit.validate import format_summary
     print(format_summary(rep))
     if 'quarantine' in rep:
         q = rep['quarantine']; verb = 'would move' if q['dry_run'] else 'moved'
         print(f"quarantine: {verb} {len(q['moved'])} files" + (f", skipped {len(q['skipped'])}" if q['skipped'] else '')
               + (f"; undo with: videokit restore {q['journal']}" if q['journal'] else ''))
         for m in q['moved'][:20]: print(f"  {m['src']} -> {m['dst']} ({m['reason']})")
+        for m in q['skipped'][:20]: print(f"  left in place: {m['src']} ({m['why']})")
     for k, v in rep['summary']['outputs'].items(): print(f"{k}: {v}")
 
 def _args_restore(a):
@@ -79,6 +90,8 @@ def _cmd_restore(a):
     r = restore(a.journal, dry_run=a.dry_run)
     print(f"{'would restore' if a.dry_run else 'restored'} {len(r['restored'])} files, skipped {len(r['skipped'])}")
     for s in r['skipped']: print(f"  skipped {s['src']}: {s['why']}")
+    if r['unreadable_lines']:
+        print(f"  ignored {r['unreadable_lines']} unreadable journal line(s) (a line torn by a crash is harmless)")
 
 def _args_demo(a):
     a.add_argument('out', nargs='?', default='demo_out'); a.add_argument('--workers', type=int, default=None)
@@ -91,35 +104,39 @@ def _cmd_demo(a):
 # %% ../nbs/90_cli.ipynb #3984078d
 def _fractions(s:str) -> dict:
     try: return {k.strip(): float(v) for k, v in (p.split('=') for p in s.split(','))}
-    except ValueError: raise ValueError(f'--fractions must look like train=0.8,val=0.1,test=0.1, got {s!r}') from None
+    except ValueError: raise UsageError('--fractions', f'must look like train=0.8,val=0.1,test=0.1, got {s!r}') from None
 
 def _args_split(a):
-    a.add_argument('source', help='dataset folder, manifest or annotations JSON')
+    a.add_argument('source', help='dataset folder, manifest or annotations JSON (scanned first with videokit scan)')
     a.add_argument('--by', choices=['split', 'kfold'], default='split', help='train/val/test split or k folds')
-    a.add_argument('--fractions', default='train=0.8,val=0.1,test=0.1', help='with --by split: part=share,...')
+    a.add_argument('--fractions', default=None, help='with --by split: part=share,... for a new split (default train=0.8,val=0.1,test=0.1)')
+    a.add_argument('--resplit', action='store_true', help='replace the split SOURCE already has (split/class folders, a split column)')
     a.add_argument('--k', type=int, default=5, help='with --by kfold: number of folds')
     a.add_argument('--group', default=None, help='column name or path regex: clips of one group stay together')
     a.add_argument('--only-split', default=None, help='use only the items of this split of SOURCE (e.g. train for k-fold)')
     a.add_argument('--seed', type=int, default=0)
+    a.add_argument('--scan', default=None, help="scan report or cache with the verdicts (default: those `videokit scan SOURCE` wrote)")
+    a.add_argument('--unscanned', choices=['raise', 'keep'], default='raise', help='videos no scan has checked: refuse, or keep them unchecked')
     a.add_argument('--missing', choices=['raise', 'skip'], default='raise', help='listed files that do not exist: fail, or leave them out')
     a.add_argument('--out', default=None, help='folder for the manifests (default: SOURCE_splits or SOURCE_folds next to SOURCE)')
 
-@command('split', 'stratified (group-aware) train/val/test split or k-fold, written as manifests', _args_split)
+@command('split', 'stratified (group-aware) train/val/test split or k-fold of the videos a scan passed, as manifests', _args_split)
 def _cmd_split(a):
-    from videokit.data import load_items, stratified_split, stratified_kfold, write_split_manifests
-    items = load_items(a.source, missing=a.missing)
-    if a.only_split: items = [it for it in items if it.get('split') == a.only_split]
-    if not items: raise ValueError(f'{a.source}: no items' + (f' in split {a.only_split!r}' if a.only_split else ''))
-    src = Path(a.source)
-    out = Path(a.out) if a.out else src.parent/f"{src.stem if src.is_file() else src.name}_{'splits' if a.by == 'split' else 'folds'}"
-    parts = (stratified_split(items, _fractions(a.fractions), group=a.group, seed=a.seed) if a.by == 'split'
-             else stratified_kfold(items, a.k, group=a.group, seed=a.seed))
-    summ = write_split_manifests(parts, out, by='split' if a.by == 'split' else 'fold')
-    for p, counts in summ['counts'].items():
-        print(f"{'fold ' if a.by == 'kfold' else ''}{p}: {summ['total'][p]} clips  " + '  '.join(f'{c}={n}' for c, n in sorted(counts.items())))
-    if summ['groups']: print(f"groups: {summ['groups']}, in two parts: {summ['groups_in_two_parts']}")
-    print(f"classes: {', '.join(summ['classes'])}")
-    print(f'manifests: {out}')
+    from collections import Counter
+    from videokit.data import split_dataset
+    s = split_dataset(a.source, a.out, by=a.by, fractions=_fractions(a.fractions) if a.fractions else None, k=a.k, group=a.group,
+                      seed=a.seed, only_split=a.only_split, resplit=a.resplit, scan=a.scan, unscanned=a.unscanned, missing=a.missing)
+    bad = [e for e in s['excluded'] if not e['rescan']]; again = [e for e in s['excluded'] if e['rescan']]
+    for what, lst in (('unusable videos', bad), ('videos the scan could not finish (scan again to check them)', again)):
+        if lst: print(f"left out {len(lst)} {what}: " + ', '.join(f'{r} {n}' for r, n in Counter(e['reason'] for e in lst).most_common()))
+    if s['kept_split']: print(f"kept the existing split ({', '.join(s['total'])}); --resplit makes a new one")
+    elif s['replaced_split']: print(f"new split (replacing {', '.join(s['replaced_split'])})")
+    if s['note']: print(f"note: {s['note']}")
+    for p, counts in s['counts'].items():
+        print(f"{'fold ' if a.by == 'kfold' else ''}{p}: {s['total'][p]} clips  " + '  '.join(f'{c}={n}' for c, n in sorted(counts.items())))
+    if s['groups']: print(f"groups: {s['groups']}, in two parts: {s['groups_in_two_parts']}")
+    print(f"classes: {', '.join(s['classes'])}")
+    print(f"manifests: {s['out']}")
 
 def _args_f2v(a):
     a.add_argument('frames_dir', help='folder of frame folders (class/video/*.jpg or video/*.png)')
@@ -176,7 +193,16 @@ def _cmd_augment(a):
     print(json.dumps(s, indent=1) if a.json else format_augment_summary(s))
 
 # %% ../nbs/90_cli.ipynb #8b89cb13
+class _OptionsAnywhere(argparse.ArgumentParser):
+    "A command's parser that takes its positionals before, between and after the options (`train c.yaml --out r k=v`)."
+    def parse_known_args(self, args=None, namespace=None):
+        if getattr(self, '_inner', False): return super().parse_known_args(args, namespace)
+        self._inner = True
+        try: return self.parse_known_intermixed_args(args, namespace)
+        finally: self._inner = False
+
 def _args_train(a):
+    a.__class__ = _OptionsAnywhere                          # overrides may follow the options
     a.add_argument('config', help='run config (.yaml/.yml or .json)')
     a.add_argument('overrides', nargs='*', help='section.key=value overrides, e.g. train.lr=3e-4')
     a.add_argument('--out', default=None, help="run directory (default: the config's out)")
@@ -208,17 +234,24 @@ def _args_evaluate(a):
     a.add_argument('--frames', type=int, default=None); a.add_argument('--size', type=int, default=None)
     a.add_argument('--clips', type=int, default=1, help='clips per video, averaged (temporal TTA)')
     a.add_argument('--flip', action='store_true', help='average with horizontal flips')
+    a.add_argument('--flip-swap', nargs='+', default=None, metavar='A:B',
+                   help='with --flip: class pairs a flip exchanges (left:right), swapped back in the flipped views')
     a.add_argument('--crops', type=int, default=0, choices=[0, 1, 5], help='spatial crops averaged')
     a.add_argument('--by', nargs='*', default=None, help='manifest columns to break the metrics down by')
     a.add_argument('--batch-size', type=int, default=8); a.add_argument('--workers', type=int, default=0)
+    a.add_argument('--device', default=None, help='torch device (cpu, cuda, cuda:N, mps, auto; default cpu)')
     a.add_argument('--no-progress', action='store_true'); a.add_argument('--json', action='store_true')
 
 @command('evaluate', "score a trained run on a dataset split (metrics, predictions.csv, plots), with optional TTA", _args_evaluate)
 def _cmd_evaluate(a):
+    import warnings
     from videokit.train import evaluate_run, format_metrics
-    m = evaluate_run(a.run, a.data, split=None if a.split == 'all' else a.split, out_dir=a.out, frames=a.frames, size=a.size,
-                     clips=a.clips, flip=a.flip, crops=a.crops, by=a.by, batch_size=a.batch_size, num_workers=a.workers,
-                     progress=not a.no_progress)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always', UserWarning)
+        m = evaluate_run(a.run, a.data, split=None if a.split == 'all' else a.split, out_dir=a.out, frames=a.frames, size=a.size,
+                         clips=a.clips, flip=a.flip, crops=a.crops, flip_swap=a.flip_swap, by=a.by, batch_size=a.batch_size,
+                         num_workers=a.workers, device=a.device, progress=not a.no_progress)
+    for w in caught: print(f'videokit evaluate: warning: {w.message}', file=sys.stderr)
     if a.json: print(json.dumps({k: v for k, v in m.items() if k != 'reliability'}, indent=1, default=str)); return
     print(format_metrics(m))
 
@@ -231,7 +264,8 @@ def _args_features(a):
     a.add_argument('--clips', type=int, default=1, help='clips per video')
     a.add_argument('--maps', action='store_true', help='keep feature maps (for the Inception head) instead of pooled vectors')
     a.add_argument('--batch-size', type=int, default=8); a.add_argument('--workers', type=int, default=0)
-    a.add_argument('--device', default=None); a.add_argument('--no-progress', action='store_true')
+    a.add_argument('--device', default=None, help='torch device (default auto), checked before any work')
+    a.add_argument('--no-progress', action='store_true')
 
 @command('extract-features', "cache a backbone's features of every clip of a dataset (resumable)", _args_features)
 def _cmd_features(a):

@@ -19,7 +19,7 @@ __all__ = ['VIDEO_EXTENSIONS', 'VideokitError', 'MissingFileError', 'MediaOpenEr
            'UnsupportedCodecError', 'UsageError', 'LogRecord', 'LibavLog', 'capture_libav_log', 'StreamInfo',
            'VideoInfo', 'iter_boxes', 'mp4_boxes', 'best_video_stream', 'best_audio_stream', 'open_container', 'probe',
            'is_video_path', 'versions', 'format_info', 'atomic_output', 'resolve_device', 'die_with_parent',
-           'IsolatedWorker']
+           'IsolatedWorker', 'run_isolated']
 
 # %% ../nbs/00_core.ipynb #982f4110
 class VideokitError(Exception):
@@ -479,3 +479,16 @@ class IsolatedWorker:
     def __del__(self):
         try: self.close()
         except Exception: pass
+
+# %% ../nbs/00_core.ipynb #21ab8abd
+_SHARED: IsolatedWorker|None = None
+
+def run_isolated(fn, # a module-level function, or 'module:function'
+                 *args,
+                 path='', # the file the call is about, named in the errors
+                 timeout:float|None=None, # seconds (default 60)
+                 **kwargs):
+    "`fn(*args, **kwargs)` in this process's shared `IsolatedWorker` (started on first use, one per process)."
+    global _SHARED
+    if _SHARED is None: _SHARED = IsolatedWorker()
+    return _SHARED.call(fn, *args, path=path, timeout=timeout, **kwargs)

@@ -19,16 +19,16 @@ from torch.utils.data import Dataset, Sampler, DataLoader, WeightedRandomSampler
 from torch.utils.data import default_collate
 from tqdm.auto import tqdm
 
-from .core import VideokitError, MissingFileError, MediaOpenError, VIDEO_EXTENSIONS
-from .validate import collect_items, write_json, class_weights as _weights_of_counts
+from .core import VideokitError, MissingFileError, MediaOpenError, UsageError, VIDEO_EXTENSIONS
+from .validate import collect_items, write_json, class_weights as _weights_of_counts, LEVELS, default_cache
 from .core import atomic_output
 from . import sample as S
 
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'items_from_annotations', 'items_from_pattern', 'load_items', 'Skipped', 'VideoDataset',
            'collate_clips', 'frame_folders', 'frames_to_video', 'videos_from_frames', 'stratified_split',
-           'stratified_kfold', 'fold_split', 'write_manifest', 'write_split_manifests', 'BalancedBatchSampler',
-           'class_weights', 'weighted_sampler']
+           'stratified_kfold', 'fold_split', 'write_manifest', 'write_split_manifests', 'scan_verdicts', 'usable_items',
+           'split_dataset', 'BalancedBatchSampler', 'class_weights', 'weighted_sampler']
 
 # %% ../nbs/04_data.ipynb #2511b287
 _PATH_KEYS = ('path', 'file', 'filename', 'file_name', 'video', 'video_path', 'clip_path', 'video_uid', 'clip_uid', 'uid', 'id', 'name')
@@ -531,7 +531,9 @@ def _group_keys(items:list, group) -> list:
     if group is None: return [f'#{i}' for i in range(len(items))]
     if callable(group) and not isinstance(group, re.Pattern): return [str(group(it)) for it in items]
     if isinstance(group, re.Pattern) or (isinstance(group, str) and any(ch in group for ch in '()[]\\')):
-        rx = re.compile(group); keys = []
+        try: rx = re.compile(group)
+        except re.error as e: raise UsageError('group', f'{group!r} is not a valid regular expression: {e}') from None
+        keys = []
         for it in items:
             m = rx.search(Path(it['path']).as_posix())
             if not m: raise ValueError(f"{it['path']}: group pattern {rx.pattern!r} does not match")
@@ -673,6 +675,138 @@ def write_split_manifests(items:list, # items with a `split` or `fold` column
             files[f'fold_{f}/all'] = str(write_manifest(both, out/f'fold_{f}'/'all.csv'))
     files['all'] = str(write_manifest(items, out/'all.csv'))
     summ = dict(_summary(items, by), files=files)
+    write_json(summ, out/'splits.json')
+    return summ
+
+# %% ../nbs/04_data.ipynb #378f8213
+_RUN_REASONS = ('timeout', 'crash', 'io_error')            # verdicts about the scan's run, not about the file
+
+def _scan_files(scan, paths:list, roots) -> list:
+    "The scan caches and reports to read: `scan` if given, else those in the .videokit folders above the data."
+    if scan is not None: return [Path(p) for p in ([scan] if isinstance(scan, (str, Path)) else scan)]
+    dirs = [Path(r).absolute() for r in roots]
+    if paths:
+        common = Path(os.path.commonpath([str(Path(p).absolute()) for p in paths]))
+        dirs += [common] + list(common.parents)
+    found = []
+    for d in dict.fromkeys(dirs):
+        vk = d if d.name == '.videokit' else d/'.videokit'
+        found += sorted(vk.glob('scan-*.jsonl')) + [vk/'report.json'] + [default_cache(d, lv) for lv in LEVELS]
+    return [f for f in dict.fromkeys(found) if f.is_file()]
+
+def _scan_records(path:Path) -> list:
+    "Verdict records of a scan cache (JSONL) or report (JSON), each with an absolute `abs_path`."
+    if path.suffix.lower() == '.jsonl':
+        recs = []
+        for line in path.read_text(encoding='utf-8', errors='replace').splitlines():
+            try: r = json.loads(line)
+            except json.JSONDecodeError: continue                   # a torn last line
+            if isinstance(r, dict) and r.get('abs_path'): recs.append(r)
+        return recs
+    try: rep = json.loads(path.read_text(encoding='utf-8'))
+    except (OSError, ValueError) as e: raise VideokitError(path, 'bad_report', f'not a readable scan report: {e}') from None
+    if not isinstance(rep, dict) or not isinstance(rep.get('files'), list):
+        raise VideokitError(path, 'bad_report', "not a scan report (no 'files' list)")
+    root = Path((rep.get('summary') or {}).get('root') or path.parent)
+    return [dict(r, abs_path=r.get('abs_path') or str(root/r['path'])) for r in rep['files'] if isinstance(r, dict) and r.get('path')]
+
+def scan_verdicts(paths:list, # the videos (paths)
+                  scan=None, # a scan report (JSON) or cache (JSONL), or a list of them (default: found beside the data)
+                  *,
+                  roots=(), # more folders whose .videokit/ scan files are read
+                 ) -> dict:
+    "The scan verdict of each video that is still current (same size and mtime as scanned), keyed by absolute path."
+    want = {str(Path(p).absolute()): p for p in paths}
+    stats = {}
+    for a in want:
+        try: st = os.stat(a); stats[a] = (st.st_size, st.st_mtime_ns)
+        except OSError: pass
+    rank = {lv: i for i, lv in enumerate(LEVELS)}
+    out = {}
+    for f in _scan_files(scan, list(want), roots):
+        if not f.exists(): raise MissingFileError(f, 'no such scan report or cache')
+        for r in _scan_records(f):
+            a = str(Path(r['abs_path']).absolute())
+            if a not in stats or (r.get('size'), r.get('mtime_ns')) != stats[a]: continue
+            old = out.get(a)
+            if old is None or rank.get(r.get('level'), -1) >= rank.get(old.get('level'), -1): out[a] = r
+    return out
+
+# %% ../nbs/04_data.ipynb #9cdf9e1f
+def usable_items(items:list, # items from `load_items`
+                 scan=None, # scan report/cache path(s) (default: those `videokit scan` wrote beside the data)
+                 *,
+                 unscanned:str='raise', # videos without a current verdict: 'raise' (scan first) or 'keep' (unchecked)
+                 source=None, # the dataset, as named in messages
+                ) -> tuple:
+    "(items the scan found usable, the left-out ones with their reasons); refuses videos no current scan checked."
+    if unscanned not in ('raise', 'keep'): raise UsageError('unscanned', f"must be 'raise' or 'keep', got {unscanned!r}")
+    src = source if source is not None else '<items>'
+    roots = [Path(source).parent if Path(source).is_file() else Path(source)] if isinstance(source, (str, Path)) else []
+    v = scan_verdicts([it['path'] for it in items], scan, roots=roots)
+    keep, out, todo = [], [], []
+    for it in items:
+        r = v.get(str(Path(it['path']).absolute()))
+        if r is None: (keep if unscanned == 'keep' else todo).append(it)
+        elif r.get('ok'): keep.append(it)
+        else: out.append(dict(path=it['path'], reason=r.get('reason'), detail=r.get('detail', ''),
+                              rescan=r.get('reason') in _RUN_REASONS))
+    if todo:
+        raise VideokitError(src, 'not_scanned', f"{len(todo)} of {len(items)} videos have no current scan verdict (never "
+                            f"scanned, or changed since), e.g. {todo[0]['path']}; run `videokit scan {src}` first "
+                            f"(or give the report with --scan, or --unscanned keep to take them unchecked)")
+    return keep, out
+
+# %% ../nbs/04_data.ipynb #15c0482d
+def _split_values(items:list) -> list:
+    return [None if it.get('split') in (None, '') else str(it['split']) for it in items]
+
+def split_dataset(source, # dataset folder, manifest or annotations JSON
+                  out=None, # folder for the manifests (default: SOURCE_splits or SOURCE_folds beside SOURCE)
+                  *,
+                  by:str='split', # 'split' (train/val/test) or 'kfold'
+                  fractions:dict|None=None, # by='split': part -> share for a new split (default train 0.8, val 0.1, test 0.1)
+                  k:int=5, # by='kfold': number of folds
+                  group=None, # column name or path regex: clips of one group stay together
+                  seed:int=0, # seed of the assignment
+                  only_split:str|None=None, # use only the items of this split of SOURCE (e.g. 'train' for k-fold)
+                  resplit:bool=False, # replace an existing split (split/class folders, a split column) by a new one
+                  scan=None, # scan report or cache with the verdicts (default: those `videokit scan SOURCE` wrote)
+                  unscanned:str='raise', # videos no current scan checked: 'raise' or 'keep'
+                  missing:str='raise', # listed files that do not exist: 'raise' or 'skip'
+                 ) -> dict:
+    "Write split (or k-fold) manifests of the videos the scan passed, keeping an existing split unless `resplit`."
+    if by not in ('split', 'kfold'): raise UsageError('by', f"must be 'split' or 'kfold', got {by!r}")
+    items = load_items(source, missing=missing)
+    if only_split:
+        have = sorted({s for s in _split_values(items) if s})
+        items = [it for it in items if it.get('split') == only_split]
+        if not items: raise UsageError('only_split', f"no items of split {only_split!r} in {source}; splits: {', '.join(have) or 'none'}")
+    if not items: raise VideokitError(source, 'no_videos', 'no videos found')
+    n_all = len(items)
+    items, excluded = usable_items(items, scan, unscanned=unscanned, source=source)
+    if not items: raise VideokitError(source, 'no_usable_videos', f'the scan found none of the {n_all} videos usable')
+    if group is not None: items = [dict(it, group=g) for it, g in zip(items, _group_keys(items, group))]
+    vals = _split_values(items); parts = sorted({s for s in vals if s})
+    kept = by == 'split' and len(parts) >= 2 and not resplit
+    if kept:
+        if None in vals:
+            raise VideokitError(source, 'partial_split', f'{vals.count(None)} of {len(vals)} videos have no split value while the '
+                                f"others are in {', '.join(parts)}; resplit=True (--resplit) splits them all anew")
+        if fractions is not None:
+            raise UsageError('fractions', f"{source} already has a split ({', '.join(parts)}), which is kept; "
+                                          'resplit=True (--resplit) replaces it with a new one')
+    elif by == 'split':
+        old = [dict(it, source_split=s) if s else it for it, s in zip(items, vals)]
+        items = stratified_split(old, fractions or {'train': 0.8, 'val': 0.1, 'test': 0.1}, group=group, seed=seed)
+    else: items = stratified_kfold(items, k, group=group, seed=seed)
+    src = Path(source)
+    out = Path(out) if out else src.parent/f"{src.stem if src.is_file() else src.name}_{'splits' if by == 'split' else 'folds'}"
+    summ = write_split_manifests(items, out, by='split' if by == 'split' else 'fold')
+    note = (f"the folds mix the existing splits {', '.join(parts)} (only_split / --only-split keeps one)"
+            if by == 'kfold' and len(parts) >= 2 else None)
+    summ.update(out=str(out), kept_split=kept, replaced_split=parts if by == 'split' and len(parts) >= 2 and not kept else None,
+                excluded=excluded, unscanned=unscanned, note=note)
     write_json(summ, out/'splits.json')
     return summ
 

@@ -16,7 +16,7 @@ import av
 from av.video.reformatter import VideoReformatter
 
 from .core import (VideoInfo, VideokitError, NoVideoStreamError, DecodeError, open_container,
-                           best_video_stream, _stream_info, IsolatedWorker)
+                           best_video_stream, _stream_info, run_isolated)
 
 # %% auto #0
 __all__ = ['uniform_indices', 'random_indices', 'segment_indices', 'rolling_windows', 'regular_clips', 'random_clips',
@@ -462,7 +462,7 @@ def read_frames(path, # a video file
                ):
     "The frames at `indices` as a uint8 tensor (T, 3, H, W), RGB, decoded forward with keyframe seeks only."
     if isolate:
-        return _DECODER.call('videokit.sample:read_frames', path, indices, path=str(path), timeout=timeout, size=size, resize=resize,
+        return run_isolated('videokit.sample:read_frames', path, indices, path=str(path), timeout=timeout, size=size, resize=resize,
                              stream=stream, rotate=rotate, apply_sar=apply_sar, threads=threads,
                              interpolation=interpolation, with_pts=with_pts)
     idx = [int(i) for i in (indices.tolist() if hasattr(indices, 'tolist') else indices)]
@@ -502,7 +502,7 @@ def read_clip_at_times(path, # a video file
                       ):
     "The frames displayed at `times_s` (the last frame with pts <= t), as `read_frames` returns them."
     if kwargs.pop('isolate', False):   # the index is built in the child too: opening the file can be what hangs
-        return _DECODER.call('videokit.sample:read_clip_at_times', path, times_s, path=str(path), timeout=kwargs.pop('timeout', None),
+        return run_isolated('videokit.sample:read_clip_at_times', path, times_s, path=str(path), timeout=kwargs.pop('timeout', None),
                              stream=stream, **kwargs)
     kwargs.pop('timeout', None)
     ix, si = _index_of(path, stream)
@@ -517,9 +517,6 @@ def read_clip_at_times(path, # a video file
             raise IndexError(f'{path}: time {float(t):.6f} s is outside the video ({pts[0]:.6f} s to {end:.6f} s)')
         idx.append(i)
     return read_frames(path, idx, stream=si, **kwargs)
-
-# %% ../nbs/03_sample.ipynb #7f122309
-_DECODER = IsolatedWorker()  # this process's killable decoder for `isolate=True` (one per process, made on first use)
 
 # %% ../nbs/03_sample.ipynb #babd9f61
 def show_frames(frames, # (T, 3, H, W) uint8 tensor or array

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_train.ipynb #791807f6
 from __future__ import annotations
-import os, gc, re, sys, json, math, time, random, hashlib, platform, tempfile, warnings, contextlib
+import os, gc, re, sys, json, math, time, types, random, typing, hashlib, platform, tempfile, warnings, contextlib
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 
@@ -14,20 +14,95 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, Dataset, Subset
 
-from .core import VideokitError, MissingFileError, atomic_output
+from .core import VideokitError, MissingFileError, UsageError, atomic_output, resolve_device
 from .validate import write_json
 from .models import (build_model, clips_to_input, logits_to_proba, load_state_dict_file, Distiller,
                              VideoClassifier, _atomic_save, _autocast, amp_dtype)
 
 # %% auto #0
-__all__ = ['DATA_DEFAULTS', 'MODEL_DEFAULTS', 'DISTILL_DEFAULTS', 'TrainConfig', 'config_hash', 'ClassificationLoss', 'make_loss',
-           'make_optimizer', 'lr_factor', 'make_scheduler', 'resolve_device', 'confusion_matrix', 'roc_auc',
-           'roc_curve', 'pr_curve', 'average_precision', 'reliability', 'expected_calibration_error',
+__all__ = ['DATA_DEFAULTS', 'MODEL_DEFAULTS', 'DISTILL_DEFAULTS', 'type_name', 'typed_values', 'TrainConfig', 'config_hash',
+           'ClassificationLoss', 'make_loss', 'make_optimizer', 'lr_factor', 'make_scheduler', 'confusion_matrix',
+           'roc_auc', 'roc_curve', 'pr_curve', 'average_precision', 'reliability', 'expected_calibration_error',
            'classification_metrics', 'metrics_by', 'plot_history', 'plot_confusion', 'plot_roc_pr', 'plot_reliability',
            'environment', 'read_metrics', 'epoch_seed', 'seed_everything', 'save_checkpoint', 'load_checkpoint',
-           'is_oom', 'predict', 'fit', 'load_model', 'TTA', 'StackedClips', 'evaluate', 'format_metrics',
-           'cross_validate', 'load_config', 'build_datasets', 'train_from_config', 'evaluate_run',
-           'extract_dataset_features']
+           'is_oom', 'predict', 'fit', 'load_model', 'TTA', 'mirror_pairs', 'StackedClips', 'evaluate',
+           'format_metrics', 'cross_validate', 'DataConfig', 'ModelConfig', 'DistillConfig', 'override_list',
+           'load_config', 'build_datasets', 'train_from_config', 'evaluate_run', 'extract_dataset_features']
+
+# %% ../nbs/07_train.ipynb #91149689
+_TYPE_NAMES = {int: ('an integer', 'integers'), float: ('a number', 'numbers'), bool: ('true or false', 'booleans'),
+               str: ('a string', 'strings'), type(None): ('null', 'nulls'), dict: ('a mapping', 'mappings'),
+               list: ('a list', 'lists'), tuple: ('a list', 'lists')}
+
+def type_name(t, plural:bool=False) -> str:
+    "How a config field type reads in an error message: `tuple[float, float]` is 'a list of 2 numbers'."
+    o, args = typing.get_origin(t), typing.get_args(t)
+    if o in (typing.Union, types.UnionType): return ' or '.join(type_name(a, plural) for a in args)
+    if o in (list, tuple) and args:
+        if o is tuple and Ellipsis not in args: return f'a list of {len(args)} {type_name(args[0], True)}'
+        return f'a list of {type_name(args[0], True)}'
+    if o is dict and args: return f'a mapping of {type_name(args[0], True)} to {type_name(args[1], True)}'
+    if t in (object, typing.Any): return 'anything'
+    return _TYPE_NAMES.get(o or t, (getattr(t, '__name__', str(t)),)*2)[plural]
+
+def _coerce(v, t):
+    "`v` as a value of field type `t` (numbers read from strings, lists as tuples); TypeError if it is none."
+    o, args = typing.get_origin(t), typing.get_args(t)
+    if t in (object, typing.Any): return v
+    if o in (typing.Union, types.UnionType):
+        for a in args:
+            try: return _coerce(v, a)
+            except (TypeError, ValueError): pass
+        raise TypeError(t)
+    if t is type(None):
+        if v is None: return v
+        raise TypeError(t)
+    if t is bool:
+        if isinstance(v, bool): return v
+        raise TypeError(t)
+    if t in (int, float, str) and isinstance(v, bool): raise TypeError(t)
+    if t is int:
+        x = float(v) if isinstance(v, str) else v
+        if isinstance(x, int) or (isinstance(x, float) and x.is_integer()): return int(x)
+        raise TypeError(t)
+    if t is float:
+        if isinstance(v, (int, float, str)): return float(v)
+        raise TypeError(t)
+    if t is str:
+        if isinstance(v, (str, int)): return str(v)
+        raise TypeError(t)
+    base = o or t
+    if base is dict:
+        if not isinstance(v, dict): raise TypeError(t)
+        return {_coerce(k, args[0]): _coerce(x, args[1]) for k, x in v.items()} if args else dict(v)
+    if base in (list, tuple):
+        if not isinstance(v, (list, tuple)): raise TypeError(t)
+        if base is tuple and args and Ellipsis not in args:
+            if len(v) != len(args): raise TypeError(t)
+            return tuple(_coerce(x, a) for x, a in zip(v, args))
+        return base(_coerce(x, args[0]) for x in v) if args else base(v)
+    if isinstance(v, base): return v
+    raise TypeError(t)
+
+def typed_values(schema, # a config dataclass (`TrainConfig`, `DataConfig`, ...)
+                 values:dict, # the section's values (a subset of the fields)
+                 section:str, # the section's name in messages, e.g. 'train'
+                 src:str='config', # where the values come from (the config file), for messages
+                 overrides:dict|None=None, # {'section.key': 'section.key=value'} of the values set by overrides
+                ) -> dict:
+    "`values` converted to the field types of `schema`; `UsageError` naming key, value, expected type and file."
+    hints = typing.get_type_hints(schema)
+    names = [f.name for f in fields(schema)]
+    bad = sorted(set(values) - set(names))
+    if bad: raise UsageError(src, f"unknown {section} keys {bad}; valid: {', '.join(sorted(names))}")
+    out = {}
+    for k, v in values.items():
+        try: out[k] = _coerce(v, hints[k])
+        except (TypeError, ValueError):
+            o = (overrides or {}).get(f'{section}.{k}')
+            origin = f'override {o!r} of {src}' if o else f'in {src}'
+            raise UsageError(f'{section}.{k}', f'{v!r} is not {type_name(hints[k])} ({origin})') from None
+    return out
 
 # %% ../nbs/07_train.ipynb #85afc5fd
 @dataclass
@@ -38,7 +113,7 @@ class TrainConfig:
     accum_steps: int = 1 # loader batches per optimizer step (effective batch = batch_size * accum_steps)
     lr: float = 1e-3 # peak learning rate (AdamW)
     weight_decay: float = 0.05 # AdamW weight decay (not on biases and norm weights)
-    betas: tuple = (0.9, 0.999) # AdamW betas
+    betas: tuple[float, float] = (0.9, 0.999) # AdamW betas
     schedule: str = 'cosine' # 'cosine', 'step' or 'constant', per optimizer step
     warmup_epochs: float = 0.0 # linear warmup length (epochs, fractions allowed)
     min_lr_ratio: float = 0.0 # cosine floor as a fraction of lr
@@ -48,14 +123,14 @@ class TrainConfig:
     amp: str|None = 'auto' # 'auto' (fp16/bf16 on GPU, off on CPU), 'bf16', 'fp16' or None
     loss: str = 'ce' # 'ce' (cross-entropy / BCE) or 'focal'
     focal_gamma: float = 2.0 # focal loss focusing parameter
-    class_weights: object = None # None, 'auto' (inverse frequency of the training labels) or a list per class
+    class_weights: str|list[float]|None = None # None, 'auto' (inverse frequency of the training labels) or a list per class
     label_smoothing: float = 0.0 # label smoothing
     sampler: str = 'shuffle' # 'shuffle', 'balanced' (equal classes per batch) or 'weighted' (inverse frequency)
     drop_last: bool = False # drop the last incomplete training batch
     early_stopping: int|None = None # stop after this many epochs without improvement (None: never)
     monitor: str = 'val_balanced_accuracy' # metric deciding the best checkpoint and early stopping
     mode: str = 'auto' # 'max', 'min' or 'auto' (min for losses and calibration error)
-    unfreeze: dict|None = None # gradual unfreezing: {epoch: trainable backbone stages from then on}
+    unfreeze: dict[int, int]|None = None # gradual unfreezing: {epoch: trainable backbone stages from then on}
     seed: int = 0 # seed of every random draw
     deterministic: bool = True # cudnn deterministic algorithms, no benchmark autotuning
     device: str = 'auto' # 'auto', 'cpu', 'cuda', 'cuda:1', 'mps'
@@ -64,33 +139,24 @@ class TrainConfig:
     tensorboard: bool = True # also write TensorBoard scalars when tensorboard is installed
 
     @classmethod
-    def from_dict(cls, d:dict|None):
-        "A config from a dict, refusing unknown keys (typos) with the list of valid ones."
-        d = dict(d or {})
-        names = {f.name for f in fields(cls)}
-        bad = sorted(set(d) - names)
-        if bad: raise ValueError(f"unknown train config keys {bad}; valid: {', '.join(sorted(names))}")
-        if 'betas' in d: d['betas'] = tuple(float(b) for b in d['betas'])
-        for f in fields(cls):                                  # YAML reads 1e-3 as a string: coerce numbers
-            if isinstance(d.get(f.name), str) and type(f.default) in (int, float):
-                try: d[f.name] = type(f.default)(float(d[f.name]))
-                except ValueError: raise ValueError(f'train.{f.name} must be a number, got {d[f.name]!r}') from None
-        if d.get('unfreeze'): d['unfreeze'] = {int(k): int(v) for k, v in d['unfreeze'].items()}
-        return cls(**d)
+    def from_dict(cls, d:dict|None, src:str='config'):
+        "A config from a dict: values checked against the field types, unknown keys (typos) refused with the valid ones."
+        return cls(**typed_values(cls, dict(d or {}), 'train', src))
     def to_dict(self) -> dict:
         d = asdict(self); d['betas'] = list(self.betas)
         if self.unfreeze: d['unfreeze'] = {str(k): v for k, v in sorted(self.unfreeze.items())}
         return d
     def check(self):
-        "Raise ValueError on impossible settings."
-        _pos = lambda n: getattr(self, n) >= 1 and isinstance(getattr(self, n), int)
+        "Raise `UsageError` on impossible settings, a device this machine lacks included."
+        _pos = lambda n: isinstance(getattr(self, n), int) and getattr(self, n) >= 1
         for n in ('epochs', 'batch_size', 'accum_steps', 'log_every'):
-            if not _pos(n): raise ValueError(f'{n} must be a positive int, got {getattr(self, n)!r}')
+            if not _pos(n): raise UsageError(f'train.{n}', f'{n} must be a positive int, got {getattr(self, n)!r}')
         for n, choices in (('schedule', ('cosine', 'step', 'constant')), ('loss', ('ce', 'focal')), ('mode', ('auto', 'max', 'min')),
                            ('sampler', ('shuffle', 'balanced', 'weighted')), ('amp', ('auto', 'bf16', 'fp16', None))):
-            if getattr(self, n) not in choices: raise ValueError(f'{n} must be one of {choices}, got {getattr(self, n)!r}')
-        if not 0 <= self.label_smoothing < 1: raise ValueError(f'label_smoothing must be in [0, 1), got {self.label_smoothing}')
-        if self.lr <= 0: raise ValueError(f'lr must be positive, got {self.lr}')
+            if getattr(self, n) not in choices: raise UsageError(f'train.{n}', f'{n} must be one of {choices}, got {getattr(self, n)!r}')
+        if not 0 <= self.label_smoothing < 1: raise UsageError('train.label_smoothing', f'must be in [0, 1), got {self.label_smoothing}')
+        if self.lr <= 0: raise UsageError('train.lr', f'lr must be positive, got {self.lr}')
+        resolve_device(self.device, name='train.device')
         return self
 
 _NOT_MATHS = ('device', 'num_workers', 'log_every', 'tensorboard')
@@ -158,15 +224,6 @@ def lr_factor(step:int, # optimizer steps done
 def make_scheduler(optimizer, config:TrainConfig, steps_per_epoch:int):
     "A per-step LambdaLR following `lr_factor`."
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, config, steps_per_epoch))
-
-# %% ../nbs/07_train.ipynb #98b0f187
-def resolve_device(device='auto') -> torch.device:
-    "The torch device for 'auto' (cuda, then mps, then cpu) or an explicit name."
-    if device in (None, 'auto'):
-        if torch.cuda.is_available(): return torch.device('cuda')
-        if getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available(): return torch.device('mps')
-        return torch.device('cpu')
-    return torch.device(device)
 
 # %% ../nbs/07_train.ipynb #bf98b459
 def _as_np(a): return a.detach().cpu().numpy() if isinstance(a, torch.Tensor) else np.asarray(a)
@@ -602,12 +659,12 @@ def _predict_batch(model, x, y, dev, dtype, binary, tta, loss_fn, chunk) -> tupl
         B = xc.shape[0]; stack = xc.dim() == 6                    # (B, V, T, C, H, W): V clips of each video
         views = [model.prepare((xc.flatten(0, 1) if stack else xc).to(dev))]
         if tta is not None: views = tta.views(views[0])
-        p = 0
+        qs = []
         for v in views:
             with _autocast(dev, dtype): logits = model(v)
-            p = p + logits_to_proba(logits.float(), binary)
+            qs.append(logits_to_proba(logits.float(), binary))
             if loss_fn is not None and tta is None and not stack: losses.append(loss_fn(logits.float(), yc.to(dev)).cpu())
-        p = p/len(views)
+        p = tta.mean(qs) if tta is not None else qs[0]
         probs.append((p.reshape(B, -1, p.shape[-1]).mean(1) if stack else p).cpu())
     return torch.cat(probs), losses
 
@@ -691,7 +748,7 @@ def fit(model:nn.Module, # VideoClassifier, HeadClassifier, Distiller, or a modu
     run_dir = Path(run_dir or Path('runs')/time.strftime('%Y%m%d-%H%M%S')); (run_dir/'checkpoints').mkdir(parents=True, exist_ok=True)
     last = run_dir/'checkpoints'/'last.pt'
     if last.exists() and not resume: raise ValueError(f'{run_dir}: already holds a run; resume=True continues it, or choose another run_dir')
-    device = resolve_device(cfg.device)
+    device = resolve_device(cfg.device, name='train.device')
     if cfg.deterministic: torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = True, False
     model.to(device)
     if cfg.unfreeze and not hasattr(model, 'set_trainable_stages'): raise ValueError('unfreeze needs a model with set_trainable_stages (a VideoClassifier)')
@@ -768,7 +825,7 @@ def _save_best(run:_Run, extra:dict):
 
 def load_model(path, # a run directory (its best checkpoint, else the last) or a checkpoint file
                device='cpu') -> VideoClassifier:
-    "Rebuild a trained VideoClassifier from a checkpoint (config + weights, read with weights_only=True)."
+    "Rebuild a trained VideoClassifier from a checkpoint (read with weights_only=True); `.checkpoint` says which one."
     p = Path(path)
     if p.is_dir():
         cands = [p/'checkpoints'/'best.pt', p/'checkpoints'/'last.pt', p/'best.pt', p/'last.pt']
@@ -780,6 +837,8 @@ def load_model(path, # a run directory (its best checkpoint, else the last) or a
     m = build_model(**{**st['model_config'], 'weights': None})
     try: m.load_state_dict(sd)
     except RuntimeError as e: raise VideokitError(p, 'bad_checkpoint', f'weights do not fit the recorded model: {str(e)[:300]}') from None
+    m.checkpoint = dict(path=str(p), kind=p.stem if p.stem in ('best', 'last') else 'file', epoch=st.get('epoch'),
+                        metric=st.get('metric'), value=st.get('value'))       # which weights these are, for reports
     return m.to(device).eval()
 
 # %% ../nbs/07_train.ipynb #9da8cc13
@@ -789,6 +848,7 @@ class TTA:
     flip:bool = False # add the horizontal flip of every view
     crops:int = 0 # 0: the whole frame; 1: the centre crop; 5: centre + 4 corners
     crop_scale:float = 0.875 # side of a crop as a fraction of the frame's
+    swap:tuple = () # pairs of class indices a horizontal flip exchanges, e.g. ((0, 1),) for left/right
     def views(self, x:torch.Tensor) -> list:
         "The views of a prepared batch, each (B, C, T, H, W)."
         if self.crops not in (0, 1, 5): raise ValueError(f'crops must be 0, 1 or 5, got {self.crops}')
@@ -798,6 +858,40 @@ class TTA:
         vs = [F.interpolate(x[..., i:i + h, j:j + w], size=(T, H, W), mode='trilinear', align_corners=False) if (h, w) != (H, W) else x
               for i, j in corners] or [x]
         return vs + [v.flip(-1) for v in vs] if self.flip else vs
+    def mean(self, probs:list) -> torch.Tensor:
+        "Mean of the views' class probabilities (in `views` order), the `swap` columns exchanged in the flipped views."
+        n = len(probs)//2 if self.flip else len(probs)
+        perm = list(range(probs[0].shape[-1]))
+        for a, b in self.swap: perm[a], perm[b] = perm[b], perm[a]
+        return sum(q[..., perm] if i >= n else q for i, q in enumerate(probs))/len(probs)
+
+_MIRROR_WORDS = (('left', 'right'), ('counterclockwise', 'clockwise'), ('anticlockwise', 'clockwise'))
+
+def mirror_pairs(classes:list, # class names
+                ) -> list:
+    "Pairs of class names that a horizontal flip turns into each other: the same name but left/right (or clockwise/...)."
+    lower = {str(c).lower(): str(c) for c in classes}
+    pairs = set()
+    for low, name in lower.items():
+        for x, y in _MIRROR_WORDS:
+            for a, b in ((x, y), (y, x)):
+                if a not in low or (a in b and b in low): continue    # 'clockwise' inside 'counterclockwise' is no match
+                other = lower.get(low.replace(a, b))
+                if other is not None and other != name: pairs.add(tuple(sorted((name, other))))
+    return sorted(pairs)
+
+def _flip_warning(classes:list) -> str|None:
+    "Why flip averaging may mix classes up (class names that are mirror images, or name a direction), or None."
+    pairs = mirror_pairs(classes)
+    if pairs:
+        a, b = pairs[0]
+        return (f"flip: the classes {', '.join(f'{x}/{y}' for x, y in pairs)} are mirror images of each other: a flipped "
+                f"{a!r} clip looks like {b!r}, so averaging flips mixes them up; swap them under the flip "
+                f"(flip_swap / --flip-swap {a}:{b}) or leave flip off")
+    named = [str(c) for c in classes if re.search(r'(?i)left|right|clockwise', str(c))]
+    if named: return (f"flip: the classes {', '.join(named)} name a direction that a horizontal flip reverses; give the "
+                      f"pairs to swap (flip_swap / --flip-swap A:B) or leave flip off")
+    return None
 
 class StackedClips(Dataset):
     "One item per video of a `VideoDataset` with clips_per_video=K: its K clips stacked (K, T, C, H, W), and its label."
@@ -822,6 +916,21 @@ def _item_at(ds, i:int) -> dict:
     if items is None: return {}
     return items[i//getattr(ds, 'K', 1)] if not isinstance(ds, StackedClips) else items[i]
 
+def _base_dataset(data):
+    "The dataset under a DataLoader and Subsets."
+    ds = data.dataset if isinstance(data, DataLoader) else data
+    while isinstance(ds, Subset): ds = ds.dataset
+    return ds
+
+def _check_columns(data, by:list):
+    "Refuse `by` columns that no item of the dataset has, listing the ones it has."
+    items = getattr(_base_dataset(data), 'items', None) or []
+    have = sorted({k for it in items for k in it} - {'rel'})
+    for c in by:
+        if c not in have:
+            cols = ', '.join(have) if have else 'none (the data has no item columns)'
+            raise UsageError('by', f"no column {c!r} in the data; available: {cols}")
+
 def _write_csv(rows:list, path:Path):
     import csv
     with atomic_output(path) as tmp, open(tmp, 'w', newline='') as f:
@@ -836,11 +945,20 @@ def evaluate(model:nn.Module, # a trained model (see `load_model`)
              batch_size:int=8, num_workers:int=0, device=None, amp='auto', n_bins:int=15,
              plots:bool=True, progress:bool=True) -> dict:
     "Predict and score a dataset; optionally write metrics, per-item predictions and plots."
+    if isinstance(by, (list, tuple)): _check_columns(data, by)
+    notes = []
+    if tta is not None and tta.flip and not tta.swap and (w := _flip_warning(getattr(model, 'classes', None) or [])):
+        warnings.warn(w); notes.append(w)
     pr = predict(model, data, tta=tta, batch_size=batch_size, num_workers=num_workers, device=device, amp=amp, progress=progress)
     classes = list(getattr(model, 'classes', None) or range(pr['probs'].shape[1]))
     m = classification_metrics(pr['labels'], pr['probs'], classes, n_bins=n_bins)
     n_items = len(data.dataset) if isinstance(data, DataLoader) else len(data)
     m['skipped'] = int(n_items - len(pr['labels'])); m['tta'] = asdict(tta) if tta else None
+    base = _base_dataset(data)
+    m['clips_per_video'] = int(getattr(base, 'K', 1))                     # StackedClips: averaged per video
+    m['checkpoint'] = getattr(model, 'checkpoint', None)
+    if tta is not None and tta.swap: m['flip_swap'] = [[classes[a], classes[b]] for a, b in tta.swap]
+    if notes: m['warnings'] = notes
     idx = pr['index'].tolist()
     if by:
         cols = {c: [_item_at(data, i).get(c, '') for i in idx] for c in by} if isinstance(by, (list, tuple)) else {c: [v[i] for i in idx] for c, v in by.items()}
@@ -865,7 +983,20 @@ def evaluate(model:nn.Module, # a trained model (see `load_model`)
 def format_metrics(m:dict) -> str:
     "A short text report of `classification_metrics` / `evaluate` output."
     f = lambda v: '-' if v is None else f'{v:.4f}'
-    L = [f"n={m['n']}" + (f" (skipped {m['skipped']})" if m.get('skipped') else '') + f"  accuracy {f(m['accuracy'])}  balanced {f(m['balanced_accuracy'])}"
+    L = []
+    if m.get('checkpoint'):
+        ck = m['checkpoint']
+        best = f", {ck['metric']} {f(ck['value'])}" if ck.get('metric') and isinstance(ck.get('value'), (int, float)) else ''
+        L.append(f"checkpoint: {ck['kind']} (epoch {ck['epoch']}{best}) {ck['path']}")
+    if 'clips_per_video' in m:
+        tta, K = m.get('tta') or {}, m['clips_per_video']
+        views = [f"{tta['crops']} crops"] if tta.get('crops') else []
+        if tta.get('flip'):
+            swaps = ', '.join(f'{a}/{b}' for a, b in m.get('flip_swap') or [])
+            views.append(f'flip (swapping {swaps})' if swaps else 'flip')
+        L.append(f"scored: {K} clip{'s' if K > 1 else ''} per video" + (', averaged' if K > 1 else '')
+                 + (f"; TTA {', '.join(views)}" if views else ''))
+    L += [f"n={m['n']}" + (f" (skipped {m['skipped']})" if m.get('skipped') else '') + f"  accuracy {f(m['accuracy'])}  balanced {f(m['balanced_accuracy'])}"
          f"  macro-F1 {f(m['macro_f1'])}  ROC-AUC {f(m['roc_auc'])}  PR-AUC {f(m['pr_auc'])}  ECE {f(m['ece'])}"]
     for c, d in m['per_class'].items():
         L.append(f"  {c:>12}: precision {f(d['precision'])} recall {f(d['recall'])} F1 {f(d['f1'])} support {d['support']}")
@@ -916,12 +1047,52 @@ def _cv_summary(per_fold:list, k:int) -> dict:
     return dict(k=k, folds_done=len(per_fold), folds=per_fold, metrics=agg)
 
 # %% ../nbs/07_train.ipynb #60b2e5a1
-DATA_DEFAULTS = dict(source=None, train_split='train', val_split='val', frames=None, size=None, resize=None,
-                     train_sampler='random', val_sampler='uniform', step=1, clips_per_video=1, on_error='skip',
-                     augment=None, augment_on='dataset', kfold=None, group=None, fold_seed=0, classes=None)
-MODEL_DEFAULTS = dict(backbone='r3d_18', head='linear', weights=None, weights_dir=None, freeze='none', dropout=0.5,
-                      binary=False, head_width=None, backbone_kw={})
-DISTILL_DEFAULTS = dict(teacher=None, task_weight=1.0, kd_weight=1.0, feature_weight=0.0, temperature=4.0)
+@dataclass
+class DataConfig:
+    "The data section of a run config: which clips train and validate, and how they are read."
+    source: str|list|None = None # dataset folder or manifest (required to train)
+    train_split: str|None = 'train' # split that trains (None: every item)
+    val_split: str|None = 'val' # split that validates (None: no validation)
+    frames: int|None = None # frames per clip (None: the backbone's)
+    size: int|list[int]|None = None # frame size, 112 or [h, w] (None: the backbone's)
+    resize: str|None = None # 'letterbox', 'short_side_crop', 'fit' or 'stretch' (see `VideoDataset`)
+    train_sampler: str = 'random' # frame sampler of the training clips
+    val_sampler: str = 'uniform' # frame sampler of the validation clips
+    step: int = 1 # frames between the frames of a 'clip' sampler
+    clips_per_video: int = 1 # training clips per video
+    on_error: str = 'skip' # unreadable video: 'skip' (recorded) or 'raise'
+    augment: str|dict|None = None # an augment preset name, or {preset: name, **its options}
+    augment_on: str = 'dataset' # 'dataset' (per clip in the loader) or 'device' (per batch on the device)
+    kfold: int|None = None # k: stratified k-fold over the training items instead of train/val
+    group: str|None = None # k-fold: column or path regex keeping a group's clips in one fold
+    fold_seed: int = 0 # seed of the fold assignment
+    classes: list[str]|None = None # class names in label order (None: from the data)
+
+@dataclass
+class ModelConfig:
+    "The model section of a run config: the arguments of `models.build_model`."
+    backbone: str = 'r3d_18' # registered backbone name
+    head: str = 'linear' # 'linear' or 'inception'
+    weights: str|None = None # None, 'DEFAULT', a weights enum name, or a file
+    weights_dir: str|None = None # folder of cached torchvision weights
+    freeze: int|str = 'none' # 'none', 'backbone', or the number of trainable last stages
+    dropout: float = 0.5 # dropout before the classifier
+    binary: bool = False # two classes as one logit
+    head_width: int|None = None # Inception head branch width
+    backbone_kw: dict = field(default_factory=dict) # builder arguments, e.g. {width: 8} for tiny3d
+
+@dataclass
+class DistillConfig:
+    "The distill section of a run config: a teacher and the weights of the loss parts (see `models.Distiller`)."
+    teacher: str|None = None # the teacher's run directory or checkpoint
+    task_weight: float = 1.0 # weight of the task loss
+    kd_weight: float = 1.0 # weight of the response (soft label) loss
+    feature_weight: float = 0.0 # weight of the feature loss
+    temperature: float = 4.0 # softmax temperature of the response loss
+
+DATA_DEFAULTS = asdict(DataConfig())
+MODEL_DEFAULTS = asdict(ModelConfig())
+DISTILL_DEFAULTS = asdict(DistillConfig())
 
 def _parse_value(v:str):
     "An override value: YAML (or JSON without PyYAML), with YAML 1.1's strings like '3e-4' read as numbers."
@@ -957,34 +1128,61 @@ def _augment(spec, size):
     spec = {'preset': spec} if isinstance(spec, str) else dict(spec)
     return preset(spec.pop('preset', 'standard'), size=size, **spec)
 
+def _set_override(user:dict, o:str, src:str) -> str:
+    "Apply one 'section.key=value' override to the config dict `user`; return 'section.key' it set."
+    if '=' not in o: raise UsageError('override', f'{o!r} must be key=value, e.g. train.lr=0.001')
+    k, v = o.split('=', 1); keys = k.strip().split('.')
+    d = user
+    for n, kk in enumerate(keys[:-1]):
+        if d.get(kk) is None: d[kk] = {}
+        d = d[kk]
+        if not isinstance(d, dict): raise UsageError(k, f"{'.'.join(keys[:n + 1])} is {d!r} in {src}, not a section")
+    d[keys[-1]] = _parse_value(v)
+    return '.'.join(keys[:2])
+
+_SECTIONS = (('data', DataConfig), ('model', ModelConfig), ('train', TrainConfig), ('distill', DistillConfig))
+
+def override_list(overrides) -> list:
+    "The overrides as a list; a string is one 'key=value' override or a YAML/JSON list of them (papermill's -p)."
+    if isinstance(overrides, str):
+        text = overrides.strip()
+        if not text.startswith('['): return [text] if text else []
+        try:
+            import yaml; parsed = yaml.safe_load(text)
+        except ImportError: parsed = json.loads(text)
+        except Exception as e: raise UsageError('overrides', f'{overrides!r} is not a YAML/JSON list of key=value strings ({e})') from None
+        overrides = parsed
+    if not isinstance(overrides, (list, tuple)) or not all(isinstance(o, str) for o in overrides):
+        raise UsageError('overrides', f"must be 'section.key=value' strings, e.g. ['train.lr=3e-4'], got {overrides!r}")
+    return list(overrides)
+
 def load_config(path=None, # YAML (.yaml/.yml) or JSON config file, or None
-                overrides=(), # 'section.key=value' strings
+                overrides=(), # 'section.key=value' strings (or one string: an override, or a YAML/JSON list of them)
                 base:dict|None=None, # a config dict to start from (instead of a file)
                ) -> dict:
-    "A complete run config: defaults, then the file (or `base`), then the overrides; unknown keys refused."
+    "A run config: defaults, then the file (or `base`), then the overrides; keys, types and device checked."
+    overrides = override_list(overrides)
     cfg = dict(data=dict(DATA_DEFAULTS), model=dict(MODEL_DEFAULTS), train=TrainConfig().to_dict(), distill=None, out=None)
     user = _read_config_file(path) if path is not None else json.loads(json.dumps(base or {}))
-    for o in overrides:
-        if '=' not in o: raise ValueError(f'override {o!r} must be key=value, e.g. train.lr=0.001')
-        k, v = o.split('=', 1); keys = k.strip().split('.')
-        d = user
-        for kk in keys[:-1]: d = d.setdefault(kk, {}) if isinstance(d.get(kk), dict) or kk not in d or d.get(kk) is None else d[kk]
-        d[keys[-1]] = _parse_value(v)
     src = str(path) if path is not None else 'config'
+    given = {}
+    for o in overrides: given[_set_override(user, o, src)] = o
     bad = sorted(set(user) - set(cfg))
-    if bad: raise ValueError(f"{src}: unknown sections {bad}; valid: data, model, train, distill, out")
-    for sec, allowed in (('data', DATA_DEFAULTS), ('model', MODEL_DEFAULTS), ('train', cfg['train']), ('distill', DISTILL_DEFAULTS)):
+    if bad: raise UsageError(src, f"unknown sections {bad}; valid: data, model, train, distill, out")
+    for sec, schema in _SECTIONS:
         got = user.get(sec) or {}
-        if not isinstance(got, dict): raise ValueError(f'{src}: section {sec!r} must be a mapping, got {got!r}')
-        unknown = sorted(set(got) - set(allowed))
-        if unknown: raise ValueError(f"{src}: unknown {sec} keys {unknown}; valid: {', '.join(sorted(allowed))}")
-    for sec in ('data', 'model', 'train'): cfg[sec].update(user.get(sec) or {})
-    if user.get('distill'): cfg['distill'] = dict(DISTILL_DEFAULTS, **user['distill'])
+        if not isinstance(got, dict): raise UsageError(sec, f'{got!r} is not a mapping of keys to values (in {src})')
+        got = typed_values(schema, got, sec, src, given)
+        if sec != 'distill': cfg[sec].update(got)
+        elif got: cfg['distill'] = dict(DISTILL_DEFAULTS, **got)
+    if user.get('out') is not None and not isinstance(user['out'], str):
+        raise UsageError('out', f"{user['out']!r} is not a string (in {src})")
     cfg['out'] = user.get('out')
-    TrainConfig.from_dict(cfg['train']).check()
-    if cfg['data']['augment_on'] not in ('dataset', 'device'): raise ValueError(f"{src}: data.augment_on must be 'dataset' or 'device', got {cfg['data']['augment_on']!r}")
+    cfg['train'] = TrainConfig.from_dict(cfg['train'], src).check().to_dict()
+    if cfg['data']['augment_on'] not in ('dataset', 'device'):
+        raise UsageError(f'{src}: data.augment_on', f"must be 'dataset' or 'device', got {cfg['data']['augment_on']!r}")
     try: _augment(cfg['data']['augment'], 112)                       # a typo in the preset or its options fails here, naming the file
-    except (TypeError, ValueError) as e: raise ValueError(f"{src}: data.augment: {e}") from None
+    except (TypeError, ValueError) as e: raise UsageError(f'{src}: data.augment', str(e)) from None
     return cfg
 
 # %% ../nbs/07_train.ipynb #51ec2abb
@@ -1044,6 +1242,17 @@ def train_from_config(config, # a config file, or a dict (see `load_config`)
     seed_everything(seed)
     return fit(_build(cfg, train.classes), train, val, cfg['train'], out, resume=resume, extra_config=extra, batch_transform=bt, progress=progress)
 
+def _swap_pairs(flip_swap, classes:list) -> tuple:
+    "Class index pairs of `flip_swap` (pairs of names, or 'a:b' strings), each name checked against `classes`."
+    out = []
+    for pr in flip_swap or ():
+        pair = pr.split(':') if isinstance(pr, str) else list(pr)
+        if len(pair) != 2: raise UsageError('flip_swap', f'{pr!r} is not a pair of class names like left:right')
+        for c in pair:
+            if c not in classes: raise UsageError('flip_swap', f"{c!r} is not a class of the model; classes: {', '.join(classes)}")
+        out.append((classes.index(pair[0]), classes.index(pair[1])))
+    return tuple(out)
+
 def evaluate_run(run, # a run directory or checkpoint file
                  source=None, # dataset folder or manifest (default: the run's data.source)
                  *,
@@ -1052,15 +1261,22 @@ def evaluate_run(run, # a run directory or checkpoint file
                  frames:int|None=None, size=None, # sampling (default: the run's)
                  clips:int=1, # clips per video averaged (temporal TTA)
                  flip:bool=False, crops:int=0, # spatial TTA
+                 flip_swap=None, # with flip: class pairs a flip exchanges, e.g. [('left', 'right')] or ['left:right']
                  by=None, # item columns to break the metrics down by
-                 batch_size:int=8, num_workers:int=0, device=None, progress:bool=True) -> dict:
-    "Score a trained run's best model on a dataset split, with optional TTA; write metrics, predictions and plots."
+                 batch_size:int=8, num_workers:int=0,
+                 device=None, # torch device (None: cpu), checked before any work
+                 progress:bool=True) -> dict:
+    "Score a run's best (else last) checkpoint on a dataset split, with optional TTA; write metrics, predictions, plots."
     from videokit.data import VideoDataset
+    dev = resolve_device(device or 'cpu', name='device')
+    if not isinstance(clips, int) or clips < 1: raise UsageError('clips', f'must be a positive int, got {clips!r}')
     run = Path(run)
     conf_path = (run if run.is_dir() else run.parent.parent)/'config.json'
     rc = _read_config_file(conf_path) if conf_path.is_file() else {}
     d = dict(DATA_DEFAULTS, **rc.get('data', {}))
-    model = load_model(run, device=device or 'cpu')
+    model = load_model(run, device=dev)
+    swap = _swap_pairs(flip_swap, model.classes)
+    if swap and not flip: raise UsageError('flip_swap', 'swaps classes under a horizontal flip: use it with flip')
     src = source or d.get('source')
     if not src: raise ValueError(f'{run}: no data source recorded with the run; pass one')
     f0, s0 = _frames_size(dict(d, frames=frames or d['frames'], size=size if size is not None else d['size']), model.config)
@@ -1068,8 +1284,8 @@ def evaluate_run(run, # a run directory or checkpoint file
                       clips_per_video=clips, on_error='skip', classes=model.classes)
     data = StackedClips(ds) if clips > 1 else ds
     out = Path(out_dir) if out_dir else (run if run.is_dir() else run.parent.parent)/f'eval_{split or "all"}'
-    tta = TTA(flip=flip, crops=crops) if (flip or crops) else None
-    return evaluate(model, data, out, tta=tta, by=by, batch_size=batch_size, num_workers=num_workers, device=device, progress=progress)
+    tta = TTA(flip=flip, crops=crops, swap=swap) if (flip or crops) else None
+    return evaluate(model, data, out, tta=tta, by=by, batch_size=batch_size, num_workers=num_workers, device=dev, progress=progress)
 
 def extract_dataset_features(source, # dataset folder or manifest
                              cache, # root folder of feature caches
@@ -1080,11 +1296,12 @@ def extract_dataset_features(source, # dataset folder or manifest
     "Cache a backbone's features of every clip of a dataset (resumable); return where and how many."
     from videokit.data import VideoDataset
     from videokit.models import extract_features
+    dev = resolve_device(device or 'auto', name='device')
     model = build_model(backbone, 2, weights=weights, weights_dir=weights_dir)
     fr, sz = _frames_size(dict(frames=frames, size=size), dict(backbone=backbone))
     ds = VideoDataset(source, split=split, frames=fr, size=sz, resize=resize, sampler=sampler, clips_per_video=clips_per_video, on_error='skip')
     model.classes = ds.classes
     fd = extract_features(model, ds, cache, pooled=pooled, batch_size=batch_size, num_workers=num_workers,
-                          device=resolve_device(device or 'auto'), progress=progress)
+                          device=dev, progress=progress)
     return dict(folder=str(fd.folder), items=len(fd), skipped=len(ds) - len(fd), classes=ds.classes,
                 shape=list(fd[0][0].shape) if len(fd) else None, failures=[f['path'] for f in ds.failures])

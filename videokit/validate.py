@@ -5,6 +5,7 @@
 # %% ../nbs/02_validate.ipynb #74467a03
 from __future__ import annotations
 import os, sys, io, re, json, struct, csv, time, math, signal, shutil, hashlib, selectors, subprocess, tempfile, errno
+import numbers
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from collections import Counter, defaultdict
@@ -14,15 +15,16 @@ import av
 from tqdm.auto import tqdm
 
 from .core import (atomic_output, capture_libav_log, LibavLog, open_container, probe, best_video_stream, VideokitError,
-                           MissingFileError, VIDEO_EXTENSIONS, is_video_path, versions, iter_boxes, mp4_boxes,
-                           _payloads, _stream_info, best_audio_stream)
+                           MissingFileError, UsageError, VIDEO_EXTENSIONS, is_video_path, versions, iter_boxes,
+                           mp4_boxes, _payloads, _stream_info, best_audio_stream)
 
 # %% auto #0
-__all__ = ['BENIGN_PATTERNS', 'REASONS', 'LEVELS', 'QUARANTINE_DIR', 'TIERS', 'sniff', 'is_benign', 'CheckResult', 'check_video',
-           'default_timeout', 'run_checks', 'read_manifest', 'collect_items', 'load_cache', 'writable_dir',
-           'default_cache', 'scan', 'class_weights', 'decide', 'build_report', 'format_summary', 'write_json',
-           'plot_report', 'write_clean_manifest', 'quarantine', 'restore', 'validate_dataset', 'filter_video_rows',
-           'validate_video_object']
+__all__ = ['BENIGN_PATTERNS', 'REASONS', 'LEVELS', 'QUARANTINE_DIR', 'CHECK_VERSION', 'TRANSIENT', 'TIERS', 'SKIP_WHY',
+           'RECHECK_FACTOR', 'sniff', 'is_benign', 'CheckResult', 'check_video', 'check_workers', 'check_timeout',
+           'default_timeout', 'run_checks', 'read_manifest', 'collect_items', 'scan_settings', 'load_cache',
+           'writable_dir', 'default_cache', 'scan', 'class_weights', 'decide', 'build_report', 'format_summary',
+           'write_json', 'plot_report', 'write_clean_manifest', 'quarantine', 'restore', 'recheck_timeout',
+           'recheck_transient', 'validate_dataset', 'filter_video_rows', 'validate_video_object']
 
 # %% ../nbs/02_validate.ipynb #26d22b39
 _MAGIC = [(b'\xff\xd8\xff', 'image', 'JPEG image'), (b'\x89PNG\r\n\x1a\n', 'image', 'PNG image'),
@@ -305,11 +307,49 @@ def _decode_check(c, p:Path, res:CheckResult, level:str, threads:int, log, open_
     res.ok, res.reason, res.detail = True, None, ''
     return res
 
+# %% ../nbs/02_validate.ipynb #5f6ec81b
+def check_workers(workers, # None (one per CPU core) or a number of worker processes
+                  name:str='workers', # the parameter's name in the error message
+                 ) -> int|None:
+    "`workers` if it is None or an integer >= 1, else a `UsageError` naming `name`."
+    if workers is None: return None
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral):
+        raise UsageError(name, f'must be a whole number of worker processes >= 1, got {workers!r}')
+    if workers < 1: raise UsageError(name, f'must be >= 1 (one worker process at least), got {workers}')
+    return int(workers)
+
+# %% ../nbs/02_validate.ipynb #08ba5d22
+def check_timeout(timeout, # None (the default per file), seconds > 0, or math.inf (no limit)
+                  name:str='timeout', # the parameter's name in the error message
+                 ) -> float|None:
+    "`timeout` as a float if it is None or a number of seconds > 0 (inf: no limit), else a `UsageError`."
+    if timeout is None: return None
+    if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real):
+        raise UsageError(name, f'must be a number of seconds > 0 (or inf for no limit), got {timeout!r}')
+    t = float(timeout)
+    if math.isnan(t) or t <= 0:
+        raise UsageError(name, f'must be a number of seconds > 0 (or inf for no limit), got {timeout}')
+    return t
+
 # %% ../nbs/02_validate.ipynb #e8b16aa8
 def default_timeout(size:int, # file size in bytes
                     level:str='full') -> float:
     "Seconds a worker may spend on one file before it is killed."
     return 30.0 if level == 'quick' else 60.0 + 2.0 * size / 1e6
+
+def _check_level(level):
+    if level not in LEVELS: raise UsageError('level', f"must be one of {', '.join(LEVELS)}, got {level!r}")
+
+def _limits(timeout, n:int) -> list:
+    "One checked timeout per file (None: the default) from a single value or a list of `n`."
+    if isinstance(timeout, (list, tuple)):
+        if len(timeout) != n: raise UsageError('timeout', f'{len(timeout)} timeouts given for {n} files')
+        return [check_timeout(t) for t in timeout]
+    return [check_timeout(timeout)] * n
+
+def _effective_timeout(limit, size:int, level:str) -> float:
+    "The seconds a file of `size` bytes gets: `limit` if set (inf: no limit), else `default_timeout`."
+    return default_timeout(size, level) if limit is None else limit
 
 def _load_checker(spec:str):
     mod, _, fn = spec.partition(':')
@@ -373,15 +413,17 @@ class _Worker:
 def run_checks(paths:list, # files to check
                level:str='full', # check level
                workers:int|None=None, # parallel worker processes (default: CPU cores)
-               timeout:float|None=None, # seconds per file (default: `default_timeout`)
+               timeout:float|list|None=None, # seconds per file, or a list with one per path (None: `default_timeout`)
                checker:str='videokit.validate:check_video', # 'module:function' called as f(path, level)
                on_result=None, # called as on_result(i, result_dict) as each verdict arrives
                progress:bool=True, # show a tqdm progress bar
                initial:int=0, # already-finished files (for the progress bar)
               ) -> list:
     "Check `paths` in killable worker processes; return one result dict per path, in order."
-    if level not in LEVELS: raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+    _check_level(level)
+    workers = check_workers(workers)
     n = len(paths); results = [None] * n
+    limits = _limits(timeout, n)
     if not n: return results
     nw = max(1, min(workers or os.cpu_count() or 1, n))
     todo = list(range(n))[::-1]
@@ -407,7 +449,7 @@ def run_checks(paths:list, # files to check
                     i = todo.pop()
                     try: size = os.path.getsize(paths[i])
                     except OSError: size = 0
-                    try: pool[k].send(i, str(paths[i]), timeout if timeout is not None else default_timeout(size, level))
+                    try: pool[k].send(i, str(paths[i]), _effective_timeout(limits[i], size, level))
                     except (BrokenPipeError, OSError):
                         todo.append(i); drop(k)
             busy = [w for w in pool if w is not None and w.task is not None]
@@ -440,6 +482,7 @@ QUARANTINE_DIR = 'corrupted_videos'
 _PATH_COLS = ('path', 'file', 'filepath', 'file_path', 'video', 'video_path', 'filename', 'clip')
 _LABEL_COLS = ('label', 'class', 'category', 'target', 'class_name')
 _SPLIT_COLS = ('split', 'subset', 'set', 'partition')
+_MANIFEST_EXTS = ('.csv', '.json', '.jsonl')
 
 def _pick(d:dict, names):
     for n in names:
@@ -450,26 +493,31 @@ def read_manifest(path) -> list:
     "Rows of a CSV, JSON (list of objects, or {'files': [...]}) or JSONL manifest."
     p = Path(path)
     if not p.exists(): raise MissingFileError(p)
-    if p.suffix.lower() == '.csv':
-        with open(p, newline='', encoding='utf-8') as f: return list(csv.DictReader(f))
-    if p.suffix.lower() == '.jsonl':
-        return [json.loads(l) for l in p.read_text(encoding='utf-8').splitlines() if l.strip()]
-    if p.suffix.lower() == '.json':
+    suf = p.suffix.lower()
+    if p.is_dir() or suf not in _MANIFEST_EXTS: raise ValueError(f"{p}: manifest must be a .csv, .json or .jsonl file")
+    try:
+        if suf == '.csv':
+            with open(p, newline='', encoding='utf-8') as f: return list(csv.DictReader(f))
+        if suf == '.jsonl':
+            return [json.loads(l) for l in p.read_text(encoding='utf-8').splitlines() if l.strip()]
         d = json.loads(p.read_text(encoding='utf-8'))
-        if isinstance(d, dict):
-            for k in ('files', 'videos', 'items', 'data'):
-                if isinstance(d.get(k), list): return d[k]
-            if all(isinstance(v, (str, int)) for v in d.values()):  # {file: label} annotations
-                return [{'path': k, 'label': v} for k, v in d.items()]
-            raise ValueError(f"{p}: JSON manifest must be a list of objects or hold one under 'files'")
-        return d
-    raise ValueError(f"{p}: manifest must be .csv, .json or .jsonl")
+    except (UnicodeDecodeError, json.JSONDecodeError, csv.Error) as e:
+        raise ValueError(f"{p}: not a readable {suf[1:].upper()} manifest ({e})") from None
+    if isinstance(d, dict):
+        for k in ('files', 'videos', 'items', 'data'):
+            if isinstance(d.get(k), list): return d[k]
+        if all(isinstance(v, (str, int)) for v in d.values()):  # {file: label} annotations
+            return [{'path': k, 'label': v} for k, v in d.items()]
+    if not isinstance(d, list):
+        raise ValueError(f"{p}: JSON manifest must be a list of objects or hold one under 'files'")
+    return d
 
 def _rows_to_items(rows, base:Path|None, src) -> list:
     items = []
     for n, row in enumerate(rows):
         if isinstance(row, (str, Path)): row = {'path': str(row)}
-        if not isinstance(row, dict): raise TypeError(f"{src}: row {n} is {type(row).__name__}, expected a path or a dict")
+        if not isinstance(row, dict):
+            raise ValueError(f"{src}: row {n} is {type(row).__name__}, expected a path or a dict")
         pc = _pick(row, _PATH_COLS)
         if pc is None: raise ValueError(f"{src}: row {n} has no path column (one of {', '.join(_PATH_COLS)})")
         raw = row[pc]
@@ -482,37 +530,69 @@ def _rows_to_items(rows, base:Path|None, src) -> list:
                           label=(str(row[lc]) if lc else None), split=(str(row[sc]) if sc else None)))
     return items
 
+_LAYOUTS = ('auto', 'split/class', 'class', 'flat')
+
+def _walk(root:Path, layout:str, all_files:bool, exts:set) -> tuple:
+    "(items, skipped) of a folder: the files to check, and {'path', 'why'} for every file left out."
+    items, skipped = [], []
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = Path(dirpath).relative_to(root)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith('.') and not (rel_dir == Path('.') and d == QUARANTINE_DIR))
+        for fn in sorted(filenames):
+            rel = rel_dir / fn
+            video = all_files or Path(fn).suffix.lower() in exts
+            why = 'hidden' if fn.startswith('.') else None if video else 'not_video'
+            if why:
+                skipped.append({'path': str(rel), 'why': why})
+                continue
+            parts = rel.parts
+            lay = layout if layout != 'auto' else {1: 'flat', 2: 'class'}.get(len(parts), 'split/class')
+            split = parts[-3] if lay == 'split/class' and len(parts) >= 3 else None
+            label = parts[-2] if lay in ('split/class', 'class') and len(parts) >= 2 else None
+            items.append(dict(path=str(root / rel), rel=str(rel), split=split, label=label))
+    return items, skipped
+
+def _collect(source, layout='auto', all_files=False, extensions=VIDEO_EXTENSIONS) -> tuple:
+    "`collect_items` plus the files of a folder that were left out: (items, root, skipped)."
+    if layout not in _LAYOUTS: raise UsageError('layout', f"must be one of {', '.join(_LAYOUTS)}, got {layout!r}")
+    if isinstance(source, (list, tuple)): return _rows_to_items(source, None, 'list'), None, []
+    if isinstance(source, str) and not source.strip():
+        raise UsageError('source', 'is an empty path; give a dataset folder or a CSV/JSON/JSONL manifest')
+    src = Path(source).expanduser()
+    if not src.exists(): raise MissingFileError(src, 'no such file or folder')
+    if src.is_file() and src.suffix.lower() not in _MANIFEST_EXTS:
+        hint = f' (for one video: videokit info {src}; in Python, check_video)' if is_video_path(src) else ''
+        raise VideokitError(src, 'not_a_dataset', f'a scan needs a dataset folder or a CSV/JSON/JSONL manifest, '
+                                                  f'not a single file{hint}')
+    if src.is_file(): return _rows_to_items(read_manifest(src), src.parent.absolute(), src), src.parent.absolute(), []
+    root = src.absolute()
+    items, skipped = _walk(root, layout, all_files, {e.lower() for e in extensions})
+    return items, root, skipped
+
 def collect_items(source, # folder, manifest file (.csv/.json/.jsonl), or list of paths/dicts
                   layout:str='auto', # folder layout: 'auto', 'split/class', 'class' or 'flat'
                   all_files:bool=False, # folder: check every file, not only video extensions
                   extensions=VIDEO_EXTENSIONS, # folder: endings treated as video
                  ) -> tuple:
     "Records to check from `source`, and the root that `rel` paths are relative to (or None)."
-    if layout not in ('auto', 'split/class', 'class', 'flat'): raise ValueError(f"layout must be 'auto', 'split/class', 'class' or 'flat', got {layout!r}")
-    if isinstance(source, (list, tuple)): return _rows_to_items(source, None, 'list'), None
-    src = Path(source).expanduser()
-    if not src.exists(): raise MissingFileError(src, 'no such file or folder')
-    if src.is_file(): return _rows_to_items(read_manifest(src), src.parent.absolute(), src), src.parent.absolute()
-    root = src.absolute(); items = []
-    exts = {e.lower() for e in extensions}
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel_dir = Path(dirpath).relative_to(root)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith('.') and not (rel_dir == Path('.') and d == QUARANTINE_DIR))
-        for fn in sorted(filenames):
-            if fn.startswith('.') or not (all_files or Path(fn).suffix.lower() in exts): continue
-            rel = rel_dir / fn; parts = rel.parts
-            lay = layout if layout != 'auto' else {1: 'flat', 2: 'class'}.get(len(parts), 'split/class')
-            split = parts[-3] if lay == 'split/class' and len(parts) >= 3 else None
-            label = parts[-2] if lay in ('split/class', 'class') and len(parts) >= 2 else None
-            items.append(dict(path=str(root / rel), rel=str(rel), split=split, label=label))
-    return items, root
+    return _collect(source, layout, all_files, extensions)[:2]
 
 # %% ../nbs/02_validate.ipynb #7bdf4bbc
+CHECK_VERSION = 2  # bump when a change to `check_video` can change a verdict: cached verdicts are then re-checked
+TRANSIENT = ('timeout', 'crash', 'io_error')  # verdicts about the run, not the file: never reused from the cache
+_OUTPUT_ONLY = ('verdict_from', 'retried_from', 'rechecked_from', 'confirmed')  # record fields never cached
+
 def _cache_key(path, size, mtime_ns, level): return f"{path}|{size}|{mtime_ns}|{level}"
 
 def _stat(path):
     try: st = os.stat(path); return st.st_size, st.st_mtime_ns
     except OSError: return -1, 0
+
+def scan_settings(level:str='full', # check level
+                  checker:str='videokit.validate:check_video', # the check run in each worker
+                 ) -> dict:
+    "What shapes a verdict besides the file itself; a cached verdict made with other settings is re-checked."
+    return {'level': level, 'checker': checker, 'check_version': CHECK_VERSION, 'av': av.__version__}
 
 def load_cache(path) -> dict:
     "Verdicts in a scan cache (JSONL), keyed by path|size|mtime|level; a torn last line is ignored."
@@ -535,10 +615,31 @@ def default_cache(root, level:str) -> Path:
     h = hashlib.sha1(str(root).encode()).hexdigest()[:12]
     return Path.home() / '.cache' / 'videokit' / f'scan-{h}-{level.replace("+", "_")}.jsonl'
 
+def _cache_path(cache, root, level):
+    return None if cache is False else Path(cache) if cache is not None else default_cache(root, level)
+
+def _check_file_path(path, name:str, example:str):
+    "A `UsageError` naming `name` unless `path` can be written as a file (not a folder, no file in its way)."
+    if path is None or path is False or path is True: return
+    p = Path(path).expanduser().absolute()
+    if p.is_dir(): raise UsageError(name, f'{path} is a folder; give a file path (e.g. {Path(path) / example})')
+    for q in p.parents:
+        if q.exists():
+            if not q.is_dir(): raise UsageError(name, f'{path}: {q} is a file, not a folder')
+            break
+
+def _append_cache(path, recs):
+    "Append scan records to the cache at `path` (a torn last line is closed first)."
+    if path is None or not recs: return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, 'ab') as fh:
+        if fh.tell() and open(path, 'rb').read()[-1:] != b'\n': fh.write(b'\n')
+        for r in recs: fh.write((json.dumps({k: v for k, v in r.items() if k not in _OUTPUT_ONLY}) + '\n').encode())
+
 def scan(source, # folder, manifest (.csv/.json/.jsonl) or list of paths/dicts
          level:str='full', # 'quick', 'full' or 'full+audio'
          workers:int|None=None, # worker processes (default: CPU cores)
-         timeout:float|None=None, # seconds per file (default grows with file size, see `default_timeout`)
+         timeout:float|None=None, # seconds per file (default grows with file size, see `default_timeout`; inf: none)
          cache=None, # JSONL cache path; None: `default_cache`; False: no cache
          layout:str='auto', # folder layout, see `collect_items`
          all_files:bool=False, # folder: check every file, not only video extensions
@@ -546,18 +647,36 @@ def scan(source, # folder, manifest (.csv/.json/.jsonl) or list of paths/dicts
          checker:str='videokit.validate:check_video', # 'module:function' doing the check in the worker
         ) -> list:
     "Check every file of `source` in killable workers, resumably; one record per file, in source order."
+    _check_scan_args(level, workers, timeout, cache)
     items, root = collect_items(source, layout=layout, all_files=all_files)
     return _scan_items(items, root, level, workers, timeout, cache, progress, checker)
 
+def _check_scan_args(level, workers, timeout, cache):
+    "Usage errors of a scan's parameters, before any work."
+    _check_level(level)
+    check_workers(workers)
+    check_timeout(timeout)
+    if cache is not False: _check_file_path(cache, 'cache', 'scan-cache.jsonl')
+
+def _why_check(old, size:int, settings:dict) -> tuple:
+    "(verdict_from, retried_from) for a file whose cached record is `old` (None if it has none)."
+    if old is None or size < 0: return 'check', None
+    if old.get('reason') in TRANSIENT: return 'retry', old['reason']
+    if old.get('settings') != settings: return 'recheck', None
+    return 'cache', None
+
 def _scan_items(items, root, level, workers, timeout, cache, progress, checker) -> list:
     "`scan` on already collected items."
-    cache_path = None if cache is False else Path(cache) if cache is not None else default_cache(root, level)
+    settings, limit = scan_settings(level, checker), check_timeout(timeout)
+    cache_path = _cache_path(cache, root, level)
     done = load_cache(cache_path) if cache_path else {}
-    keys, todo = [], []
+    keys, why, limits = [], [], []
     for n, it in enumerate(items):
         size, mt = _stat(it['path'])
         keys.append(_cache_key(it['path'], size, mt, level))
-        if keys[-1] not in done or size < 0: todo.append(n)
+        why.append(_why_check(done.get(keys[-1]), size, settings))
+        limits.append(_effective_timeout(limit, max(size, 0), level))
+    todo = [n for n in range(len(items)) if why[n][0] != 'cache']
     fh = None
     if cache_path is not None:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
@@ -566,20 +685,24 @@ def _scan_items(items, root, level, workers, timeout, cache, progress, checker) 
     def record(n, res):
         it = items[n]; size, mt = _stat(it['path'])
         rec = dict(res, **{k: v for k, v in it.items() if k not in ('path', 'rel')})
-        rec.update(path=it['rel'] if root is not None else it['path'], abs_path=it['path'], size=size, mtime_ns=mt, key=keys[n])
+        rec.update(path=it['rel'] if root is not None else it['path'], abs_path=it['path'], size=size, mtime_ns=mt,
+                   key=keys[n], settings=settings, timeout=limits[n] if math.isfinite(limits[n]) else None)
         return rec
     def on_result(j, res):
         n = todo[j]; done[keys[n]] = rec = record(n, res)
         if fh is not None: fh.write((json.dumps(rec) + '\n').encode()); fh.flush()
     try:
-        run_checks([items[n]['path'] for n in todo], level=level, workers=workers, timeout=timeout,
+        run_checks([items[n]['path'] for n in todo], level=level, workers=workers, timeout=[limits[n] for n in todo],
                    checker=checker, on_result=on_result, progress=progress, initial=len(items) - len(todo))
     finally:
         if fh is not None: fh.close()
     out = []
     for n, it in enumerate(items):
-        rec = dict(done[keys[n]]); rec.update({k: v for k, v in it.items() if k not in ('path', 'rel')})
+        rec = {k: v for k, v in done[keys[n]].items() if k not in _OUTPUT_ONLY}
+        rec.update({k: v for k, v in it.items() if k not in ('path', 'rel')})
         rec['path'] = it['rel'] if root is not None else it['path']
+        rec['verdict_from'] = why[n][0]
+        if why[n][1]: rec['retried_from'] = why[n][1]
         out.append(rec)
     return out
 
@@ -609,12 +732,40 @@ def class_weights(counts:dict) -> dict:
     return {c: (round(n / (k * v), 4) if v else 0.0) for c, v in counts.items()}
 
 TIERS = ((20.0, 'proceed'), (40.0, 'rebalance'), (float('inf'), 'rebuild'))
+SKIP_WHY = {'not_video': 'extension not a video one (all_files=True or --all-files checks every file)',
+            'hidden': 'name starts with a dot'}
+
+def _skipped_summary(skipped) -> dict:
+    "Counts of the files a folder scan left out: per reason and, for non-video files, per extension."
+    skipped = skipped or []
+    nv = [s['path'] for s in skipped if s['why'] == 'not_video']
+    return {'total': len(skipped), 'not_video': len(nv), 'hidden': sum(1 for s in skipped if s['why'] == 'hidden'),
+            'by_extension': dict(sorted(Counter(Path(p).suffix.lower() or '(none)' for p in nv).items(),
+                                        key=lambda kv: (-kv[1], kv[0]))),
+            'examples': nv[:10], 'why': SKIP_WHY}
+
+def _skipped_text(sk:dict) -> str:
+    "'2 non-video files (.jpg 1, .mp3 1), 1 hidden' or 'none'."
+    parts = []
+    if sk['not_video']:
+        exts = ', '.join(f'{e} {n}' for e, n in sk['by_extension'].items())
+        parts.append(f"{sk['not_video']} non-video file{'s' if sk['not_video'] != 1 else ''} ({exts})")
+    if sk['hidden']: parts.append(f"{sk['hidden']} hidden")
+    return ', '.join(parts) or 'none'
 
 def decide(pct_corrupt:float, # overall percentage of unusable files
            by_class:dict, # {class: counts dict} as in the summary
            weights:dict, # suggested class weights
+           *,
+           total:int|None=None, # files checked (0: the 'no_video' tier)
+           skipped:dict|None=None, # the summary's `skipped` counts, named when no video was found
           ) -> dict:
     "The decision tier and a one-line recommendation."
+    if total == 0:
+        left = f"; skipped {_skipped_text(skipped)}" if skipped and skipped['total'] else ''
+        return {'tier': 'no_video', 'pct_corrupt': 0.0,
+                'recommendation': f"No video found{left}. Check the path and the layout; all_files=True "
+                                  f"(--all-files) checks files whatever their extension."}
     tier = next(name for lim, name in TIERS if pct_corrupt < lim)
     worst = max(by_class.items(), key=lambda kv: kv[1]['pct_corrupt'], default=(None, None))
     depleted = ''
@@ -633,9 +784,10 @@ def build_report(records:list, # records from `scan`
                  root=None, # the scanned root (recorded)
                  level:str|None=None, # the scan level (recorded)
                  seconds:float|None=None, # wall time of the scan (recorded)
+                 skipped:list|None=None, # files the folder walk left out ({'path', 'why'}), counted in the summary
                 ) -> dict:
     "JSON-serialisable report: `files` and a `summary` with losses, balance, weights and a decision."
-    files = [{k: v for k, v in r.items() if k not in ('key', 'abs_path')} for r in records]
+    files = [{k: v for k, v in r.items() if k not in ('key', 'abs_path', 'settings')} for r in records]
     splits = sorted({r.get('split') for r in files}, key=lambda s: (s is None, str(s)))
     classes = sorted({r.get('label') for r in files if r.get('label') is not None})
     by_split = {}
@@ -647,22 +799,46 @@ def build_report(records:list, # records from `scan`
     by_class = {c: _counts([r for r in files if r.get('label') == c]) for c in classes}
     train = [r for r in files if r.get('split') == 'train'] or files
     weights = class_weights({c: sum(1 for r in train if r.get('label') == c and r['ok']) for c in classes})
-    total = _counts(files)
+    total, sk = _counts(files), _skipped_summary(skipped)
     summary = dict(total, by_split=by_split, by_class=by_class,
                    reasons=dict(Counter(r['reason'] for r in files if not r['ok']).most_common()),
                    with_warnings=sum(1 for r in files if r['ok'] and r.get('warnings')),
                    balance=_balance(files), class_weights=weights, class_weights_from='train' if train is not files else 'all',
-                   decision=decide(total['pct_corrupt'], by_class, weights),
+                   decision=decide(total['pct_corrupt'], by_class, weights, total=total['total'], skipped=sk),
+                   skipped=sk, verdicts=dict(Counter(r['verdict_from'] for r in files if r.get('verdict_from'))),
+                   retried=sum(1 for r in files if r.get('retried_from')),
+                   retried_from=dict(Counter(r['retried_from'] for r in files if r.get('retried_from')).most_common()),
+                   check_settings=next((r['settings'] for r in records if r.get('settings')), None),
                    root=str(root) if root is not None else None, level=level, seconds=seconds, versions=versions(),
                    created=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
     return {'files': files, 'summary': summary}
 
+def _verdict_lines(s:dict) -> list:
+    "Where the verdicts came from (cache, retries, re-checks), when not all were checked just now."
+    v, L = s.get('verdicts') or {}, []
+    if any(k != 'check' for k in v):
+        parts = [f"{v.get('cache', 0)} reused from the cache", f"{v.get('check', 0)} new or changed"]
+        if s.get('retried'):
+            why = ', '.join(f'{k} {n}' for k, n in s['retried_from'].items())
+            parts.append(f"{s['retried']} retried (an earlier {why}: about that run, not the file)")
+        if v.get('recheck'): parts.append(f"{v['recheck']} re-checked (cached with other settings)")
+        L.append('verdicts: ' + ', '.join(parts))
+    rc = s.get('recheck_before_quarantine')
+    if rc and rc['files']:
+        now = ', '.join(f'{k} {n}' for k, n in rc['now'].items())
+        L.append(f"before quarantine: re-checked {rc['files']} files that timed out, crashed or could not be read, "
+                 f"alone with a longer limit ({rc['timeout_factor']:g}x, at least the default): now {now}")
+    return L
+
 def format_summary(report:dict) -> str:
     "The report's summary as text for a terminal or notebook."
     s = report['summary']; L = []
-    L.append(f"{s['total']} files: {s['valid']} valid, {s['corrupt']} unusable ({s['pct_corrupt']:.1f}%)"
-             + (f", {s['with_warnings']} valid with warnings" if s['with_warnings'] else ''))
+    if s['total'] == 0: L.append('no video found: 0 files checked')
+    else: L.append(f"{s['total']} files: {s['valid']} valid, {s['corrupt']} unusable ({s['pct_corrupt']:.1f}%)"
+                   + (f", {s['with_warnings']} valid with warnings" if s['with_warnings'] else ''))
     if s['reasons']: L.append('reasons: ' + ', '.join(f"{k} {v}" for k, v in s['reasons'].items()))
+    if s.get('skipped') is not None: L.append(f"skipped, not checked: {_skipped_text(s['skipped'])}")
+    L += _verdict_lines(s)
     for sp, d in s['by_split'].items():
         L.append(f"\n[{sp}] {d['total']} files, {d['corrupt']} unusable ({d['pct_corrupt']:.1f}%)")
         b = d['balance']
@@ -717,7 +893,8 @@ def write_clean_manifest(report:dict, # a report from `build_report` (or scan re
     "Write a CSV of the valid files (path, label, split, extra columns), atomically."
     p = Path(path).absolute(); p.parent.mkdir(parents=True, exist_ok=True)
     root = Path(root or report.get('summary', {}).get('root') or '.').absolute()
-    skip = set(CheckResult.__dataclass_fields__) | {'key', 'abs_path', 'size', 'mtime_ns', 'rel', 'path', 'label', 'split'}
+    scan_fields = {'key', 'abs_path', 'size', 'mtime_ns', 'rel', 'path', 'label', 'split', 'settings', 'timeout'}
+    skip = set(CheckResult.__dataclass_fields__) | scan_fields | set(_OUTPUT_ONLY)
     good = [r for r in report['files'] if r['ok']]
     extra = sorted({k for r in good for k in r if k not in skip})
     with atomic_output(p) as tmp, open(tmp, 'w', newline='', encoding='utf-8') as f:
@@ -748,7 +925,10 @@ def quarantine(report:dict, # a report from `build_report` of a folder scan
         if rel.is_absolute():
             try: rel = rel.relative_to(root)
             except ValueError: plan.append((r, None, None, 'outside the dataset root')); continue
-        plan.append((r, root / rel, qdir / rel, None))
+        why = None
+        if r.get('reason') in TRANSIENT and not r.get('confirmed'):
+            why = f"{r['reason']} once is about the run, not the file: not moved until a re-check alone confirms it"
+        plan.append((r, root / rel, qdir / rel, why))
     out = {'moved': [], 'skipped': [], 'journal': None, 'dry_run': dry_run}
     if dry_run:
         for r, s, d, why in plan:
@@ -769,19 +949,34 @@ def quarantine(report:dict, # a report from `build_report` of a folder scan
             out['moved'].append({'src': str(s), 'dst': str(d), 'reason': r['reason']})
     return out
 
+def _journal_moves(jp:Path) -> tuple:
+    "(the move records, the number of unreadable lines) of a quarantine journal; an error if it is not one."
+    if not jp.exists(): raise MissingFileError(jp, 'no such journal')
+    if jp.is_dir(): raise VideokitError(jp, 'not_a_journal', f'is a folder; give the journal-*.jsonl file in it '
+                                                              f'that quarantine wrote')
+    moves, seen, bad, n = [], set(), 0, 0
+    for line in jp.read_bytes().decode('utf-8', errors='replace').splitlines():
+        if not line.strip(): continue
+        n += 1
+        try: e = json.loads(line)
+        except json.JSONDecodeError: e = None
+        if not (isinstance(e, dict) and isinstance(e.get('src'), str) and isinstance(e.get('dst'), str)):
+            bad += 1
+            continue
+        if e.get('op') == 'move' and (e['src'], e['dst']) not in seen:
+            seen.add((e['src'], e['dst'])); moves.append(e)
+    if n and bad == n:
+        raise VideokitError(jp, 'not_a_journal', f'none of its {n} lines is a journal record (give the journal-*.jsonl '
+                                                  f'that quarantine wrote)')
+    return moves, bad
+
 def restore(journal, # a journal written by `quarantine`
             dry_run:bool=False, # only list the moves back
            ) -> dict:
     "Undo a quarantine: move every journaled file back to its original path (never overwriting)."
     jp = Path(journal)
-    if not jp.exists(): raise MissingFileError(jp, 'no such journal')
-    moves, seen = [], set()
-    for line in jp.read_text(encoding='utf-8').splitlines():
-        try: e = json.loads(line)
-        except json.JSONDecodeError: continue
-        if e.get('op') == 'move' and (e['src'], e['dst']) not in seen:
-            seen.add((e['src'], e['dst'])); moves.append(e)
-    out = {'restored': [], 'skipped': [], 'dry_run': dry_run}
+    moves, unreadable = _journal_moves(jp)
+    out = {'restored': [], 'skipped': [], 'dry_run': dry_run, 'unreadable_lines': unreadable}
     for e in reversed(moves):
         s, d = Path(e['src']), Path(e['dst'])
         if not d.exists(): out['skipped'].append({'src': str(d), 'dst': str(s), 'why': 'not in quarantine (already restored?)'}); continue
@@ -792,11 +987,49 @@ def restore(journal, # a journal written by `quarantine`
         out['restored'].append({'src': str(d), 'dst': str(s)})
     return out
 
+# %% ../nbs/02_validate.ipynb #f0bd3f0b
+RECHECK_FACTOR = 4.0  # the lone re-check of a TRANSIENT verdict gets this many times the limit the file ran out of
+
+def recheck_timeout(first:float|None, # the seconds the file was given the first time (None: no limit)
+                    size:int, # file size in bytes
+                    level:str='full', # check level
+                   ) -> float:
+    "Seconds for the lone second check of a file: `RECHECK_FACTOR` x its first limit, never below `default_timeout`."
+    if first is None: return math.inf
+    return max(default_timeout(size, level), RECHECK_FACTOR * first)
+
+# %% ../nbs/02_validate.ipynb #5eeda47b
+def recheck_transient(records:list, # records from `scan` (with `abs_path`, `size`, `timeout`); updated in place
+                      level:str='full', # the scan's level
+                      checker:str='videokit.validate:check_video', # the scan's checker
+                      cache=None, # the scan's cache file: the new verdicts are appended to it (None: no cache)
+                      root=None, # the scanned root, for records without `abs_path`
+                      timeout:float|None=None, # seconds for each re-check (None: `recheck_timeout` of the file)
+                      progress:bool=False, # progress bar
+                     ) -> dict:
+    "Check the files with a `TRANSIENT` verdict again, one at a time with `recheck_timeout`; return the counts."
+    idx = [n for n, r in enumerate(records) if r.get('reason') in TRANSIENT]
+    out = {'files': len(idx), 'timeout_factor': RECHECK_FACTOR, 'now': {}}
+    if not idx: return out
+    paths = [records[n].get('abs_path') or str(Path(root or '.') / records[n]['path']) for n in idx]
+    fixed = check_timeout(timeout)
+    limits = [fixed or recheck_timeout(records[n].get('timeout'), max(records[n].get('size') or 0, 0), level)
+              for n in idx]
+    res = run_checks(paths, level=level, workers=1, timeout=limits, checker=checker, progress=progress)
+    for n, r, lim in zip(idx, res, limits):
+        rec, old = records[n], records[n]['reason']
+        rec.update({k: v for k, v in r.items() if k != 'path'})
+        rec.update(timeout=lim if math.isfinite(lim) else None, rechecked_from=old)
+        if rec['reason'] in TRANSIENT: rec['confirmed'] = True
+    out['now'] = dict(Counter('valid' if records[n]['ok'] else records[n]['reason'] for n in idx).most_common())
+    _append_cache(Path(cache) if cache else None, [records[n] for n in idx])
+    return out
+
 # %% ../nbs/02_validate.ipynb #c0b04bb1
 def validate_dataset(source, # folder, manifest or list of paths
                      level:str='full', # 'quick', 'full' or 'full+audio'
                      workers:int|None=None, # worker processes (default: CPU cores)
-                     timeout:float|None=None, # seconds per file (default grows with size)
+                     timeout:float|None=None, # seconds per file (default grows with size; inf: no limit)
                      report=None, # report JSON path (default: ROOT/.videokit/report.json, or ./videokit-report.json)
                      manifest=None, # clean manifest CSV path (default: next to the report, clean_manifest.csv)
                      figure=True, # True: PNG next to the report; a path; or False
@@ -810,22 +1043,31 @@ def validate_dataset(source, # folder, manifest or list of paths
                     ) -> dict:
     "Scan `source`, write report + figure + clean manifest, optionally quarantine; return the report."
     t0 = time.monotonic()
-    items, root = collect_items(source, layout=layout, all_files=all_files)   # walk the tree once
+    _check_scan_args(level, workers, timeout, cache)
+    for path, name, example in ((report, 'report', 'report.json'), (manifest, 'manifest', 'clean_manifest.csv'),
+                                (figure, 'figure', 'report.png')):
+        _check_file_path(path, name, example)
+    if do_quarantine and isinstance(source, (list, tuple)):
+        raise UsageError('do_quarantine', 'a quarantine needs a dataset folder or a manifest (its folder is the root)')
+    items, root, skipped = _collect(source, layout=layout, all_files=all_files)   # walk the tree once
     recs = _scan_items(items, root, level, workers, timeout, cache, progress, checker)
-    rep = build_report(recs, root=root, level=level, seconds=round(time.monotonic() - t0, 2))
+    confirm = None
+    if do_quarantine:
+        confirm = recheck_transient(recs, level=level, checker=checker, cache=_cache_path(cache, root, level),
+                                    root=root, progress=progress)
+    rep = build_report(recs, root=root, level=level, seconds=round(time.monotonic() - t0, 2), skipped=skipped)
+    if confirm is not None: rep['summary']['recheck_before_quarantine'] = confirm
     base = (Path(root) / '.videokit') if root is not None and writable_dir(root) else Path('.')
     rpath = Path(report) if report else base / ('report.json' if base.name == '.videokit' else 'videokit-report.json')
     mpath = Path(manifest) if manifest else rpath.with_name('clean_manifest.csv')
     rep['summary']['outputs'] = {'report': str(rpath), 'manifest': str(mpath)}
-    if figure:
+    if figure and rep['summary']['total']:
         fpath = rpath.with_suffix('.png') if figure is True else Path(figure)
         fig = plot_report(rep, fpath); rep['summary']['outputs']['figure'] = str(fpath)
         import matplotlib.pyplot as plt
         if 'ipykernel' not in sys.modules: plt.close(fig)
     write_clean_manifest(rep, mpath, root=root)
-    if do_quarantine:
-        if root is None: raise ValueError(f"{source}: quarantine needs a dataset folder or a manifest's folder as root")
-        rep['quarantine'] = quarantine(rep, root=root, dry_run=dry_run)
+    if do_quarantine: rep['quarantine'] = quarantine(rep, root=root, dry_run=dry_run)
     write_json(rep, rpath)
     return rep
 
@@ -846,6 +1088,9 @@ def _object_path(obj, tmpdir:Path, n:int):
 
 def _check_objects(objs, level, workers, timeout, progress) -> list:
     "One verdict dict per video object (path = the object's own name)."
+    _check_level(level)
+    check_workers(workers)
+    check_timeout(timeout)
     with tempfile.TemporaryDirectory(prefix='videokit-rows-') as td:
         paths, names, errs = [], [], {}
         for n, obj in enumerate(objs):
