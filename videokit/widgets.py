@@ -192,7 +192,7 @@ def preview_isolated(path, # a video file (maybe damaged)
     "`preview_mp4` in the killable child process; a hang or crash raises `DecodeError` naming the file."
     return run_isolated('videokit.widgets:preview_mp4', str(path), path=str(path), timeout=timeout, **kwargs)
 
-# %% ../nbs/12_widgets.ipynb #ae80a8e5
+# %% ../nbs/12_widgets.ipynb #8c71a201
 ALL = '(all)'
 
 def _options(values:list, counts:Counter) -> list:
@@ -204,18 +204,21 @@ def _key(v): return ALL if v is None else str(v)
 def _load_report(report) -> tuple:
     "(report dict, its JSON path or None) from a report dict or a report JSON file."
     if isinstance(report, dict):
-        if not isinstance(report.get('files'), list): raise UsageError('report', "a report dict needs a 'files' list")
+        if not isinstance(report.get('files'), list):
+            raise UsageError('report', "a report dict needs a 'files' list")
         rp = ((report.get('summary') or {}).get('outputs') or {}).get('report')
-        return dict(report, files=[dict(r) for r in report['files']]), (Path(rp) if rp else None)   # marks change copies
+        files = [dict(r) for r in report['files']]          # marks change copies, never the caller's records
+        return dict(report, files=files), (Path(rp) if rp else None)
     p = Path(report)
     try: d = json.loads(p.read_text(encoding='utf-8'))
     except FileNotFoundError: raise VideokitError(p, 'io_error', 'no such report') from None
     except (OSError, ValueError) as e: raise VideokitError(p, 'bad_report', f'cannot be read ({e})') from None
-    if not isinstance(d, dict) or not isinstance(d.get('files'), list): raise VideokitError(p, 'bad_report', "no 'files' list")
+    if not isinstance(d, dict) or not isinstance(d.get('files'), list):
+        raise VideokitError(p, 'bad_report', "no 'files' list")
     return d, p
 
 class CorruptClipBrowser:
-    "Browse the unusable files of a scan report: filters with counts, pages of thumbnails, details, false-positive marks."
+    "Browse a scan report's unusable files: filters with counts, pages of thumbnails, details, false-positive marks."
     def __init__(self, report, # a report (from `validate_dataset`/`build_report`) or its JSON file
                  *,
                  root=None, # dataset root that record paths are relative to (default: the report's)
@@ -258,8 +261,11 @@ class CorruptClipBrowser:
         from IPython.display import display
         display(self.widget)
 
+    def _filters(self) -> tuple:
+        return (('split', self.w_split, 'split'), ('class', self.w_class, 'label'), ('reason', self.w_reason, 'reason'))
+
     def _match(self, r, skip=None) -> bool:
-        for name, w, key in (('split', self.w_split, 'split'), ('class', self.w_class, 'label'), ('reason', self.w_reason, 'reason')):
+        for name, w, key in self._filters():
             if name != skip and w.value not in (None, ALL) and _key(r.get(key)) != w.value: return False
         return True
 
@@ -271,7 +277,7 @@ class CorruptClipBrowser:
         "Recount the filter options, then redraw the page."
         self._updating = True
         try:
-            for name, w, key in (('split', self.w_split, 'split'), ('class', self.w_class, 'label'), ('reason', self.w_reason, 'reason')):
+            for name, w, key in self._filters():
                 counts = Counter(_key(r.get(key)) for r in self.rows if self._match(r, skip=name))
                 values = sorted({_key(r.get(key)) for r in self.rows})
                 keep = w.value if w.value in values else ALL
@@ -279,9 +285,9 @@ class CorruptClipBrowser:
                 w.value = keep
         finally: self._updating = False
         n_fp = sum(1 for r in self.rows if r.get('false_positive'))
+        where = f" &middot; marks: <code>{html.escape(str(self.marks_path))}</code>" if self.marks_path else ''
         self.w_head.value = (f"<b>{len(self.rows) - n_fp}</b> unusable files of {len(self.report['files'])}"
-                             + (f", <b>{n_fp}</b> marked false positive" if n_fp else '')
-                             + (f" &middot; marks: <code>{html.escape(str(self.marks_path))}</code>" if self.marks_path else ''))
+                             + (f", <b>{n_fp}</b> marked false positive" if n_fp else '') + where)
         self.goto(self.page)
 
     def _on_filter(self, change):
@@ -320,7 +326,7 @@ class CorruptClipBrowser:
         return self.cache.get((str(p), sig, thumb), make)
 
     def _card(self, r:dict) -> tuple:
-        img = W.Image(format='png', value=to_png(placeholder('loading', self.thumb)), layout=W.Layout(width=f'{self.thumb[1]}px'))
+        img = W.Image(format='png', value=to_png(placeholder('loading', self.thumb)), width=str(self.thumb[1]))
         first = (r.get('detail') or '').splitlines()[0] if r.get('detail') else ''
         fp = ' <span class="vk-fp" style="color:#2a7">&#10003; false positive</span>' if r.get('false_positive') else ''
         txt = W.HTML(f'<code class="vk-path">{html.escape(r["path"])}</code> '
@@ -355,15 +361,19 @@ class CorruptClipBrowser:
         clip = W.Box()
         def on_play(_):
             try:
-                data = preview_isolated(self.abs_path(r), timeout=self.timeout) if self.isolate else preview_mp4(self.abs_path(r))
-                clip.children = [W.Video(value=data, format='mp4', autoplay=True, loop=True, controls=True, width=self.thumb[1]*2)]
+                p = self.abs_path(r)
+                data = preview_isolated(p, timeout=self.timeout) if self.isolate else preview_mp4(p)
+                clip.children = [W.Video(value=data, format='mp4', autoplay=True, loop=True, controls=True,
+                                         width=self.thumb[1]*2)]
             except VideokitError as e: clip.children = [W.HTML(f'<i>no preview: {html.escape(why(e))}</i>')]
         play.on_click(on_play)
-        self.w_detail.children = [head, W.HTML('<b>frames spread over the file</b>'), pic, W.HBox([mark, play]), clip]
+        self.w_detail.children = [head, W.HTML('<b>frames spread over the file</b>'), pic, W.HBox([mark, play]),
+                                  clip]
 
     def mark(self, r:dict, unmark:bool=False, note:str=''):
         "Mark record `r` a false positive (or remove the mark): in the side file and in the browser."
-        if self.marks_path is None: raise UsageError('marks', 'this report has no file next to which marks can be kept; pass marks=')
+        if self.marks_path is None:
+            raise UsageError('marks', 'this report has no file next to which marks can be kept; pass marks=')
         marks = mark_false_positive(self.marks_path, r, note=note, unmark=unmark)
         if unmark and r.get('false_positive'):
             r['ok'] = False
@@ -372,13 +382,14 @@ class CorruptClipBrowser:
         self.refresh()
         if self.current is r: self.inspect(r)
 
-# %% ../nbs/12_widgets.ipynb #be82b651
+# %% ../nbs/12_widgets.ipynb #e78cd9c8
 def read_predictions(eval_run, # an evaluation folder (predictions.csv, metrics.json) or its predictions.csv
                     ) -> dict:
     "Rows, classes, scores (N, K), true class indices and metrics of an evaluation."
     p = Path(eval_run)
     pred = p/'predictions.csv' if p.is_dir() else p
-    if not pred.is_file(): raise VideokitError(pred, 'io_error', 'no such predictions file (evaluate with out_dir= writes one)')
+    if not pred.is_file():
+        raise VideokitError(pred, 'io_error', 'no such predictions file (evaluate with out_dir= writes one)')
     with open(pred, newline='', encoding='utf-8') as f: rows = list(csv.DictReader(f))
     mp = pred.with_name('metrics.json')
     try: metrics = json.loads(mp.read_text(encoding='utf-8')) if mp.is_file() else {}
@@ -387,11 +398,14 @@ def read_predictions(eval_run, # an evaluation folder (predictions.csv, metrics.
     classes = [str(c) for c in metrics.get('classes') or [c[2:] for c in cols if c.startswith('p_')]]
     missing = [c for c in ['path', 'label'] + [f'p_{k}' for k in classes] if c not in cols]
     if not rows or not classes or missing:
-        raise VideokitError(pred, 'bad_predictions', f'no rows, or columns missing: {", ".join(missing) or "p_<class>"}')
+        why = f'no rows, or columns missing: {", ".join(missing) or "p_<class>"}'
+        raise VideokitError(pred, 'bad_predictions', why)
     try: probs = np.array([[float(r[f'p_{k}']) for k in classes] for r in rows])
-    except ValueError as e: raise VideokitError(pred, 'bad_predictions', f'a score is not a number ({e})') from None
+    except ValueError as e:
+        raise VideokitError(pred, 'bad_predictions', f'a score is not a number ({e})') from None
     unknown = sorted({r['label'] for r in rows} - set(classes))
-    if unknown: raise VideokitError(pred, 'bad_predictions', f'labels not among the classes {classes}: {unknown}')
+    if unknown:
+        raise VideokitError(pred, 'bad_predictions', f'labels not among the classes {classes}: {unknown}')
     y = np.array([classes.index(r['label']) for r in rows])
     return dict(path=pred, rows=rows, classes=classes, probs=probs, y=y, metrics=metrics)
 
@@ -400,7 +414,8 @@ def predicted(probs:np.ndarray, # scores (N, K)
              ) -> np.ndarray:
     "The predicted class index of every row."
     if threshold is None: return probs.argmax(1)
-    if probs.shape[1] != 2: raise UsageError('threshold', f'needs two classes, the predictions have {probs.shape[1]}')
+    if probs.shape[1] != 2:
+        raise UsageError('threshold', f'needs two classes, the predictions have {probs.shape[1]}')
     return (probs[:, 1] > threshold).astype(int)
 
 def confusion(y:np.ndarray, # true class indices
@@ -417,7 +432,7 @@ def binary_scores(cm:np.ndarray, # a 2 x 2 confusion matrix
     return dict(precision=tp/(tp + fp) if tp + fp else None, recall=tp/(tp + fn) if tp + fn else None,
                 accuracy=(tp + tn)/max(1, tn + fp + fn + tp), n=tn + fp + fn + tp)
 
-# %% ../nbs/12_widgets.ipynb #c8d60f0a
+# %% ../nbs/12_widgets.ipynb #9a358d2c
 def _explain():
     "videokit.explain, or None where this installation does not have it."
     try:
@@ -432,10 +447,12 @@ def gradcam_strip(model, # a VideoClassifier
                  ) -> np.ndarray:
     "`n` frames of `path` with the model's Grad-CAM overlaid, side by side (needs `videokit.explain`)."
     E = _explain()
-    if E is None: raise UsageError('model', 'Grad-CAM needs videokit.explain, which this installation does not have')
+    if E is None:
+        raise UsageError('model', 'Grad-CAM needs videokit.explain, which this installation does not have')
     with E.GradCAM3d(model) as cam: ex = E.explain_video(cam, path, display=display)
     ov = E.overlay(ex['frames'], ex['cam'])
-    return hstack([ov[i] for i in sorted({int(round(x)) for x in np.linspace(0, len(ov) - 1, min(n, len(ov)))})])
+    pick = sorted({int(round(x)) for x in np.linspace(0, len(ov) - 1, min(n, len(ov)))})
+    return hstack([ov[i] for i in pick])
 
 def _join_columns(rows:list, manifest) -> dict:
     "{column: value per prediction row} from the predictions' own extra columns and a manifest joined by path."
@@ -469,10 +486,12 @@ class ConfusionBrowser:
         self.ev = read_predictions(eval_run)
         self.classes, self.K = self.ev['classes'], len(self.ev['classes'])
         self.binary = self.K == 2
-        if self.binary and not 0 <= threshold <= 1: raise UsageError('threshold', f'must be in [0, 1], got {threshold}')
+        if self.binary and not 0 <= threshold <= 1:
+            raise UsageError('threshold', f'must be in [0, 1], got {threshold}')
         self.threshold = float(threshold) if self.binary else None
         self.columns = _join_columns(self.ev['rows'], manifest)
-        self.model, self.per_page, self.isolate, self.timeout, self.thumb = model, int(per_page), isolate, timeout, tuple(thumb)
+        self.model, self.per_page, self.isolate = model, int(per_page), isolate
+        self.timeout, self.thumb = timeout, tuple(thumb)
         self.cache, self.selected, self.page = LRU(cache_size), None, 0
         self._build()
         self.update()
@@ -499,13 +518,15 @@ class ConfusionBrowser:
     def breakdown(self, column:str, # a column of the predictions or of the joined manifest
                  ) -> dict:
         "{value: n, accuracy (and precision, recall of class 1 for two classes)} at the current threshold."
-        if column not in self.columns: raise UsageError('column', f'{column!r} is not one of {sorted(self.columns)}')
+        if column not in self.columns:
+            raise UsageError('column', f'{column!r} is not one of {sorted(self.columns)}')
         vals, pred, y = np.asarray(self.columns[column]), self.predictions(), self.ev['y']
         out = {}
         for v in sorted(set(vals.tolist())):
             m = vals == v
             cm = confusion(y[m], pred[m], self.K)
-            out[v] = binary_scores(cm) if self.binary else dict(n=int(m.sum()), accuracy=float(np.trace(cm)/m.sum()))
+            if self.binary: out[v] = binary_scores(cm)
+            else: out[v] = dict(n=int(m.sum()), accuracy=float(np.trace(cm)/m.sum()))
         return out
 
     def _build(self):
@@ -523,19 +544,22 @@ class ConfusionBrowser:
         self.w_grid = W.GridBox(grid, layout=W.Layout(grid_template_columns=f'140px repeat({K}, 90px)', grid_gap='3px'))
         self.w_metrics = W.HTML()
         self.w_metrics.add_class('vk-metrics')
-        self.w_threshold = W.FloatSlider(value=self.threshold or 0.5, min=0.0, max=1.0, step=0.01, readout_format='.2f',
-                                         description='threshold', continuous_update=False, layout=W.Layout(width='420px'))
+        self.w_threshold = W.FloatSlider(value=self.threshold or 0.5, min=0.0, max=1.0, step=0.01,
+                                         readout_format='.2f', description='threshold', continuous_update=False,
+                                         layout=W.Layout(width='420px'))
         self.w_threshold.add_class('vk-threshold')
         self.w_threshold.observe(lambda ch: self.set_threshold(ch['new']), 'value')
         self.w_by = W.Dropdown(options=['(none)'] + sorted(self.columns), description='breakdown')
         self.w_by.observe(lambda _: self._draw_breakdown(), 'value')
         self.w_table = W.HTML()
-        self.w_prev, self.w_next, self.w_pos = W.Button(description='< prev'), W.Button(description='next >'), W.HTML()
+        self.w_prev, self.w_next = W.Button(description='< prev'), W.Button(description='next >')
+        self.w_pos = W.HTML(' click a cell to list its clips ')
         self.w_pos.add_class('vk-cell-pos')
         self.w_prev.on_click(lambda _: self._list(self.page - 1))
         self.w_next.on_click(lambda _: self._list(self.page + 1))
         self.w_clips = W.VBox()
-        top = [self.w_grid, self.w_metrics] + ([self.w_threshold] if self.binary else []) + [W.HBox([self.w_by]), self.w_table]
+        top = [self.w_grid, self.w_metrics] + ([self.w_threshold] if self.binary else [])
+        top += [W.HBox([self.w_by]), self.w_table]
         self.widget = W.VBox(top + [W.HBox([self.w_prev, self.w_pos, self.w_next]), self.w_clips])
         self.widget.add_class('vk-confusion-browser')
 
@@ -557,13 +581,15 @@ class ConfusionBrowser:
                 b = self.w_cells[i][j]
                 b.description = str(int(cm[i, j]))
                 a = cm[i, j]/rows[i, 0]
-                b.style.button_color = f'rgba({40 if i == j else 200}, {120 if i == j else 60}, {200 if i == j else 60}, {0.1 + 0.8*a:.2f})'
+                rgb = '40, 120, 200' if i == j else '200, 60, 60'     # blue diagonal, red errors, by row share
+                b.style.button_color = f'rgba({rgb}, {0.1 + 0.8*a:.2f})'
         f = lambda v: '-' if v is None else f'{v:.3f}'
         acc = float(np.trace(cm)/max(1, cm.sum()))
         if self.binary:
             s = binary_scores(cm)
             self.w_metrics.value = (f'threshold <b>{self.threshold:.2f}</b> &middot; {self.classes[1]}: precision '
-                                    f'<b class="vk-precision">{f(s["precision"])}</b> recall <b class="vk-recall">{f(s["recall"])}</b>'
+                                    f'<b class="vk-precision">{f(s["precision"])}</b> '
+                                    f'recall <b class="vk-recall">{f(s["recall"])}</b>'
                                     f' &middot; accuracy {f(acc)} &middot; n {int(cm.sum())}')
         else: self.w_metrics.value = f'accuracy <b>{f(acc)}</b> &middot; n {int(cm.sum())}'
         self._draw_breakdown()
@@ -578,7 +604,8 @@ class ConfusionBrowser:
         bd = self.breakdown(c)
         keys = list(next(iter(bd.values())).keys()) if bd else []
         head = ''.join(f'<th>{k}</th>' for k in keys)
-        body = ''.join(f'<tr><td>{html.escape(str(v))}</td>' + ''.join(f'<td>{f(d[k])}</td>' for k in keys) + '</tr>' for v, d in bd.items())
+        body = ''.join(f'<tr><td>{html.escape(str(v))}</td>' + ''.join(f'<td>{f(d[k])}</td>' for k in keys) + '</tr>'
+                       for v, d in bd.items())
         self.w_table.value = f'<table class="vk-breakdown"><tr><th>{html.escape(c)}</th>{head}</tr>{body}</table>'
 
     def select(self, i:int, j:int):
@@ -595,13 +622,15 @@ class ConfusionBrowser:
         cards = [self._card(r) for r in shown]
         self.w_clips.children = [c for c, _ in cards]
         self.w_prev.disabled, self.w_next.disabled = self.page == 0, self.page >= pages - 1
-        self.w_pos.value = (f' true <b>{html.escape(self.classes[i])}</b>, predicted <b>{html.escape(self.classes[j])}</b>: '
-                            f'<span class="vk-cell-count">{len(rows)}</span> clips &middot; page {self.page + 1}/{pages} ')
+        ti, pj = html.escape(self.classes[i]), html.escape(self.classes[j])
+        self.w_pos.value = (f' true <b>{ti}</b>, predicted <b>{pj}</b>: <span class="vk-cell-count">{len(rows)}</span> '
+                            f'clips &middot; page {self.page + 1}/{pages} ')
         for (_, img), r in zip(cards, shown): show_png(img, strip(self._glimpse(r['path']), self.thumb))
 
     def _glimpse(self, path) -> dict:
         kw = dict(n=4, size=self.thumb)
-        make = (lambda: glimpse_isolated(path, timeout=self.timeout, **kw)) if self.isolate else (lambda: glimpse(path, **kw))
+        if self.isolate: make = lambda: glimpse_isolated(path, timeout=self.timeout, **kw)
+        else: make = lambda: glimpse(path, **kw)
         return self.cache.get(('strip', str(path)), make)
 
     def _card(self, r:dict) -> tuple:
@@ -626,9 +655,10 @@ class ConfusionBrowser:
                 self.model = load_model(self.model)
             pic = self.cache.get(('cam', str(path)), lambda: gradcam_strip(self.model, path, display=self.thumb[1]))
             box.children = [W.Image(format='png', value=to_png(pic), width=str(pic.shape[1]))]
-        except (VideokitError, RuntimeError) as e: box.children = [W.HTML(f'<i>no Grad-CAM: {html.escape(why(e))}</i>')]
+        except (VideokitError, RuntimeError) as e:
+            box.children = [W.HTML(f'<i>no Grad-CAM: {html.escape(why(e))}</i>')]
 
-# %% ../nbs/12_widgets.ipynb #b5cf3d47
+# %% ../nbs/12_widgets.ipynb #b1f0e4de
 def timeline(n:int, # frames in the clip
              marks, # sampled frame indices
              current:int|None=None, # the frame shown
@@ -648,7 +678,7 @@ def _uint8_hwc(f:torch.Tensor) -> np.ndarray:
 
 class ClipViewer:
     "Scrub one clip's frames with its sampled indices marked, beside an augmented view and a Grad-CAM overlay."
-    def __init__(self, item, # a video path, or a dataset item dict with 'path' (and 'indices', as VideoDataset(output='dict') gives)
+    def __init__(self, item, # a video path, or a dataset item dict: 'path' (and 'indices': VideoDataset(output='dict'))
                  *,
                  indices=None, # sampled frame indices to mark (default: the item's, else `frames` uniform ones)
                  frames:int=16, # frames sampled when no indices are given
@@ -660,7 +690,8 @@ class ClipViewer:
                  cache_size:int=64, # frames kept (LRU)
                 ):
         self.path = Path(item['path'] if isinstance(item, dict) else item)
-        if indices is None and isinstance(item, dict) and item.get('indices') is not None: indices = item['indices']
+        if indices is None and isinstance(item, dict) and item.get('indices') is not None:
+            indices = item['indices']
         self.n = count_frames(self.path)
         idx = uniform_indices(self.n, frames) if indices is None else indices
         self.indices = [int(i) for i in (idx.tolist() if hasattr(idx, 'tolist') else idx)]
@@ -669,7 +700,8 @@ class ClipViewer:
             raise UsageError('indices', f'{bad[0] if bad else "none"} is not a frame of {self.path} (it has {self.n})')
         if isinstance(augment, str) and augment not in PRESETS:
             raise UsageError('augment', f"must be one of {', '.join(PRESETS)}, a transform or None, got {augment!r}")
-        self.augment, self.model, self.size, self.display, self.seed = augment, model, int(size), int(display), seed
+        self.augment, self.model, self.seed = augment, model, seed
+        self.size, self.display = int(size), int(display)
         self.cache, self._aug, self._cam = LRU(cache_size), None, None
         self._build()
         self.show(self.indices[0])
@@ -679,7 +711,8 @@ class ClipViewer:
         display(self.widget)
 
     def _build(self):
-        self.w_slider = W.IntSlider(min=0, max=self.n - 1, description='frame', continuous_update=False, layout=W.Layout(width='600px'))
+        self.w_slider = W.IntSlider(min=0, max=self.n - 1, description='frame', continuous_update=False,
+                                    layout=W.Layout(width='600px'))
         self.w_slider.observe(lambda ch: self.show(ch['new']), 'value')
         self.w_prev, self.w_next = W.Button(description='< sampled'), W.Button(description='sampled >')
         self.w_prev.on_click(lambda _: self.step(-1))
@@ -691,13 +724,15 @@ class ClipViewer:
         panes = [W.VBox([W.HTML('<b>original</b>'), self.w_orig])]
         if self.augment is not None: panes.append(W.VBox([self.w_aug_label, self.w_aug]))
         if self.model is not None: panes.append(W.VBox([self.w_cam_label, self.w_cam]))
-        self.widget = W.VBox([W.HBox([self.w_prev, self.w_slider, self.w_next]), self.w_time, self.w_label, W.HBox(panes)])
+        nav = W.HBox([self.w_prev, self.w_slider, self.w_next])
+        self.widget = W.VBox([nav, self.w_time, self.w_label, W.HBox(panes)])
         self.widget.add_class('vk-clip-viewer')
 
     def frame(self, i:int) -> np.ndarray:
         "Frame `i` at display size, (H, W, 3) uint8 (cached)."
         d = self.display
-        return self.cache.get(('frame', i), lambda: _uint8_hwc(read_frames(self.path, [i], size=(d, d), resize='fit')[0]))
+        read = lambda: _uint8_hwc(read_frames(self.path, [i], size=(d, d), resize='fit')[0])
+        return self.cache.get(('frame', i), read)
 
     def nearest(self, i:int) -> int:
         "The position in `indices` of the sampled frame nearest to frame `i`."
@@ -756,7 +791,8 @@ class ClipViewer:
             show_png(self.w_cam, placeholder('no videokit.explain', (self.size, self.size)))
             return
         if self._cam is None:
-            with E.GradCAM3d(self.model) as cam: self._cam = E.explain_video(cam, self.path, display=self.display)
+            with E.GradCAM3d(self.model) as cam:
+                self._cam = E.explain_video(cam, self.path, display=self.display)
         ex = self._cam
         k = min(range(len(ex['indices'])), key=lambda q: abs(ex['indices'][q] - i))
         self.w_cam_label.value = f"<b>Grad-CAM</b> ({html.escape(str(ex['target_name']))}): frame {ex['indices'][k]}"
