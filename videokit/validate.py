@@ -919,8 +919,9 @@ def mark_false_positive(path, # the side file (created if missing)
     if unmark: marks.pop(record['path'], None)
     else:
         fp = record.get('false_positive') or {}
-        marks[record['path']] = dict(reason=fp.get('reason', record.get('reason')), detail=fp.get('detail', record.get('detail', '')),
-                                     size=record.get('size'), note=note, marked=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
+        marks[record['path']] = dict(reason=fp.get('reason', record.get('reason')),
+                                     detail=fp.get('detail', record.get('detail', '')), size=record.get('size'),
+                                     note=note, marked=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
     write_json({'format': 1, 'files': marks}, path)
     return marks
 
@@ -942,7 +943,7 @@ def report_marks(report:dict, # a report
 def write_clean_manifest(report:dict, # a report from `build_report` (or scan records in 'files')
                          path, # the CSV to write
                          root=None, # the scanned root, to resolve relative record paths
-                         false_positives=None, # marks (dict) or side file; None: `false_positives.json` next to the report
+                         false_positives=None, # marks (dict) or side file; None: the report's `false_positives.json`
                         ) -> Path:
     "Write a CSV of the valid files and those marked false positives (path, label, split, extra columns), atomically."
     p = Path(path).absolute(); p.parent.mkdir(parents=True, exist_ok=True)
@@ -967,7 +968,7 @@ def quarantine(report:dict, # a report from `build_report` of a folder scan
                root=None, # dataset root (default: the report's root)
                dry_run:bool=False, # only list the moves
                journal=None, # journal path (default: ROOT/corrupted_videos/journal-<time>.jsonl)
-               false_positives=None, # marks (dict) or side file; None: `false_positives.json` next to the report
+               false_positives=None, # marks (dict) or side file; None: the report's `false_positives.json`
               ) -> dict:
     "Move unusable files (not those marked false positives) to ROOT/corrupted_videos/<relative path>, journaled."
     root = Path(root or report['summary'].get('root') or '').absolute()
@@ -1096,7 +1097,7 @@ def validate_dataset(source, # folder, manifest or list of paths
                      progress:bool=True, # progress bar
                      checker:str='videokit.validate:check_video', # the check run in each worker
                     ) -> dict:
-    "Scan `source`, honour the false-positive marks next to the report, write report + figure + clean manifest, optionally quarantine."
+    "Scan `source`, honour the report's false-positive marks, write report + figure + clean manifest, maybe quarantine."
     t0 = time.monotonic()
     _check_scan_args(level, workers, timeout, cache)
     for path, name, example in ((report, 'report', 'report.json'), (manifest, 'manifest', 'clean_manifest.csv'),
