@@ -658,7 +658,7 @@ class ConfusionBrowser:
         except (VideokitError, RuntimeError) as e:
             box.children = [W.HTML(f'<i>no Grad-CAM: {html.escape(why(e))}</i>')]
 
-# %% ../nbs/12_widgets.ipynb #b1f0e4de
+# %% ../nbs/12_widgets.ipynb #1f98f9bc
 def timeline(n:int, # frames in the clip
              marks, # sampled frame indices
              current:int|None=None, # the frame shown
@@ -721,6 +721,7 @@ class ClipViewer:
         self.w_label.add_class('vk-frame-label')
         self.w_orig, self.w_aug, self.w_cam = W.Image(format='png'), W.Image(format='png'), W.Image(format='png')
         self.w_aug_label, self.w_cam_label = W.HTML(), W.HTML()
+        self.w_aug_label.add_class('vk-aug-label')
         panes = [W.VBox([W.HTML('<b>original</b>'), self.w_orig])]
         if self.augment is not None: panes.append(W.VBox([self.w_aug_label, self.w_aug]))
         if self.model is not None: panes.append(W.VBox([self.w_cam_label, self.w_cam]))
