@@ -20,11 +20,13 @@ from .core import (atomic_output, capture_libav_log, LibavLog, open_container, p
 
 # %% auto #0
 __all__ = ['BENIGN_PATTERNS', 'REASONS', 'LEVELS', 'QUARANTINE_DIR', 'CHECK_VERSION', 'TRANSIENT', 'TIERS', 'SKIP_WHY',
-           'RECHECK_FACTOR', 'sniff', 'is_benign', 'CheckResult', 'check_video', 'check_workers', 'check_timeout',
-           'default_timeout', 'run_checks', 'read_manifest', 'collect_items', 'scan_settings', 'load_cache',
-           'writable_dir', 'default_cache', 'scan', 'class_weights', 'decide', 'build_report', 'format_summary',
-           'write_json', 'plot_report', 'write_clean_manifest', 'quarantine', 'restore', 'recheck_timeout',
-           'recheck_transient', 'validate_dataset', 'filter_video_rows', 'validate_video_object']
+           'FALSE_POSITIVES', 'RECHECK_FACTOR', 'sniff', 'is_benign', 'CheckResult', 'check_video', 'check_workers',
+           'check_timeout', 'default_timeout', 'run_checks', 'read_manifest', 'collect_items', 'scan_settings',
+           'load_cache', 'writable_dir', 'default_cache', 'scan', 'class_weights', 'decide', 'build_report',
+           'format_summary', 'write_json', 'plot_report', 'false_positives_path', 'load_false_positives',
+           'mark_false_positive', 'with_false_positives', 'report_marks', 'write_clean_manifest', 'quarantine',
+           'restore', 'recheck_timeout', 'recheck_transient', 'validate_dataset', 'filter_video_rows',
+           'validate_video_object']
 
 # %% ../nbs/02_validate.ipynb #26d22b39
 _MAGIC = [(b'\xff\xd8\xff', 'image', 'JPEG image'), (b'\x89PNG\r\n\x1a\n', 'image', 'PNG image'),
@@ -838,6 +840,7 @@ def format_summary(report:dict) -> str:
                    + (f", {s['with_warnings']} valid with warnings" if s['with_warnings'] else ''))
     if s['reasons']: L.append('reasons: ' + ', '.join(f"{k} {v}" for k, v in s['reasons'].items()))
     if s.get('skipped') is not None: L.append(f"skipped, not checked: {_skipped_text(s['skipped'])}")
+    if s.get('false_positives'): L.append(f"marked false positive (counted valid): {s['false_positives']}")
     L += _verdict_lines(s)
     for sp, d in s['by_split'].items():
         L.append(f"\n[{sp}] {d['total']} files, {d['corrupt']} unusable ({d['pct_corrupt']:.1f}%)")
@@ -885,17 +888,69 @@ def plot_report(report:dict, # a report from `build_report`
         Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=110)
     return fig
 
+# %% ../nbs/02_validate.ipynb #935efc88
+FALSE_POSITIVES = 'false_positives.json'  # the side file's name, next to the report
+
+def false_positives_path(report, # a report dict (its summary.outputs.report) or the report's JSON path
+                        ) -> Path|None:
+    "Where the false-positive marks of `report` live (None for a report never written to a file)."
+    if isinstance(report, (str, Path)): return Path(report).with_name(FALSE_POSITIVES)
+    rp = ((report.get('summary') or {}).get('outputs') or {}).get('report')
+    return Path(rp).with_name(FALSE_POSITIVES) if rp else None
+
+def load_false_positives(path, # the side file (None or missing: no marks)
+                        ) -> dict:
+    "{record path: mark} of a false-positive side file."
+    if path is None or not Path(path).exists(): return {}
+    p = Path(path)
+    try: d = json.loads(p.read_text(encoding='utf-8'))
+    except (OSError, ValueError) as e: raise VideokitError(p, 'bad_false_positives', f'cannot be read ({e})') from None
+    if not isinstance(d, dict) or not isinstance(d.get('files'), dict):
+        raise VideokitError(p, 'bad_false_positives', "expected an object with 'files': {path: mark}")
+    return d['files']
+
+def mark_false_positive(path, # the side file (created if missing)
+                        record:dict, # the report's record of the file ('path', 'reason', 'detail', 'size')
+                        note:str='', # why the file is fine
+                        unmark:bool=False, # remove the mark instead
+                       ) -> dict:
+    "Add (or remove) the mark of `record` in the side file, atomically; return all marks."
+    marks = load_false_positives(path)
+    if unmark: marks.pop(record['path'], None)
+    else:
+        fp = record.get('false_positive') or {}
+        marks[record['path']] = dict(reason=fp.get('reason', record.get('reason')),
+                                     detail=fp.get('detail', record.get('detail', '')), size=record.get('size'),
+                                     note=note, marked=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
+    write_json({'format': 1, 'files': marks}, path)
+    return marks
+
+def with_false_positives(records:list, # report or scan records
+                         marks:dict, # {record path: mark}
+                        ) -> list:
+    "The records, the marked unusable ones as usable copies (`ok`, and `false_positive` = the mark)."
+    return [dict(r, ok=True, false_positive=marks[r['path']]) if not r['ok'] and r['path'] in marks else r
+            for r in records]
+
+def report_marks(report:dict, # a report
+                 false_positives=None, # marks (dict), a side file, or None: the side file next to the report
+                ) -> dict:
+    "The false-positive marks that apply to `report`."
+    if isinstance(false_positives, dict): return false_positives
+    return load_false_positives(false_positives if false_positives is not None else false_positives_path(report))
+
 # %% ../nbs/02_validate.ipynb #c923e201
 def write_clean_manifest(report:dict, # a report from `build_report` (or scan records in 'files')
                          path, # the CSV to write
                          root=None, # the scanned root, to resolve relative record paths
+                         false_positives=None, # marks (dict) or side file; None: the report's `false_positives.json`
                         ) -> Path:
-    "Write a CSV of the valid files (path, label, split, extra columns), atomically."
+    "Write a CSV of the valid files and those marked false positives (path, label, split, extra columns), atomically."
     p = Path(path).absolute(); p.parent.mkdir(parents=True, exist_ok=True)
     root = Path(root or report.get('summary', {}).get('root') or '.').absolute()
     scan_fields = {'key', 'abs_path', 'size', 'mtime_ns', 'rel', 'path', 'label', 'split', 'settings', 'timeout'}
-    skip = set(CheckResult.__dataclass_fields__) | scan_fields | set(_OUTPUT_ONLY)
-    good = [r for r in report['files'] if r['ok']]
+    skip = set(CheckResult.__dataclass_fields__) | scan_fields | set(_OUTPUT_ONLY) | {'false_positive'}
+    good = [r for r in with_false_positives(report['files'], report_marks(report, false_positives)) if r['ok']]
     extra = sorted({k for r in good for k in r if k not in skip})
     with atomic_output(p) as tmp, open(tmp, 'w', newline='', encoding='utf-8') as f:
         w = csv.writer(f); w.writerow(['path', 'label', 'split'] + extra)
@@ -913,12 +968,13 @@ def quarantine(report:dict, # a report from `build_report` of a folder scan
                root=None, # dataset root (default: the report's root)
                dry_run:bool=False, # only list the moves
                journal=None, # journal path (default: ROOT/corrupted_videos/journal-<time>.jsonl)
+               false_positives=None, # marks (dict) or side file; None: the report's `false_positives.json`
               ) -> dict:
-    "Move unusable files to ROOT/corrupted_videos/<relative path>, journaled; returns moved/skipped/journal."
+    "Move unusable files (not those marked false positives) to ROOT/corrupted_videos/<relative path>, journaled."
     root = Path(root or report['summary'].get('root') or '').absolute()
     if not root.is_dir(): raise MissingFileError(root, 'dataset root is not a folder')
     qdir = root / QUARANTINE_DIR
-    bad = [r for r in report['files'] if not r['ok']]
+    bad = [r for r in with_false_positives(report['files'], report_marks(report, false_positives)) if not r['ok']]
     plan = []
     for r in bad:
         rel = Path(r['path'])
@@ -1041,7 +1097,7 @@ def validate_dataset(source, # folder, manifest or list of paths
                      progress:bool=True, # progress bar
                      checker:str='videokit.validate:check_video', # the check run in each worker
                     ) -> dict:
-    "Scan `source`, write report + figure + clean manifest, optionally quarantine; return the report."
+    "Scan `source`, honour the report's false-positive marks, write report + figure + clean manifest, maybe quarantine."
     t0 = time.monotonic()
     _check_scan_args(level, workers, timeout, cache)
     for path, name, example in ((report, 'report', 'report.json'), (manifest, 'manifest', 'clean_manifest.csv'),
@@ -1055,10 +1111,12 @@ def validate_dataset(source, # folder, manifest or list of paths
     if do_quarantine:
         confirm = recheck_transient(recs, level=level, checker=checker, cache=_cache_path(cache, root, level),
                                     root=root, progress=progress)
-    rep = build_report(recs, root=root, level=level, seconds=round(time.monotonic() - t0, 2), skipped=skipped)
-    if confirm is not None: rep['summary']['recheck_before_quarantine'] = confirm
     base = (Path(root) / '.videokit') if root is not None and writable_dir(root) else Path('.')
     rpath = Path(report) if report else base / ('report.json' if base.name == '.videokit' else 'videokit-report.json')
+    recs = with_false_positives(recs, load_false_positives(false_positives_path(rpath)))   # marks survive a re-scan
+    rep = build_report(recs, root=root, level=level, seconds=round(time.monotonic() - t0, 2), skipped=skipped)
+    rep['summary']['false_positives'] = sum(1 for r in recs if r.get('false_positive'))
+    if confirm is not None: rep['summary']['recheck_before_quarantine'] = confirm
     mpath = Path(manifest) if manifest else rpath.with_name('clean_manifest.csv')
     rep['summary']['outputs'] = {'report': str(rpath), 'manifest': str(mpath)}
     if figure and rep['summary']['total']:
