@@ -48,6 +48,7 @@ apt_ensure() {  # $1 package, $2 shell test that passes when it is usable, $3 wh
 }
 apt_ensure ffmpeg 'ffmpeg -loglevel error -f lavfi -i testsrc=d=0.1 -f null - && ldconfig -p | grep -q libavutil' \
   "the torchcodec and ffmpeg-CLI benchmark peers"
+apt_ensure chromium 'test -x /usr/bin/chromium && /usr/bin/chromium --version' "the browser tests (widgets, docs site)"
 
 # Everything the run writes to temporary files goes to one folder; what is left there at the end, plus anything new in
 # /tmp and new untracked files in the repo, is what the run left behind (checked in step 6).
