@@ -384,10 +384,10 @@ def _as_options(a, fn, *args, **kw):
 def _estimator_note(a):
     "Say on stderr, when no weights were given, what the baseline's numbers mean."
     if a.model is None:
-        print("note: no --model given, so the training-free baseline scored (mouth motion against loudness change). Its offsets "
-              "mean what SyncNet's do, but CONF is a correlation margin (about 0.05 to 1), not SyncNet's confidence (about 3 to "
-              "10 on real clips), and min_dist is 1 - correlation, not an embedding distance: compare numbers only within one "
-              "method. Pass --model syncnet_v2.model for SyncNet scores.", file=sys.stderr)
+        print("note: no --model given, so the training-free baseline scored (mouth motion against loudness change). "
+              "Its offsets mean what SyncNet's do, but CONF is a correlation margin (about 0.05 to 1), not SyncNet's "
+              "confidence (about 3 to 10 on real clips), and min_dist is 1 - correlation, not an embedding distance: "
+              "compare numbers only within one method. Pass --model syncnet_v2.model for SyncNet scores.", file=sys.stderr)
 
 def _print_chunk(name, r):
     from videokit.syncnet import offsets_line
@@ -455,7 +455,7 @@ def _cmd_shift(a):
     r = _as_options(a, shift_audio, a.input_video, a.output, a.offset)
     print(f"{r['path']}: audio shifted by {r['shift_seconds']} s ({r['offset_frames']} frames at {r['fps']} fps)")
 
-# %% ../nbs/90_cli.ipynb #176e8393
+# %% ../nbs/90_cli.ipynb #f64e98d4
 def _args_score_clip(a):
     a.add_argument('clip', help='a pre-cropped face clip at 25 fps with audio (a pycrop/ file, or the original example.avi)')
     a.add_argument('--model', '--weights', default=None, help='SyncNet weights (default: the training-free baseline)')
@@ -464,15 +464,18 @@ def _args_score_clip(a):
     a.add_argument('--device', default=None, help='torch device: auto, cpu, cuda, cuda:N, mps (default: the best available)')
     a.add_argument('--json', action='store_true', help='print the result as JSON (without the distance matrix)')
 
-@command('score-clip', 'AV offset/confidence of a clip that is already a face crop (no detection), as run_syncnet.py', _args_score_clip)
+@command('score-clip', 'AV offset/confidence of a clip that is already a face crop (no detection), as run_syncnet.py',
+         _args_score_clip)
 def _cmd_score_clip(a):
     from videokit.syncnet import score_clip
     r = _as_options(a, score_clip, a.clip, a.model, vshift=a.vshift, batch_size=a.batch_size, device=_device_option(a))
     if a.json:
-        print(json.dumps({k: v for k, v in r.items() if k != 'dists'}, indent=1, default=lambda o: o.tolist() if hasattr(o, 'tolist') else str(o)))
+        plain = lambda o: o.tolist() if hasattr(o, 'tolist') else str(o)
+        print(json.dumps({k: v for k, v in r.items() if k != 'dists'}, indent=1, default=plain))
     else:
-        print(f"{Path(a.clip).name}: OFFSET {r['offset']}, CONF {r['conf']:.3f}, MIN_DIST {r['min_dist']:.3f}, METHOD {r['method']}"
-              + (f", WEIGHTS {r['weights']}" if r['weights'] else '') + f"  ({r['frames']} frames, {r['windows']} windows)")
+        print(f"{Path(a.clip).name}: OFFSET {r['offset']}, CONF {r['conf']:.3f}, MIN_DIST {r['min_dist']:.3f}, "
+              f"METHOD {r['method']}" + (f", WEIGHTS {r['weights']}" if r['weights'] else '')
+              + f"  ({r['frames']} frames, {r['windows']} windows)")
     _estimator_note(a)
 
 # %% ../nbs/90_cli.ipynb #93f33dea

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_syncnet.ipynb #4ddd880a
 from __future__ import annotations
-import os, sys, json, math, time, hashlib, traceback
+import os, sys, json, math, time, hashlib, inspect, traceback
 from collections import deque
 from functools import lru_cache
 from dataclasses import dataclass, field, asdict
@@ -31,7 +31,7 @@ __all__ = ['MOUTH_REGION', 'ANCHOR_REGION', 'mfcc', 'audio_mfcc', 'SyncNet', 'lo
            'estimator_info', 'offsets_line', 'process_video', 'score_clip', 'shift_audio', 'batch_process',
            'process_long_video']
 
-# %% ../nbs/09_syncnet.ipynb #ae1b55eb
+# %% ../nbs/09_syncnet.ipynb #d98b8974
 def _need(name:str, # the parameter, as the caller spells it
           v, # its value
           lo=None, # smallest allowed value
@@ -44,7 +44,8 @@ def _need(name:str, # the parameter, as the caller spells it
     ok = not isinstance(v, bool) and isinstance(v, (int, np.integer) if integer else (int, float, np.integer, np.floating))
     ok = ok and math.isfinite(v) and (lo is None or (v > lo if lo_open else v >= lo)) and (hi is None or v <= hi)
     if not ok:
-        rng = ([f'> {lo}' if lo_open else f'>= {lo}'] if lo is not None else []) + ([f'<= {hi}'] if hi is not None else [])
+        rng = [f'> {lo}' if lo_open else f'>= {lo}'] if lo is not None else []
+        rng += [f'<= {hi}'] if hi is not None else []
         kind = 'an integer' if integer else 'a number'
         raise UsageError(name, f"must be {kind}{' ' + ' and '.join(rng) if rng else ''}, got {v!r}")
 
@@ -442,7 +443,8 @@ def mouth_motion(frames, # iterable of RGB uint8 face crops
     out, prev = [], None
     for f in frames:
         g = _grey(f)
-        out.append(0. if prev is None else mouth_change(prev, g, region, anchor)); prev = g
+        out.append(0. if prev is None else mouth_change(prev, g, region, anchor))
+        prev = g
     return np.asarray(out, np.float32)
 
 def loudness_change(audio:np.ndarray, # mono audio, float or int16
@@ -460,7 +462,8 @@ class BaselineScorer:
                  anchor:tuple|None=ANCHOR_REGION):
         if sample_rate != 16000: raise UsageError('sample_rate', f'the baseline expects 16 kHz audio, got {sample_rate} Hz')
         _need('vshift', vshift, 1, integer=True)
-        self.audio, self.vshift, self.region, self.anchor, self.motion, self.prev = audio, vshift, region, anchor, [], None
+        self.audio, self.vshift, self.region, self.anchor = audio, vshift, region, anchor
+        self.motion, self.prev = [], None
         self.n_aud = len(audio)//640
 
     @property
@@ -524,7 +527,8 @@ def train_syncnet(clips, # list of (frames, audio): RGB uint8 crops (array or it
                   progress:bool=True, # show a tqdm bar with the loss
                  ) -> SyncNet:
     "Train a SyncNet with a multi-way contrastive loss over time shifts; returns it in eval mode."
-    for k, v in dict(steps=steps, segments=segments, run=run, max_shift=max_shift).items(): _need(k, v, 1, integer=True)
+    for k, v in dict(steps=steps, segments=segments, run=run, max_shift=max_shift).items():
+        _need(k, v, 1, integer=True)
     _need('lr', lr, 0, lo_open=True)
     device = resolve_device(device, 'device')
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
@@ -898,11 +902,13 @@ def _model_of(model, device):
 
 def estimator_info(model, # SyncNet weights path, a SyncNet, or None (the training-free baseline)
                   ) -> dict:
-    "Which estimator scores: `method` ('syncnet' or 'baseline') and `weights` (short sha256 of the weights file, or None)."
+    "Which estimator scores: `method` ('syncnet' or 'baseline') and `weights` (short sha256 of the weights, or None)."
     if model is None: return dict(method='baseline', weights=None)
     h = hashlib.sha256()
     if isinstance(model, SyncNet):
-        for k, v in model.state_dict().items(): h.update(k.encode()); h.update(v.detach().cpu().contiguous().numpy().tobytes())
+        for k, v in model.state_dict().items():
+            h.update(k.encode())
+            h.update(v.detach().cpu().contiguous().numpy().tobytes())
         return dict(method='syncnet', weights=f'tensors-sha256:{h.hexdigest()[:12]}')
     path = Path(model)
     if not path.is_file(): raise MissingFileError(path, 'no such SyncNet weights file')
@@ -924,7 +930,9 @@ def _check_args(**values):
     "Raise `UsageError` naming the first pipeline parameter whose value cannot work."
     for k, v in values.items(): _need(k, v, **_RULES[k])
 
-def _params(**kw): return {k: (str(v) if isinstance(v, (Path, FaceDetector, SyncNet, torch.device)) else v) for k, v in kw.items()}
+def _params(**kw):
+    "Settings as JSON-able values (paths, detectors, models and devices by name), for results and resume checks."
+    return {k: (str(v) if isinstance(v, (Path, FaceDetector, SyncNet, torch.device)) else v) for k, v in kw.items()}
 
 def process_video(video, # a clip (any fps; resampled to 25 if needed)
                   out_dir, # output folder: pycrop/, pywork/, pyavi/, offsets.txt
@@ -1007,8 +1015,9 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
                 results.append(dict(base, **est, status='failed', reason='too_short_for_scoring', detail=str(e)))
                 continue
             np.save(out/'pywork'/f'{k:05d}_dists.npy', r['dists'])
-            results.append(dict(base, size=t['size'], offset=r['offset'], min_dist=round(r['min_dist'], 4), conf=round(r['conf'], 4),
-                                **est, status='done', crop=str(out/'pycrop'/f'{k:05d}.avi'), frame_conf=r['frame_conf'].round(4)))
+            results.append(dict(base, size=t['size'], offset=r['offset'], min_dist=round(r['min_dist'], 4),
+                                conf=round(r['conf'], 4), **est, status='done', crop=str(out/'pycrop'/f'{k:05d}.avi'),
+                                frame_conf=r['frame_conf'].round(4)))
     lap('crop_score')
     lines = [offsets_line(r) for r in results if r['status'] == 'done']
     (out/'offsets.txt').write_text(''.join(l + '\n' for l in lines))
@@ -1066,7 +1075,8 @@ def score_clip(video, # a pre-cropped face clip at 25 fps with audio (e.g. a pyc
     net = _model_of(model, device)
     ix = VideoIndex(video)
     if ix.fps != 25:
-        raise VideokitError(video, 'not_25fps', f'SyncNet scores 25 fps clips, this one is {ix.fps} fps (videokit.media.resample_fps first)')
+        raise VideokitError(video, 'not_25fps',
+                            f'SyncNet scores 25 fps clips, this one is {ix.fps} fps (videokit.media.resample_fps first)')
     audio, _ = load_audio(video, 16000, start=float(ix.origin))
     scale = 224/min(ix.width, ix.height)
     frames = iter_frames(video, min(scale, 1.0)) if scale < 1 else iter_frames(video)
@@ -1087,7 +1097,8 @@ def shift_audio(video, # a clip with video and audio
     _need('offset_frames', offset_frames)
     if fps is not None:
         try: fps = Fraction(fps).limit_denominator(1_000_000)
-        except (TypeError, ValueError): raise UsageError('fps', f'must be a number or a fraction like 30000/1001, got {fps!r}') from None
+        except (TypeError, ValueError):
+            raise UsageError('fps', f'must be a number or a fraction like 30000/1001, got {fps!r}') from None
         _need('fps', float(fps), 0, lo_open=True)
     if not video.is_file(): raise MissingFileError(video)
     fmt = media_format(out)
@@ -1139,13 +1150,12 @@ def _summary_row(r, times=None):
     start, end = (times or {}).get(r['video'], (None, None))
     return dict(chunk=Path(r['video']).stem, video=r['video'], start=start, end=end, status=r['status'], reason=r.get('reason'),
                 detail=r.get('detail'), seconds=r.get('seconds'),
-                tracks=[{k: t.get(k) for k in ('track', 'start', 'end', 'frames', 'offset', 'min_dist', 'conf', 'method', 'weights',
-                                               'status', 'reason')}
+                tracks=[{k: t.get(k) for k in ('track', 'start', 'end', 'frames', 'offset', 'min_dist', 'conf', 'method',
+                                               'weights', 'status', 'reason')}
                         for t in r.get('tracks', [])])
 
 def _checked_options(kw:dict) -> tuple:
     "`process_video` options checked before any work (names, numbers, device, detector, weights): (options, estimator)."
-    import inspect
     known = set(inspect.signature(process_video).parameters) - {'video', 'out_dir', 'audio_path'}
     for k in kw:
         if k not in known: raise UsageError(k, f"not a process_video option (options: {', '.join(sorted(known))})")
@@ -1215,7 +1225,8 @@ def process_long_video(input_video, # a long video
     "Chunk a long video (frame-exact, overlapping) and measure AV offsets per chunk and face track; returns the summary."
     input_video, out = Path(input_video), Path(output_dir)
     _check_args(chunk_duration=chunk_duration, overlap=overlap, max_workers=max_workers)
-    if overlap >= chunk_duration: raise UsageError('overlap', f'must be < chunk_duration ({chunk_duration}), got {overlap!r}')
+    if overlap >= chunk_duration:
+        raise UsageError('overlap', f'must be < chunk_duration ({chunk_duration}), got {overlap!r}')
     kw, _ = _checked_options(dict(kw, min_track=min_track, min_face_size=min_face_size))
     if not input_video.is_file(): raise MissingFileError(input_video)
     recs = chunk_by_time(input_video, out/'chunks', chunk_duration, overlap, progress=progress)
