@@ -478,30 +478,57 @@ def _cmd_resample_fps(a):
 # %% ../nbs/90_cli.ipynb #373bbf1c
 def _sync_options(a):
     a.add_argument('--output-dir', required=True, help='output folder')
-    a.add_argument('--model', default=None, help='SyncNet weights (default: the training-free baseline)')
+    a.add_argument('--model', '--weights', default=None, help='SyncNet weights (default: the training-free baseline)')
     a.add_argument('--detector', default='haar', choices=['haar', 's3fd'])
     a.add_argument('--s3fd-weights', default=None, help='sfd_face.pth, for --detector s3fd')
     a.add_argument('--min-track', type=int, default=100, help='keep tracks with more detections than this')
     a.add_argument('--min-face-size', type=float, default=100, help='keep tracks whose mean face side exceeds this (px)')
-    a.add_argument('--facedet-scale', type=float, default=0.5, help='detect faces on frames scaled by this')
+    a.add_argument('--facedet-scale', type=float, default=0.5, help='detect faces on frames scaled by this, in (0, 1]')
     a.add_argument('--crop-scale', type=float, default=0.4, help='crop margin around the face')
+    a.add_argument('--num-failed-det', type=int, default=25, help='frames a track may go without a detection')
     a.add_argument('--vshift', type=int, default=15, help='offsets searched: -vshift..vshift frames')
-    a.add_argument('--device', default=None, help='torch device (cpu, cuda, mps)')
+    a.add_argument('--batch-size', type=int, default=20, help='SyncNet windows per forward pass')
+    a.add_argument('--device', default=None, help='torch device: auto, cpu, cuda, cuda:N, mps (default: the best available)')
     a.add_argument('--no-vis', action='store_true', help='skip the visualisation video')
     a.add_argument('--json', action='store_true', help='print the result as JSON')
 
+def _device_option(a):
+    "The `--device` value checked to exist here (before any work), or None."
+    from videokit.core import resolve_device
+    return None if a.device is None else resolve_device(a.device, name='--device')
+
 def _sync_kwargs(a) -> dict:
-    det = a.detector
+    device, det = _device_option(a), a.detector
     if det == 's3fd':
         from videokit.syncnet import get_detector
-        det = get_detector('s3fd', a.s3fd_weights, a.device)
+        det = _as_options(a, get_detector, 's3fd', a.s3fd_weights, device)
     return dict(model=a.model, detector=det, min_track=a.min_track, min_face_size=a.min_face_size, facedet_scale=a.facedet_scale,
-                crop_scale=a.crop_scale, vshift=a.vshift, device=a.device, visualise=not a.no_vis)
+                crop_scale=a.crop_scale, num_failed_det=a.num_failed_det, vshift=a.vshift, batch_size=a.batch_size,
+                device=device, visualise=not a.no_vis)
+
+_OPTION_OF = {'offset_frames': '--offset', 'model': '--model'}
+
+def _as_options(a, fn, *args, **kw):
+    "`fn(*args, **kw)`; a `UsageError` naming a parameter is raised again naming the command's option."
+    try: return fn(*args, **kw)
+    except UsageError as e:
+        name = _OPTION_OF.get(e.path) or ('--' + e.path.replace('_', '-') if hasattr(a, e.path) else e.path)
+        raise UsageError(name, e.detail) from None
+
+def _estimator_note(a):
+    "Say on stderr, when no weights were given, what the baseline's numbers mean."
+    if a.model is None:
+        print("note: no --model given, so the training-free baseline scored (mouth motion against loudness change). "
+              "Its offsets mean what SyncNet's do, but CONF is a correlation margin (about 0.05 to 1), not SyncNet's "
+              "confidence (about 3 to 10 on real clips), and min_dist is 1 - correlation, not an embedding distance: "
+              "compare numbers only within one method. Pass --model syncnet_v2.model for SyncNet scores.", file=sys.stderr)
 
 def _print_chunk(name, r):
+    from videokit.syncnet import offsets_line
     if r['status'] != 'done': print(f"{name}: {r['status']}" + (f" ({r['reason']}: {r['detail']})" if r.get('reason') else ''))
     for t in r.get('tracks', []):
-        if t.get('status') == 'done': print(f"{name}: TRACK {t['track']}: OFFSET {t['offset']}, CONF {t['conf']:.3f}  (frames {t['start']}-{t['end'] - 1}, {t['method']})")
+        if t.get('status') == 'done':
+            print(f"{name}: {offsets_line(t)}  (frames {t['start']}-{t['end'] - 1}, min_dist {t['min_dist']:.3f})")
         else: print(f"{name}: TRACK {t['track']}: {t.get('status')} ({t.get('reason')})")
 
 def _report_summary(s, as_json):
@@ -509,7 +536,8 @@ def _report_summary(s, as_json):
     else:
         for c in s['chunks']: _print_chunk(c['chunk'], c)
         print(f"{s['totals']['done']} chunks with tracks, {s['totals']['no_tracks']} without, {s['totals']['failed']} failed; "
-              f"summary: {Path(s['output_dir'])/'processing_summary.json'}")
+              f"method {s['method']}" + (f", weights {s['weights']}" if s.get('weights') else '')
+              + f"; summary: {Path(s['output_dir'])/'processing_summary.json'}")
     if s['totals']['failed']: raise VideokitError(s['output_dir'], 'chunks_failed', f"{s['totals']['failed']} chunks failed (the others are done)")
 
 def _args_syncnet(a):
@@ -518,9 +546,10 @@ def _args_syncnet(a):
 @command('syncnet', 'face tracks and AV offset/confidence of one clip (original pycrop/pywork/pyavi layout)', _args_syncnet)
 def _cmd_syncnet(a):
     from videokit.syncnet import process_video
-    r = process_video(a.input_video, a.output_dir, progress=not a.json, **_sync_kwargs(a))
+    r = _as_options(a, process_video, a.input_video, a.output_dir, progress=not a.json, **_sync_kwargs(a))
     if a.json: print(json.dumps(r, indent=1, default=str))
     else: _print_chunk(Path(a.input_video).name, r)
+    _estimator_note(a)
 
 def _args_long(a):
     a.add_argument('--input-video', required=True, help='a long video')
@@ -533,8 +562,9 @@ def _args_long(a):
 def _cmd_long(a):
     from videokit.syncnet import process_long_video
     kw = _sync_kwargs(a)
-    s = process_long_video(a.input_video, a.output_dir, a.chunk_duration, a.overlap, kw.pop('min_track'), kw.pop('min_face_size'),
-                           a.max_workers, progress=not a.json, **kw)
+    s = _as_options(a, process_long_video, a.input_video, a.output_dir, a.chunk_duration, a.overlap, kw.pop('min_track'),
+                    kw.pop('min_face_size'), a.max_workers, progress=not a.json, **kw)
+    _estimator_note(a)
     _report_summary(s, a.json)
 
 def _args_batch(a):
@@ -545,7 +575,9 @@ def _args_batch(a):
 @command('batch-syncnet', 'AV offsets of every chunk in a folder, in parallel worker processes, resumable', _args_batch)
 def _cmd_batch(a):
     from videokit.syncnet import batch_process
-    _report_summary(batch_process(a.chunks_dir, a.output_dir, a.max_workers, progress=not a.json, **_sync_kwargs(a)), a.json)
+    s = _as_options(a, batch_process, a.chunks_dir, a.output_dir, a.max_workers, progress=not a.json, **_sync_kwargs(a))
+    _estimator_note(a)
+    _report_summary(s, a.json)
 
 def _args_shift(a):
     a.add_argument('--input-video', required=True); a.add_argument('--output', required=True)
@@ -554,8 +586,31 @@ def _args_shift(a):
 @command('shift-audio', 'delay (or advance) the audio of a clip by a measured offset, video copied', _args_shift)
 def _cmd_shift(a):
     from videokit.syncnet import shift_audio
-    r = shift_audio(a.input_video, a.output, a.offset)
+    r = _as_options(a, shift_audio, a.input_video, a.output, a.offset)
     print(f"{r['path']}: audio shifted by {r['shift_seconds']} s ({r['offset_frames']} frames at {r['fps']} fps)")
+
+# %% ../nbs/90_cli.ipynb #f64e98d4
+def _args_score_clip(a):
+    a.add_argument('clip', help='a pre-cropped face clip at 25 fps with audio (a pycrop/ file, or the original example.avi)')
+    a.add_argument('--model', '--weights', default=None, help='SyncNet weights (default: the training-free baseline)')
+    a.add_argument('--vshift', type=int, default=15, help='offsets searched: -vshift..vshift frames')
+    a.add_argument('--batch-size', type=int, default=20, help='SyncNet windows per forward pass')
+    a.add_argument('--device', default=None, help='torch device: auto, cpu, cuda, cuda:N, mps (default: the best available)')
+    a.add_argument('--json', action='store_true', help='print the result as JSON (without the distance matrix)')
+
+@command('score-clip', 'AV offset/confidence of a clip that is already a face crop (no detection), as run_syncnet.py',
+         _args_score_clip)
+def _cmd_score_clip(a):
+    from videokit.syncnet import score_clip
+    r = _as_options(a, score_clip, a.clip, a.model, vshift=a.vshift, batch_size=a.batch_size, device=_device_option(a))
+    if a.json:
+        plain = lambda o: o.tolist() if hasattr(o, 'tolist') else str(o)
+        print(json.dumps({k: v for k, v in r.items() if k != 'dists'}, indent=1, default=plain))
+    else:
+        print(f"{Path(a.clip).name}: OFFSET {r['offset']}, CONF {r['conf']:.3f}, MIN_DIST {r['min_dist']:.3f}, "
+              f"METHOD {r['method']}" + (f", WEIGHTS {r['weights']}" if r['weights'] else '')
+              + f"  ({r['frames']} frames, {r['windows']} windows)")
+    _estimator_note(a)
 
 # %% ../nbs/90_cli.ipynb #93f33dea
 def _parser() -> argparse.ArgumentParser:

@@ -37,7 +37,8 @@ def _html(summary:dict) -> str:
     a = summary.get('av_sync')
     if a:
         parts += [f"<h2>3. Audio-visual sync</h2><p>Synthetic talking clip with the audio leading by <b>{a['true_offset']}</b> frames; "
-                  f"measured offset <b>{a['measured_offset']}</b> (confidence {a['conf']:.2f}, method {e(a['method'])}); after "
+                  f"measured offset <b>{a['measured_offset']}</b> (confidence {a['conf']:.2f}, min_dist {a['min_dist']:.2f}, "
+                  f"method {e(a['method'])}{', weights ' + e(a['weights']) if a.get('weights') else ''}); after "
                   f"<code>shift_audio</code>: <b>{a['offset_after_fix']}</b>.</p>"]
     parts.append(f"<p>Files: {e(json.dumps(summary['outputs']))}</p></body>")
     return ''.join(parts)
@@ -81,9 +82,12 @@ def _av_sync(out:Path, offset:int, seed:int) -> dict:
     fixed = shift_audio(clip, out/'talking_fixed.mp4', t['offset'])
     r2 = process_video(fixed if isinstance(fixed, (str, Path)) else fixed['path'], out/'sync_fixed', **kw)
     after = r2['tracks'][0]['offset'] if r2['status'] == 'done' else None
-    print(f"talking clip: true offset {offset}, measured {t['offset']} (conf {t['conf']:.2f}); after shift_audio: {after}")
+    est = t['method'] + (f", weights {t['weights']}" if t['weights'] else ' (training-free, no SyncNet weights)')
+    print(f"talking clip: true offset {offset}, measured {t['offset']} by {est}: conf {t['conf']:.2f}, "
+          f"min_dist {t['min_dist']:.2f} ({'1 - correlation' if t['method'] == 'baseline' else 'embedding distance'}); "
+          f"after shift_audio: {after}")
     return dict(true_offset=offset, measured_offset=t['offset'], conf=t['conf'], min_dist=t['min_dist'], method=t['method'],
-                offset_after_fix=after, offsets_txt=str(out/'sync'/'offsets.txt'))
+                weights=t['weights'], offset_after_fix=after, offsets_txt=str(out/'sync'/'offsets.txt'))
 
 # %% ../nbs/80_demo.ipynb #ce51825b
 def run_demo(out, # output folder (created)

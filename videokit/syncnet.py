@@ -4,8 +4,9 @@
 
 # %% ../nbs/09_syncnet.ipynb #4ddd880a
 from __future__ import annotations
-import os, sys, json, math, time, traceback
+import os, sys, json, math, time, hashlib, inspect, traceback
 from collections import deque
+from functools import lru_cache
 from dataclasses import dataclass, field, asdict
 from fractions import Fraction
 from pathlib import Path
@@ -17,17 +18,36 @@ import torch.nn.functional as F
 import av
 from tqdm.auto import tqdm
 
-from .core import VideokitError, MissingFileError, DecodeError, open_container, probe
+from .core import VideokitError, MissingFileError, DecodeError, UsageError, open_container, probe, resolve_device
 from .media import (VideoIndex, atomic_output, media_format, load_audio, extract_audio, detect_scenes, resample_fps,
                             chunk_by_time, _pick_stream)
 
 # %% auto #0
-__all__ = ['MOUTH_REGION', 'mfcc', 'audio_mfcc', 'SyncNet', 'load_syncnet', 'save_syncnet', 'medfilt', 'pairwise_dists',
-           'sync_offset', 'SyncScorer', 'sync_scores', 'interpolate_track', 'smooth_track', 'crop_face', 'mouth_motion',
-           'loudness_change', 'BaselineScorer', 'baseline_scores', 'train_syncnet', 'small_syncnet', 'FaceDetector',
-           'HaarDetector', 'S3FDNet', 's3fd_decode', 'S3FDDetector', 'box_iou', 'track_faces', 'iter_frames',
-           'get_detector', 'detect_faces', 'process_video', 'score_clip', 'shift_audio', 'batch_process',
+__all__ = ['MOUTH_REGION', 'ANCHOR_REGION', 'mfcc', 'audio_mfcc', 'SyncNet', 'load_syncnet', 'save_syncnet', 'medfilt',
+           'pairwise_dists', 'sync_offset', 'SyncScorer', 'sync_scores', 'interpolate_track', 'smooth_track',
+           'crop_face', 'crop_shift', 'mouth_change', 'mouth_motion', 'loudness_change', 'BaselineScorer',
+           'baseline_scores', 'train_syncnet', 'small_syncnet', 'FaceDetector', 'HaarDetector', 'S3FDNet',
+           's3fd_decode', 'S3FDDetector', 'box_iou', 'track_faces', 'iter_frames', 'get_detector', 'detect_faces',
+           'estimator_info', 'offsets_line', 'process_video', 'score_clip', 'shift_audio', 'batch_process',
            'process_long_video']
+
+# %% ../nbs/09_syncnet.ipynb #d98b8974
+def _need(name:str, # the parameter, as the caller spells it
+          v, # its value
+          lo=None, # smallest allowed value
+          hi=None, # largest allowed value
+          *,
+          lo_open:bool=False, # `lo` itself is not allowed
+          integer:bool=False, # must be a whole number
+         ):
+    "Raise `UsageError(name)` unless `v` is a finite number (an integer if asked) within [lo, hi]."
+    ok = not isinstance(v, bool) and isinstance(v, (int, np.integer) if integer else (int, float, np.integer, np.floating))
+    ok = ok and math.isfinite(v) and (lo is None or (v > lo if lo_open else v >= lo)) and (hi is None or v <= hi)
+    if not ok:
+        rng = [f'> {lo}' if lo_open else f'>= {lo}'] if lo is not None else []
+        rng += [f'<= {hi}'] if hi is not None else []
+        kind = 'an integer' if integer else 'a number'
+        raise UsageError(name, f"must be {kind}{' ' + ' and '.join(rng) if rng else ''}, got {v!r}")
 
 # %% ../nbs/09_syncnet.ipynb #78a76fa2
 def _mel_filterbank(nfilt=26, nfft=512, sample_rate=16000, lowfreq=0, highfreq=None) -> np.ndarray:
@@ -211,6 +231,7 @@ def sync_offset(dists, # (windows, 2*vshift+1) distances (numpy or torch)
     d = torch.as_tensor(np.asarray(dists, np.float32))
     if d.ndim != 2 or d.shape[0] == 0 or d.shape[1] % 2 == 0:
         raise ValueError(f'dists must be (windows > 0, odd number of shifts), got shape {tuple(d.shape)}')
+    if vshift is not None: _need('vshift', vshift, 1, integer=True)
     vshift = (d.shape[1] - 1)//2 if vshift is None else vshift
     mdist = d.mean(0)
     minval, minidx = torch.min(mdist, 0)
@@ -257,9 +278,11 @@ def _device_of(model): return next(model.parameters()).device
 class SyncScorer:
     "Push-based SyncNet scoring of one track: `push(frame)` as crops arrive, then `result()`."
     def __init__(self, model:SyncNet, audio:np.ndarray, *, sample_rate:int=16000, vshift:int=15, batch_size:int=20, device=None):
+        _need('vshift', vshift, 1, integer=True)
+        _need('batch_size', batch_size, 1, integer=True)
         model.eval()
         self.model, self.vshift, self.batch_size = model, vshift, batch_size
-        self.device = device or _device_of(model)
+        self.device = _device_of(model) if device is None else resolve_device(device, 'device')
         self.n_aud = len(audio)//640
         self.aw = _AudioWindows(model, audio_mfcc(audio, sample_rate), max(self.n_aud - 5, 0), batch_size, self.device)
         self.buf, self.n_seen, self.next_win = [], 0, 0      # frames buffered from frame `next_win` on
@@ -373,17 +396,55 @@ def crop_face(frame:np.ndarray, # (H, W, 3) uint8 frame
 
 # %% ../nbs/09_syncnet.ipynb #fdd4a1a8
 MOUTH_REGION = (0.45, 0.75, 0.25, 0.75)   # rows and columns (fractions of the crop) that hold the mouth
+ANCHOR_REGION = (0.10, 0.40, 0.25, 0.75)  # eyes and nose: move with the head and the crop window, not with speech
+
+def _grey(frame) -> np.ndarray:
+    "Grey float32 image of an RGB (or already grey) frame."
+    f = np.asarray(frame)
+    return f.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32) if f.ndim == 3 else f.astype(np.float32)
+
+def _rows_cols(shape, region) -> tuple:
+    "Pixel bounds (r0, r1, c0, c1) of a fractional region of an image of `shape`."
+    h, w = shape[:2]
+    return int(region[0]*h), int(region[1]*h), int(region[2]*w), int(region[3]*w)
+
+@lru_cache(maxsize=8)
+def _hann(h:int, w:int) -> np.ndarray: return _cv2().createHanningWindow((w, h), _cv2().CV_64F)
+
+def crop_shift(prev:np.ndarray, # grey float32 crop
+               cur:np.ndarray, # the next grey float32 crop, same size
+               anchor:tuple=ANCHOR_REGION, # region whose movement is measured
+              ) -> tuple:
+    "(dx, dy) pixels the anchor region moved from `prev` to `cur` (phase correlation; 0, 0 when unsure)."
+    r0, r1, c0, c1 = _rows_cols(prev.shape, anchor)
+    if r1 - r0 < 8 or c1 - c0 < 8: return 0., 0.
+    a, b = prev[r0:r1, c0:c1].astype(np.float64), cur[r0:r1, c0:c1].astype(np.float64)
+    (dx, dy), response = _cv2().phaseCorrelate(a, b, _hann(r1 - r0, c1 - c0))
+    sure = math.isfinite(dx) and math.isfinite(dy) and response > 0.05
+    return (dx, dy) if sure and abs(dx) < (c1 - c0)/4 and abs(dy) < (r1 - r0)/4 else (0., 0.)
+
+def mouth_change(prev:np.ndarray, # grey float32 crop
+                 cur:np.ndarray, # the next grey float32 crop, same size
+                 region:tuple=MOUTH_REGION, # (row0, row1, col0, col1) fractions of the crop
+                 anchor:tuple|None=ANCHOR_REGION, # align `cur` to `prev` on this region first (None: no alignment)
+                ) -> float:
+    "Mean absolute grey change of the mouth region from `prev` to `cur`, after undoing the crop's movement."
+    r0, r1, c0, c1 = _rows_cols(prev.shape, region)
+    dx, dy = (0., 0.) if anchor is None else crop_shift(prev, cur, anchor)
+    if dx == dy == 0: m = cur[r0:r1, c0:c1]
+    else: m = _cv2().getRectSubPix(cur, (c1 - c0, r1 - r0), ((c0 + c1 - 1)/2 + dx, (r0 + r1 - 1)/2 + dy))
+    return float(np.abs(m - prev[r0:r1, c0:c1]).mean())
 
 def mouth_motion(frames, # iterable of RGB uint8 face crops
                  region:tuple=MOUTH_REGION, # (row0, row1, col0, col1) fractions of the crop
+                 anchor:tuple|None=ANCHOR_REGION, # alignment region (None: raw differences)
                 ) -> np.ndarray:
-    "Per-frame mean absolute change of the mouth region's grey level (0 for the first frame), float32."
+    "Per-frame change of the mouth region (0 for the first frame), aligned on the anchor region, float32."
     out, prev = [], None
     for f in frames:
-        f = np.asarray(f); h, w = f.shape[:2]
-        r = f[int(region[0]*h):int(region[1]*h), int(region[2]*w):int(region[3]*w)]
-        g = r.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
-        out.append(0. if prev is None else float(np.abs(g - prev).mean())); prev = g
+        g = _grey(f)
+        out.append(0. if prev is None else mouth_change(prev, g, region, anchor))
+        prev = g
     return np.asarray(out, np.float32)
 
 def loudness_change(audio:np.ndarray, # mono audio, float or int16
@@ -396,10 +457,13 @@ def loudness_change(audio:np.ndarray, # mono audio, float or int16
     return np.concatenate([[0.], np.abs(np.diff(rms))]).astype(np.float32)
 
 class BaselineScorer:
-    "Push-based `baseline_scores` of one track: keeps the previous mouth region only."
-    def __init__(self, audio:np.ndarray, *, sample_rate:int=16000, vshift:int=15, region:tuple=MOUTH_REGION):
-        if sample_rate != 16000: raise ValueError(f'the baseline expects 16 kHz audio, got {sample_rate} Hz')
-        self.audio, self.vshift, self.region, self.motion, self.prev = audio, vshift, region, [], None
+    "Push-based `baseline_scores` of one track: keeps the previous crop (grey) only."
+    def __init__(self, audio:np.ndarray, *, sample_rate:int=16000, vshift:int=15, region:tuple=MOUTH_REGION,
+                 anchor:tuple|None=ANCHOR_REGION):
+        if sample_rate != 16000: raise UsageError('sample_rate', f'the baseline expects 16 kHz audio, got {sample_rate} Hz')
+        _need('vshift', vshift, 1, integer=True)
+        self.audio, self.vshift, self.region, self.anchor = audio, vshift, region, anchor
+        self.motion, self.prev = [], None
         self.n_aud = len(audio)//640
 
     @property
@@ -408,19 +472,20 @@ class BaselineScorer:
     def push(self, frame):
         "Add the next RGB uint8 crop of the track (ignored once the audio has run out)."
         if self.full: return
-        self.motion.append(0. if self.prev is None else float(mouth_motion([self.prev, frame], self.region)[1]))
-        self.prev = frame
+        g = _grey(frame)
+        self.motion.append(0. if self.prev is None else mouth_change(self.prev, g, self.region, self.anchor))
+        self.prev = g
 
     def result(self) -> dict:
-        "Offset, min dist (minus the best correlation), conf, per-frame conf, distances, method and frames used."
-        v, vshift = np.asarray(self.motion, np.float32), self.vshift
+        "Offset, min dist (1 - the best correlation), conf, per-frame conf, distances, method and frames used."
+        v, vshift = np.asarray(self.motion, np.float64), self.vshift
         n = len(v)
         if n < 2*vshift + 2: raise ValueError(f'a track needs more than {2*vshift + 1} frames with audio for the baseline, got {n}')
-        a = loudness_change(self.audio, n)
+        a = loudness_change(self.audio, n).astype(np.float64)
         z = lambda x: (x - x.mean())/(x.std() + 1e-8)
         v, a = z(v), z(a)
         j = np.arange(n)[:, None] + np.arange(-vshift, vshift + 1)[None]
-        dists = (-v[:, None]*np.where((j >= 0) & (j < n), a[j.clip(0, n - 1)], 0)).astype(np.float32)
+        dists = (1 - v[:, None]*np.where((j >= 0) & (j < n), a[j.clip(0, n - 1)], 0)).astype(np.float32)
         r = sync_offset(dists, vshift)
         r.update(dists=dists, method='baseline', frames=n)
         return r
@@ -431,9 +496,10 @@ def baseline_scores(frames, # iterable of RGB uint8 face crops at 25 fps
                     sample_rate:int=16000, # must be 16000 (640 samples per 25 fps frame)
                     vshift:int=15, # largest shift searched, in frames
                     region:tuple=MOUTH_REGION, # mouth region of the crop
+                    anchor:tuple|None=ANCHOR_REGION, # region the crops are aligned on (None: no alignment)
                    ) -> dict:
     "Offset (> 0: audio leads), confidence and per-frame confidence from mouth motion vs loudness change."
-    sc = BaselineScorer(audio, sample_rate=sample_rate, vshift=vshift, region=region)
+    sc = BaselineScorer(audio, sample_rate=sample_rate, vshift=vshift, region=region, anchor=anchor)
     for f in frames:
         if sc.full: break
         sc.push(f)
@@ -461,7 +527,10 @@ def train_syncnet(clips, # list of (frames, audio): RGB uint8 crops (array or it
                   progress:bool=True, # show a tqdm bar with the loss
                  ) -> SyncNet:
     "Train a SyncNet with a multi-way contrastive loss over time shifts; returns it in eval mode."
-    device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'mps' if torch.backends.mps.is_available() else 'cpu'))
+    for k, v in dict(steps=steps, segments=segments, run=run, max_shift=max_shift).items():
+        _need(k, v, 1, integer=True)
+    _need('lr', lr, 0, lo_open=True)
+    device = resolve_device(device, 'device')
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
     model = (model or small_syncnet()).to(device).train()
     data = [_prepare_clip(f, a, model.lip_size) for f, a in clips]
@@ -512,6 +581,11 @@ class HaarDetector(FaceDetector):
                  threads:int|None=None, # worker threads per batch (default: CPU cores; 1 = one frame at a time)
                  batch_size:int=16, # frames per batch
                 ):
+        _need('scale_factor', scale_factor, 1, lo_open=True)
+        _need('min_neighbors', min_neighbors, 0, integer=True)
+        _need('min_size', min_size, 1, integer=True)
+        if threads is not None: _need('threads', threads, 1, integer=True)
+        _need('batch_size', batch_size, 1, integer=True)
         cv2 = _cv2()
         if not hasattr(cv2, 'CascadeClassifier'):
             raise ImportError(f'OpenCV {cv2.__version__} has no CascadeClassifier (removed in OpenCV 5): '
@@ -620,10 +694,13 @@ class S3FDDetector(FaceDetector):
     name = 's3fd'
     def __init__(self,
                  weights, # path to sfd_face.pth (a state_dict)
-                 device=None, # default: cuda if available, else cpu
+                 device=None, # default: the best available (cuda, mps, cpu)
                  conf_th:float=0.9, # the original pipeline's threshold
                  batch_size:int=8, # frames per forward pass
                 ):
+        _need('conf_th', conf_th, 0, 1)
+        _need('batch_size', batch_size, 1, integer=True)
+        device = resolve_device(device, 'device')
         weights = Path(weights)
         if not weights.is_file(): raise MissingFileError(weights, 'no such S3FD weights file (sfd_face.pth)')
         try: sd = torch.load(weights, map_location='cpu', weights_only=True)
@@ -632,7 +709,7 @@ class S3FDDetector(FaceDetector):
         try: self.net.load_state_dict(_strip_prefixes(dict(sd)), strict=True)
         except (RuntimeError, TypeError, ValueError) as e:
             raise VideokitError(weights, 'bad_weights', 'does not match the S3FD layout: ' + str(e).split('\n', 1)[-1].strip()[:600]) from None
-        self.device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
+        self.device = device
         self.net.to(self.device).eval()
         self.conf_th, self.batch_size = conf_th, batch_size
 
@@ -682,6 +759,10 @@ def track_faces(detections:list, # per frame a (k, 5) array of x1, y1, x2, y2, s
                 max_gap:int=25, # frames a track may go without a detection
                ) -> dict:
     "Kept face tracks (interpolated boxes per frame), the rejected ones with why, and why nothing was kept if so."
+    _need('min_track', min_track, 1, integer=True)
+    _need('min_face_size', min_face_size, 0)
+    _need('iou_threshold', iou_threshold, 0, 1)
+    _need('max_gap', max_gap, 1, integer=True)
     n = len(detections)
     shots = shots or [(0, n)]
     kept, rejected = [], []
@@ -733,9 +814,9 @@ def get_detector(detector='haar', # 'haar', 's3fd', or a FaceDetector
     if isinstance(detector, FaceDetector): return detector
     if detector == 'haar': return HaarDetector()
     if detector == 's3fd':
-        if s3fd_weights is None: raise ValueError("detector='s3fd' needs s3fd_weights= (the path of sfd_face.pth)")
+        if s3fd_weights is None: raise UsageError('s3fd_weights', "detector='s3fd' needs the path of sfd_face.pth")
         return S3FDDetector(s3fd_weights, device)
-    raise ValueError(f"detector must be 'haar', 's3fd' or a FaceDetector, got {detector!r}")
+    raise UsageError('detector', f"must be 'haar', 's3fd' or a FaceDetector, got {detector!r}")
 
 def detect_faces(video, # a video file
                  detector='haar', # a FaceDetector or a name for `get_detector`
@@ -743,8 +824,8 @@ def detect_faces(video, # a video file
                  progress:bool=False, # show a progress bar
                 ) -> list:
     "Faces in every frame of `video` (batched), in full-frame pixels: a list of (k, 5) float32 arrays."
+    _need('facedet_scale', facedet_scale, 0, 1, lo_open=True)
     det = get_detector(detector)
-    if not 0 < facedet_scale <= 1: raise ValueError(f'facedet_scale must be in (0, 1], got {facedet_scale}')
     out, batch = [], []
     with open_container(video) as c: s = _pick_stream(c, video, 'video'); full = (s.width, s.height)
     bar = tqdm(desc=f'{Path(video).name}: faces', unit='frame', disable=not progress, leave=False)
@@ -815,10 +896,43 @@ def _conf_colour(c, method):
     return (255 - g, g, 0)
 
 def _model_of(model, device):
+    "The SyncNet to score with (None: the baseline), on `device` (default: the model's, else the best available)."
     if model is None or isinstance(model, SyncNet): return model if model is None else model.to(device or _device_of(model))
-    return load_syncnet(model, device or 'cpu')
+    return load_syncnet(model, resolve_device(device, 'device'))
 
-def _params(**kw): return {k: (str(v) if isinstance(v, (Path, FaceDetector, SyncNet)) else v) for k, v in kw.items()}
+def estimator_info(model, # SyncNet weights path, a SyncNet, or None (the training-free baseline)
+                  ) -> dict:
+    "Which estimator scores: `method` ('syncnet' or 'baseline') and `weights` (short sha256 of the weights, or None)."
+    if model is None: return dict(method='baseline', weights=None)
+    h = hashlib.sha256()
+    if isinstance(model, SyncNet):
+        for k, v in model.state_dict().items():
+            h.update(k.encode())
+            h.update(v.detach().cpu().contiguous().numpy().tobytes())
+        return dict(method='syncnet', weights=f'tensors-sha256:{h.hexdigest()[:12]}')
+    path = Path(model)
+    if not path.is_file(): raise MissingFileError(path, 'no such SyncNet weights file')
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
+    return dict(method='syncnet', weights=f'sha256:{h.hexdigest()[:12]}')
+
+def offsets_line(r:dict) -> str:
+    "One scored track as a line of offsets.txt: the original's `TRACK k: OFFSET o, CONF c`, then the estimator."
+    return (f"TRACK {r['track']}: OFFSET {r['offset']}, CONF {r['conf']:.3f}, METHOD {r['method']}"
+            + (f", WEIGHTS {r['weights']}" if r.get('weights') else ''))
+
+_RULES = dict(facedet_scale=dict(lo=0, hi=1, lo_open=True), min_track=dict(lo=1, integer=True), min_face_size=dict(lo=0),
+              num_failed_det=dict(lo=1, integer=True), crop_scale=dict(lo=0), vshift=dict(lo=1, integer=True),
+              batch_size=dict(lo=1, integer=True), max_workers=dict(lo=1, integer=True),
+              chunk_duration=dict(lo=0, lo_open=True), overlap=dict(lo=0))
+
+def _check_args(**values):
+    "Raise `UsageError` naming the first pipeline parameter whose value cannot work."
+    for k, v in values.items(): _need(k, v, **_RULES[k])
+
+def _params(**kw):
+    "Settings as JSON-able values (paths, detectors, models and devices by name), for results and resume checks."
+    return {k: (str(v) if isinstance(v, (Path, FaceDetector, SyncNet, torch.device)) else v) for k, v in kw.items()}
 
 def process_video(video, # a clip (any fps; resampled to 25 if needed)
                   out_dir, # output folder: pycrop/, pywork/, pyavi/, offsets.txt
@@ -826,14 +940,14 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
                   model=None, # SyncNet weights path, a SyncNet, or None for the training-free baseline
                   detector='haar', # 'haar', 's3fd' (with s3fd_weights) or a FaceDetector
                   s3fd_weights=None, # sfd_face.pth for detector='s3fd'
-                  facedet_scale:float=0.5, # detect faces on frames scaled by this
-                  min_track:int=100, # keep tracks with more detections than this
+                  facedet_scale:float=0.5, # detect faces on frames scaled by this, in (0, 1]
+                  min_track:int=100, # keep tracks with more detections than this (>= 1)
                   min_face_size:float=100, # and a mean face side above this, in pixels
-                  num_failed_det:int=25, # frames a track may go without a detection
+                  num_failed_det:int=25, # frames a track may go without a detection (>= 1)
                   crop_scale:float=0.4, # crop margin (the reference's)
-                  vshift:int=15, # offsets searched: -vshift..vshift frames
+                  vshift:int=15, # offsets searched: -vshift..vshift frames (>= 1)
                   batch_size:int=20, # SyncNet windows per forward pass
-                  device=None, # torch device for SyncNet/S3FD (default: the model's / cpu)
+                  device=None, # torch device for SyncNet/S3FD (default: the model's, else the best available)
                   audio_path=None, # where to write the 16 kHz WAV (default out_dir/pyavi/audio.wav)
                   visualise:bool=True, # write pyavi/video_out.mp4
                   resume:bool=True, # return the saved result if this clip was done with the same settings
@@ -842,13 +956,19 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
     "Faces, tracks, crops and AV offsets of one clip, written in the original layout; returns the result (also pywork/result.json)."
     t0 = time.time()
     video, out = Path(video), Path(out_dir)
+    _check_args(facedet_scale=facedet_scale, min_track=min_track, min_face_size=min_face_size, num_failed_det=num_failed_det,
+                crop_scale=crop_scale, vshift=vshift, batch_size=batch_size)
+    device = None if device is None else resolve_device(device, 'device')
+    det = get_detector(detector, s3fd_weights, device)
     if not video.is_file(): raise MissingFileError(video)
-    params = _params(model=model, detector=detector, facedet_scale=facedet_scale, min_track=min_track, min_face_size=min_face_size,
-                     num_failed_det=num_failed_det, crop_scale=crop_scale, vshift=vshift)
+    est = estimator_info(model)
+    params = _params(model=model, weights=est['weights'], detector=detector, facedet_scale=facedet_scale, min_track=min_track,
+                     min_face_size=min_face_size, num_failed_det=num_failed_det, crop_scale=crop_scale, vshift=vshift)
     res_path = out/'pywork'/'result.json'
     if resume and res_path.is_file():
         old = json.loads(res_path.read_text())
         if old.get('params') == params and old.get('status') in ('done', 'no_tracks'): return old
+    net = _model_of(model, device)
     for d in ('pycrop', 'pywork', 'pyavi'): (out/d).mkdir(parents=True, exist_ok=True)
     src, tm, tick = video, {}, [time.time()]
     def lap(name): now = time.time(); tm[name] = round(now - tick[0], 3); tick[0] = now
@@ -859,7 +979,7 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
     extract_audio(src, wav, 16000, 1, start=float(ix.origin))
     audio, _ = load_audio(wav, 16000); lap('prepare')
     shots = [(s['start_frame'], s['end_frame']) for s in detect_scenes(src)['scenes']]; lap('shots')
-    dets = detect_faces(src, get_detector(detector, s3fd_weights, device), facedet_scale, progress); lap('detect')
+    dets = detect_faces(src, det, facedet_scale, progress); lap('detect')
     _write_json(dict(video=str(src), facedet_scale=facedet_scale, detector=str(detector),
                      faces=[d.round(2).tolist() for d in dets]), out/'pywork'/'faces.json')
     tr = track_faces(dets, shots, min_track=min_track, min_face_size=min_face_size, max_gap=num_failed_det)
@@ -867,7 +987,7 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
     _write_json(dict(tracks=[dict(start=t['start'], end=t['end'], detections=t['detections'], size=t['size'],
                                   boxes=t['boxes'].round(2)) for t in tracks],
                      rejected=tr['rejected'], reason=tr['reason'], detail=tr['detail'], shots=shots), out/'pywork'/'tracks.json')
-    net = _model_of(model, device); lap('track')
+    lap('track')
     W, H = ix.width, ix.height
     results = []
     if tracks:
@@ -889,24 +1009,25 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
         finally:
             for w in writers: w.close(ok)
         for k, (t, sc) in enumerate(zip(tracks, scorers)):
+            base = dict(track=k, start=t['start'], end=t['end'], frames=t['end'] - t['start'])
             try: r = sc.result()
             except ValueError as e:
-                results.append(dict(track=k, start=t['start'], end=t['end'], frames=t['end'] - t['start'], status='failed', reason='too_short_for_scoring', detail=str(e)))
+                results.append(dict(base, **est, status='failed', reason='too_short_for_scoring', detail=str(e)))
                 continue
             np.save(out/'pywork'/f'{k:05d}_dists.npy', r['dists'])
-            results.append(dict(track=k, start=t['start'], end=t['end'], frames=t['end'] - t['start'], size=t['size'],
-                                offset=r['offset'], min_dist=round(r['min_dist'], 4), conf=round(r['conf'], 4), method=r['method'],
-                                status='done', crop=str(out/'pycrop'/f'{k:05d}.avi'), frame_conf=r['frame_conf'].round(4)))
+            results.append(dict(base, size=t['size'], offset=r['offset'], min_dist=round(r['min_dist'], 4),
+                                conf=round(r['conf'], 4), **est, status='done', crop=str(out/'pycrop'/f'{k:05d}.avi'),
+                                frame_conf=r['frame_conf'].round(4)))
     lap('crop_score')
-    lines = [f"TRACK {r['track']}: OFFSET {r['offset']}, CONF {r['conf']:.3f}" for r in results if r['status'] == 'done']
+    lines = [offsets_line(r) for r in results if r['status'] == 'done']
     (out/'offsets.txt').write_text(''.join(l + '\n' for l in lines))
-    _write_json(dict(tracks=results), out/'pywork'/'scores.json')
+    _write_json(dict(tracks=results, **est), out/'pywork'/'scores.json')
     if visualise: _visualise(src, out/'pyavi'/'video_out.mp4', tracks, results, audio, W, H, progress)
     lap('visualise')
     status = 'done' if any(r['status'] == 'done' for r in results) else 'no_tracks'
     result = dict(video=str(video), status=status, reason=None if status == 'done' else (tr['reason'] or 'no_scored_track'),
                   detail=None if status == 'done' else (tr['detail'] or '; '.join(r.get('detail', '') for r in results)),
-                  fps=str(ix.fps), frames=len(ix), width=W, height=H, audio_seconds=round(len(audio)/16000, 3),
+                  **est, fps=str(ix.fps), frames=len(ix), width=W, height=H, audio_seconds=round(len(audio)/16000, 3),
                   shots=len(shots), detections=tr['detections'], rejected=tr['rejected'],
                   tracks=[{k: v for k, v in r.items() if k != 'frame_conf'} for r in results],
                   outputs=dict(offsets=str(out/'offsets.txt'), crops=str(out/'pycrop'), work=str(out/'pywork'),
@@ -947,16 +1068,21 @@ def score_clip(video, # a pre-cropped face clip at 25 fps with audio (e.g. a pyc
               ) -> dict:
     "Offset, min dist, confidence and per-frame confidence of a whole pre-cropped clip (no detection)."
     video = Path(video)
+    _check_args(vshift=vshift, batch_size=batch_size)
+    device = None if device is None else resolve_device(device, 'device')
     if not video.is_file(): raise MissingFileError(video)
+    est = estimator_info(model)
+    net = _model_of(model, device)
     ix = VideoIndex(video)
-    if ix.fps != 25: raise ValueError(f'{video}: SyncNet scores 25 fps clips, this one is {ix.fps} fps (videokit.media.resample_fps first)')
+    if ix.fps != 25:
+        raise VideokitError(video, 'not_25fps',
+                            f'SyncNet scores 25 fps clips, this one is {ix.fps} fps (videokit.media.resample_fps first)')
     audio, _ = load_audio(video, 16000, start=float(ix.origin))
     scale = 224/min(ix.width, ix.height)
     frames = iter_frames(video, min(scale, 1.0)) if scale < 1 else iter_frames(video)
-    net = _model_of(model, device)
     r = sync_scores(net, frames, audio, vshift=vshift, batch_size=batch_size, device=device) if net is not None else \
         baseline_scores(frames, audio, vshift=vshift)
-    r['video'] = str(video)
+    r.update(video=str(video), **est)
     return r
 
 # %% ../nbs/09_syncnet.ipynb #8275135f
@@ -968,9 +1094,15 @@ def shift_audio(video, # a clip with video and audio
                ) -> dict:
     "Write `video` with its audio delayed by `offset_frames` frames (video stream-copied); return what was done."
     video, out = Path(video), Path(out)
+    _need('offset_frames', offset_frames)
+    if fps is not None:
+        try: fps = Fraction(fps).limit_denominator(1_000_000)
+        except (TypeError, ValueError):
+            raise UsageError('fps', f'must be a number or a fraction like 30000/1001, got {fps!r}') from None
+        _need('fps', float(fps), 0, lo_open=True)
     if not video.is_file(): raise MissingFileError(video)
     fmt = media_format(out)
-    ix = VideoIndex(video); fps = Fraction(fps).limit_denominator(1_000_000) if fps else ix.fps
+    ix = VideoIndex(video); fps = fps or ix.fps
     with open_container(video) as c:
         a = _pick_stream(c, video, 'audio'); sr, ch = a.sample_rate, a.channels
     x, sr = load_audio(video, sr, min(ch, 2), start=float(ix.origin), end=float(ix.origin + ix.duration))
@@ -1018,8 +1150,21 @@ def _summary_row(r, times=None):
     start, end = (times or {}).get(r['video'], (None, None))
     return dict(chunk=Path(r['video']).stem, video=r['video'], start=start, end=end, status=r['status'], reason=r.get('reason'),
                 detail=r.get('detail'), seconds=r.get('seconds'),
-                tracks=[{k: t.get(k) for k in ('track', 'start', 'end', 'frames', 'offset', 'min_dist', 'conf', 'method', 'status', 'reason')}
+                tracks=[{k: t.get(k) for k in ('track', 'start', 'end', 'frames', 'offset', 'min_dist', 'conf', 'method',
+                                               'weights', 'status', 'reason')}
                         for t in r.get('tracks', [])])
+
+def _checked_options(kw:dict) -> tuple:
+    "`process_video` options checked before any work (names, numbers, device, detector, weights): (options, estimator)."
+    known = set(inspect.signature(process_video).parameters) - {'video', 'out_dir', 'audio_path'}
+    for k in kw:
+        if k not in known: raise UsageError(k, f"not a process_video option (options: {', '.join(sorted(known))})")
+    _check_args(**{k: v for k, v in kw.items() if k in _RULES})
+    kw = dict(kw)
+    if kw.get('device') is not None: kw['device'] = resolve_device(kw['device'], 'device')
+    if not isinstance(kw.get('detector', 'haar'), FaceDetector):
+        get_detector(kw.get('detector', 'haar'), kw.get('s3fd_weights'), kw.get('device'))
+    return kw, estimator_info(kw.get('model'))
 
 def batch_process(chunks_dir, # folder of video chunks
                   output_dir, # output folder (syncnet_data/, audio/, results.jsonl, processing_summary.json)
@@ -1034,8 +1179,9 @@ def batch_process(chunks_dir, # folder of video chunks
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
     chunks_dir, out = Path(chunks_dir), Path(output_dir)
+    _check_args(max_workers=max_workers)
+    kw, est = _checked_options(kw)
     if not chunks_dir.is_dir(): raise MissingFileError(chunks_dir, 'no such chunks folder')
-    if max_workers < 1: raise ValueError(f'max_workers must be >= 1, got {max_workers}')
     paths = sorted(p for p in chunks_dir.iterdir() if p.is_file() and not p.name.startswith('.') and is_video_path(p))
     if not paths: raise VideokitError(chunks_dir, 'no_videos', 'no video files in the chunks folder')
     out.mkdir(parents=True, exist_ok=True)
@@ -1060,7 +1206,7 @@ def batch_process(chunks_dir, # folder of video chunks
                 record(r); bar.update()
     bar.close()
     rows = [_summary_row(results[j[0]], times) for j in jobs]
-    summary = dict(chunks_dir=str(chunks_dir), output_dir=str(out), max_workers=max_workers, chunks=rows,
+    summary = dict(chunks_dir=str(chunks_dir), output_dir=str(out), max_workers=max_workers, **est, chunks=rows,
                    totals={s: sum(r['status'] == s for r in rows) for s in ('done', 'no_tracks', 'failed')},
                    tracks=sum(len(r['tracks']) for r in rows), params=_params(**kw))
     _write_json(summary, out/'processing_summary.json')
@@ -1078,10 +1224,14 @@ def process_long_video(input_video, # a long video
                       ) -> dict:
     "Chunk a long video (frame-exact, overlapping) and measure AV offsets per chunk and face track; returns the summary."
     input_video, out = Path(input_video), Path(output_dir)
+    _check_args(chunk_duration=chunk_duration, overlap=overlap, max_workers=max_workers)
+    if overlap >= chunk_duration:
+        raise UsageError('overlap', f'must be < chunk_duration ({chunk_duration}), got {overlap!r}')
+    kw, _ = _checked_options(dict(kw, min_track=min_track, min_face_size=min_face_size))
     if not input_video.is_file(): raise MissingFileError(input_video)
     recs = chunk_by_time(input_video, out/'chunks', chunk_duration, overlap, progress=progress)
     times = {str(Path(r['path'])): (r.get('start'), r.get('end')) for r in recs}
-    s = batch_process(out/'chunks', out, max_workers, times=times, progress=progress, min_track=min_track, min_face_size=min_face_size, **kw)
+    s = batch_process(out/'chunks', out, max_workers, times=times, progress=progress, **kw)
     s.update(input_video=str(input_video), chunk_duration=chunk_duration, overlap=overlap)
     _write_json(s, out/'processing_summary.json')
     return s
