@@ -13,7 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import VideokitError, MissingFileError, atomic_output
+from .core import VideokitError, MissingFileError, UsageError, atomic_output
 
 # %% auto #0
 __all__ = ['CHUNK_BYTES', 'BACKBONE_STATS', 'PRESETS', 'AUG_FORMAT', 'to_float', 'params_to_json', 'params_from_json',
@@ -948,6 +948,7 @@ def load_config(config, # a preset name, a JSON file, a dict, or an AugmentConfi
     if isinstance(config, (str, Path)):
         p = Path(config)
         if not p.exists(): raise MissingFileError(p, f"no such config file (or a preset: {', '.join(PRESETS)})")
+        if p.is_dir(): raise VideokitError(p, 'bad_config', f"a folder, not a JSON config file (or a preset: {', '.join(PRESETS)})")
         try: config = json.loads(p.read_text(encoding='utf-8'))
         except (json.JSONDecodeError, UnicodeDecodeError) as e: raise VideokitError(p, 'bad_config', f'not valid JSON: {e}') from None
         src = str(p)
@@ -1059,13 +1060,15 @@ def augment_dataset(manifest, # clean manifest (CSV/JSON/JSONL with path, label,
     from videokit.data import write_manifest
     manifest = Path(manifest).absolute()
     if not manifest.exists(): raise MissingFileError(manifest)
+    if manifest.is_dir(): raise VideokitError(manifest, 'not_a_file', 'a folder; give its manifest (e.g. from videokit scan --manifest)')
+    if out is not None and Path(out).exists() and not Path(out).is_dir(): raise UsageError('out', f'{out} is a file, not a folder')
     if not isinstance(copies, int) or copies < 0: raise ValueError(f'copies must be a non-negative int, got {copies!r}')
     cfg = load_config(config, **(overrides or {})); pipe = cfg.pipeline(); h = cfg.hash()
     class_copies = dict(class_copies or {}) if isinstance(class_copies, (dict, type(None))) else copies_from_report(class_copies, base=copies)
+    rows = _source_rows(manifest, split)                # read before anything is written: a bad manifest leaves no folder
     root = (Path(out) if out else manifest.parent/'augmented').absolute()/h[:12]
     (root/'clips').mkdir(parents=True, exist_ok=True)
     write_json(dict(cfg.to_dict(), hash=h), root/'config.json')
-    rows = _source_rows(manifest, split)
     seen = _load_journal(root/'journal.jsonl')
     stats = dict(sources=len(rows), generated=0, reused=0, failed=0, copies_written=0)
     out_rows, failures, live = [], [], set()

@@ -4,12 +4,15 @@
 
 # %% ../nbs/90_cli.ipynb #de42aa1b
 from __future__ import annotations
-import sys, json, argparse
+import os, sys, json, math, argparse
+from fractions import Fraction
 from pathlib import Path
 from .core import probe, format_info, VideokitError, UsageError
 
 # %% auto #0
-__all__ = ['command', 'main']
+__all__ = ['command', 'existing_file', 'existing_dir', 'output_dir', 'output_file', 'output_path', 'positive_int',
+           'non_negative_int', 'positive_float', 'non_negative_float', 'finite_float', 'crf', 'frame_rate',
+           'x264_preset', 'class_copies', 'frame_size', 'augment_config', 'main']
 
 # %% ../nbs/90_cli.ipynb #274f6cdd
 _COMMANDS: dict = {}
@@ -28,13 +31,121 @@ def _normalise(argv):
     return [a.replace('_', '-') if a.startswith('--') and '=' not in a else
             (a.split('=', 1)[0].replace('_', '-') + '=' + a.split('=', 1)[1] if a.startswith('--') else a) for a in argv]
 
+# %% ../nbs/90_cli.ipynb #9f3ee1e7
+def _path(s:str, what:str) -> Path:
+    "The path `s`, or a usage error when it is empty."
+    if not s.strip(): raise argparse.ArgumentTypeError(f'an empty string is not a {what}')
+    return Path(s)
+
+def _parent_is_folder(p:Path):
+    "Raise when the nearest existing ancestor of `p` is a file (the path cannot be created)."
+    up = next((q for q in p.absolute().parents if q.exists()), None)
+    if up is not None and not up.is_dir(): raise argparse.ArgumentTypeError(f'{p}: {up} is a file, not a folder')
+
+def existing_file(s:str) -> str:
+    "argparse type: a file that exists (a folder or a missing path is a usage error)."
+    p = _path(s, 'file')
+    if p.is_dir(): raise argparse.ArgumentTypeError(f'{s} is a folder, not a file')
+    if not p.exists(): raise argparse.ArgumentTypeError(f'{s}: no such file')
+    return s
+
+def existing_dir(s:str) -> str:
+    "argparse type: a folder that exists (a file or a missing path is a usage error)."
+    p = _path(s, 'folder')
+    if p.exists() and not p.is_dir(): raise argparse.ArgumentTypeError(f'{s} is a file, not a folder')
+    if not p.exists(): raise argparse.ArgumentTypeError(f'{s}: no such folder')
+    return s
+
+def output_dir(s:str) -> str:
+    "argparse type: a folder to write into; it may exist, but must not be a file."
+    p = _path(s, 'folder')
+    if p.exists() and not p.is_dir(): raise argparse.ArgumentTypeError(f'{s} is a file, not a folder')
+    _parent_is_folder(p)
+    return s
+
+def output_file(s:str) -> str:
+    "argparse type: a file to write (replaced if it exists); it must not be a folder."
+    p = _path(s, 'file')
+    if p.is_dir(): raise argparse.ArgumentTypeError(f'{s} is a folder, not a file')
+    _parent_is_folder(p)
+    return s
+
+def output_path(s:str) -> str:
+    "argparse type: a file or folder to write (for outputs that can be either)."
+    p = _path(s, 'path')
+    _parent_is_folder(p)
+    return s
+
+# %% ../nbs/90_cli.ipynb #42e360ae
+def _number(s:str, kind, lowest=None, strict:bool=False, highest=None):
+    "`s` as `kind` (int or float), finite and within the bounds, or a usage error saying what would work."
+    what = 'an int' if kind is int else 'a number'
+    if lowest is not None: what += f" {'>' if strict else '>='} {lowest}"
+    if highest is not None: what += f' and <= {highest}'
+    try: v = kind(s)
+    except ValueError: v = math.nan
+    too_low = lowest is not None and (v <= lowest if strict else v < lowest)
+    if not math.isfinite(v) or too_low or (highest is not None and v > highest):
+        raise argparse.ArgumentTypeError(f'must be {what}, got {s!r}')
+    return v
+
+def positive_int(s:str) -> int:
+    "argparse type: an int >= 1 (workers, frames, copies, ...)."
+    return _number(s, int, 1)
+positive_int.lowest = 1
+
+def non_negative_int(s:str) -> int:
+    "argparse type: an int >= 0 (seeds, counts that may be zero)."
+    return _number(s, int, 0)
+non_negative_int.lowest = 0
+
+def positive_float(s:str) -> float:
+    "argparse type: a finite number > 0 (durations, scales)."
+    return _number(s, float, 0, strict=True)
+positive_float.lowest = 0
+
+def non_negative_float(s:str) -> float:
+    "argparse type: a finite number >= 0 (overlaps, scores)."
+    return _number(s, float, 0)
+non_negative_float.lowest = 0
+
+def finite_float(s:str) -> float:
+    "argparse type: any finite number (levels in dB, signed offsets): refuses nan and inf."
+    return _number(s, float)
+finite_float.lowest = -math.inf
+
+def crf(s:str) -> int:
+    "argparse type: an x264 quality, an int from 0 (lossless) to 51."
+    return _number(s, int, 0, highest=51)
+crf.lowest = 0
+
+def frame_rate(s:str) -> str:
+    "argparse type: a frame rate in (0, 1000] written as 25, 29.97 or 30000/1001; returned as given."
+    try: r = Fraction(s.strip())
+    except (ValueError, ZeroDivisionError): r = None
+    if r is None or not 0 < r <= 1000:
+        raise argparse.ArgumentTypeError(f'must be a frame rate in (0, 1000] such as 25, 29.97 or 30000/1001, got {s!r}')
+    return s.strip()
+frame_rate.lowest = 0
+
+def x264_preset(s:str) -> str:
+    "argparse type: an x264 speed preset (ultrafast .. placebo)."
+    from videokit.media import X264_PRESETS
+    if s not in X264_PRESETS:
+        raise argparse.ArgumentTypeError(f"must be an x264 preset ({', '.join(X264_PRESETS)}), got {s!r}")
+    return s
+
 # %% ../nbs/90_cli.ipynb #5562eb10
 def _args_info(a):
-    a.add_argument('file'); a.add_argument('--json', action='store_true', help='print JSON')
+    a.add_argument('file', type=existing_file, help='a video or audio file')
+    a.add_argument('--json', action='store_true', help='print JSON')
 
 @command('info', 'print what a media file declares (streams, fps, frames, rotation)', _args_info)
 def _cmd_info(a):
+    from videokit.media import is_still_image
     info = probe(a.file)
+    if is_still_image(info.format):
+        raise VideokitError(a.file, 'not_video', f'a still image ({info.format}), not a video or audio file')
     print(info.to_json(indent=1) if a.json else format_info(info))
 
 def _args_scan(a):
@@ -94,7 +205,8 @@ def _cmd_restore(a):
         print(f"  ignored {r['unreadable_lines']} unreadable journal line(s) (a line torn by a crash is harmless)")
 
 def _args_demo(a):
-    a.add_argument('out', nargs='?', default='demo_out'); a.add_argument('--workers', type=int, default=None)
+    a.add_argument('out', nargs='?', default='demo_out', type=output_dir, help='output folder')
+    a.add_argument('--workers', type=positive_int, default=None, help='worker processes (default: CPU cores)')
 
 @command('demo', 'run the end-to-end demo on synthetic data', _args_demo)
 def _cmd_demo(a):
@@ -239,12 +351,12 @@ def _cmd_split(a):
     print(f"manifests: {s['out']}")
 
 def _args_f2v(a):
-    a.add_argument('frames_dir', help='folder of frame folders (class/video/*.jpg or video/*.png)')
-    a.add_argument('out', help='output folder (or an .mp4 when FRAMES_DIR holds the frames itself)')
-    a.add_argument('--fps', default='25', help="frame rate (25, 29.97 or 30000/1001)")
-    a.add_argument('--crf', type=int, default=18, help='H.264 quality (0 lossless .. 51; 18 visually lossless)')
-    a.add_argument('--preset', default='medium', help='x264 preset (ultrafast .. veryslow)')
-    a.add_argument('--workers', type=int, default=1, help='videos encoded in parallel')
+    a.add_argument('frames_dir', type=existing_dir, help='folder of frame folders (class/video/*.jpg or video/*.png)')
+    a.add_argument('out', type=output_path, help='output folder (or an .mp4 when FRAMES_DIR holds the frames itself)')
+    a.add_argument('--fps', type=frame_rate, default='25', help="frame rate (25, 29.97 or 30000/1001)")
+    a.add_argument('--crf', type=crf, default=18, help='H.264 quality (0 lossless .. 51; 18 visually lossless)')
+    a.add_argument('--preset', type=x264_preset, default='medium', help='x264 preset (ultrafast .. veryslow)')
+    a.add_argument('--workers', type=positive_int, default=1, help='videos encoded in parallel')
     a.add_argument('--no-progress', action='store_true')
 
 @command('frames-to-video', 'turn folders of extracted frames into mp4 files (resumable)', _args_f2v)
@@ -256,29 +368,44 @@ def _cmd_f2v(a):
     for r in bad: print(f"  failed {r['source']}: {r['detail']}")
 
 # %% ../nbs/90_cli.ipynb #8d3e4d8b
-def _class_copies(s:str) -> dict:
-    try: return {k.strip(): int(v) for k, v in (p.split('=') for p in s.split(','))}
-    except ValueError: raise ValueError(f'--class-copies must look like walk=6,run=2, got {s!r}') from None
+def class_copies(s:str) -> dict:
+    "argparse type: copies per class, `walk=6,run=2` (ints >= 0)."
+    try: d = {k.strip(): int(v) for k, v in (p.split('=') for p in s.split(','))}
+    except ValueError: d = None
+    if not d or '' in d or min(d.values()) < 0:
+        raise argparse.ArgumentTypeError(f'must look like walk=6,run=2 (copies >= 0), got {s!r}')
+    return d
 
-def _size_arg(s:str):
-    try: return [int(v) for v in s.lower().split('x')] if 'x' in s.lower() else int(s)
-    except ValueError: raise ValueError(f'a size must look like 112 or 128x171, got {s!r}') from None
+def frame_size(s:str):
+    "argparse type: a frame size, `112` (int) or `128x171` ([height, width]), each side >= 1."
+    try: v = [int(x) for x in s.lower().split('x')]
+    except ValueError: v = []
+    if len(v) not in (1, 2) or min(v) < 1: raise argparse.ArgumentTypeError(f'must look like 112 or 128x171, got {s!r}')
+    return v[0] if len(v) == 1 else v
+
+def augment_config(s:str) -> str:
+    "argparse type: an augmentation preset (light, standard, heavy) or a JSON config file."
+    from videokit.augment import PRESETS
+    if s in PRESETS: return s
+    if not s.lower().endswith('.json') or not Path(s).is_file():
+        raise argparse.ArgumentTypeError(f"must be a preset ({', '.join(PRESETS)}) or an existing .json file, got {s!r}")
+    return s
 
 def _args_augment(a):
-    a.add_argument('manifest', help='clean manifest (CSV/JSON/JSONL with path, label, split)')
-    a.add_argument('--out', default=None, help='output root (default: MANIFEST folder/augmented)')
-    a.add_argument('--copies', type=int, default=3, help='augmented copies per clip')
-    a.add_argument('--config', default='standard', help='preset (light, standard, heavy) or a JSON config file')
+    a.add_argument('manifest', type=existing_file, help='clean manifest (CSV/JSON/JSONL with path, label, split)')
+    a.add_argument('--out', type=output_dir, default=None, help='output root (default: MANIFEST folder/augmented)')
+    a.add_argument('--copies', type=non_negative_int, default=3, help='augmented copies per clip')
+    a.add_argument('--config', type=augment_config, default='standard', help='preset (light, standard, heavy) or a JSON config file')
     g = a.add_mutually_exclusive_group()
-    g.add_argument('--class-copies', default=None, help='copies per class, e.g. walk=6,run=2 (others get --copies)')
-    g.add_argument('--from-report', default=None, help='scan report JSON: copies per class from its class weights')
+    g.add_argument('--class-copies', type=class_copies, default=None, help='copies per class, e.g. walk=6,run=2 (others get --copies)')
+    g.add_argument('--from-report', type=existing_file, default=None, help='scan report JSON: copies per class from its class weights')
     a.add_argument('--split', default='train', help="rows of this split only, or 'all'")
-    a.add_argument('--frames', type=int, default=None, help='frames per stored clip (config override)')
-    a.add_argument('--size', type=_size_arg, default=None, help='output size of presets, 112 or 112x112 (config override)')
-    a.add_argument('--decode-size', type=_size_arg, default=None, help='decode size before augmenting, e.g. 128x171 (config override)')
-    a.add_argument('--window', type=int, default=None, help='decode this many frames and crop --frames in time (config override)')
+    a.add_argument('--frames', type=positive_int, default=None, help='frames per stored clip (config override)')
+    a.add_argument('--size', type=frame_size, default=None, help='output size of presets, 112 or 112x112 (config override)')
+    a.add_argument('--decode-size', type=frame_size, default=None, help='decode size before augmenting, e.g. 128x171 (config override)')
+    a.add_argument('--window', type=positive_int, default=None, help='decode this many frames and crop --frames in time (config override)')
     a.add_argument('--sampler', choices=['uniform', 'random'], default=None, help='frame sampler (config override)')
-    a.add_argument('--seed', type=int, default=None, help='base seed (config override)')
+    a.add_argument('--seed', type=non_negative_int, default=None, help='base seed (config override)')
     a.add_argument('--no-progress', action='store_true', help='no progress bar')
     a.add_argument('--json', action='store_true', help='print the summary as JSON')
 
@@ -286,7 +413,7 @@ def _args_augment(a):
 def _cmd_augment(a):
     from videokit.augment import augment_dataset, format_augment_summary
     s = augment_dataset(a.manifest, a.out, copies=a.copies, config=a.config,
-                        class_copies=_class_copies(a.class_copies) if a.class_copies else a.from_report,
+                        class_copies=a.class_copies or a.from_report,
                         split=None if a.split == 'all' else a.split, progress=not a.no_progress,
                         overrides=dict(frames=a.frames, size=a.size, decode_size=a.decode_size, window=a.window,
                                        sampler=a.sampler, seed=a.seed))
@@ -381,8 +508,8 @@ def _cut_options(a):
     a.add_argument('--mode', default='auto', choices=['auto', 'encode'], help='auto: stream copy where exact, else re-encode')
     a.add_argument('--ext', default=None, help='container of the chunks, e.g. .mp4 (default: the input\'s)')
     a.add_argument('--no-audio', action='store_true', help='leave the audio out')
-    a.add_argument('--crf', type=int, default=18, help='x264 quality of re-encoded chunks')
-    a.add_argument('--preset', default='veryfast', help='x264 preset of re-encoded chunks')
+    a.add_argument('--crf', type=crf, default=18, help='x264 quality of re-encoded chunks')
+    a.add_argument('--preset', type=x264_preset, default='veryfast', help='x264 preset of re-encoded chunks')
     a.add_argument('--no-resume', action='store_true', help='rewrite chunks a previous run finished')
     a.add_argument('--no-progress', action='store_true', help='no progress bar')
     a.add_argument('--json', action='store_true', help='print the chunk records as JSON')
@@ -404,10 +531,12 @@ def _report_chunks(recs, as_json):
     if bad: raise VideokitError(recs[0]['source'], 'chunks_failed', f'{len(bad)} of {len(recs)} chunks failed (the others are written)')
 
 def _args_extract_audio(a):
-    a.add_argument('--input', required=True, help='video or audio file'); a.add_argument('--output', required=True, help='.wav file')
-    a.add_argument('--sample-rate', type=int, default=16000); a.add_argument('--channels', type=int, default=1)
-    a.add_argument('--start', type=float, default=None, help='first sample at this time (s, file clock)')
-    a.add_argument('--end', type=float, default=None, help='stop at this time (s, file clock)')
+    a.add_argument('--input', type=existing_file, required=True, help='video or audio file')
+    a.add_argument('--output', type=output_file, required=True, help='.wav file')
+    a.add_argument('--sample-rate', type=positive_int, default=16000, help='samples per second')
+    a.add_argument('--channels', type=positive_int, default=1, help='1 (mono) or more')
+    a.add_argument('--start', type=finite_float, default=None, help='first sample at this time (s, file clock)')
+    a.add_argument('--end', type=finite_float, default=None, help='stop at this time (s, file clock)')
     a.add_argument('--json', action='store_true')
 
 @command('extract-audio', 'write the audio of a file as a 16-bit PCM WAV (resampled, aligned)', _args_extract_audio)
@@ -418,9 +547,10 @@ def _cmd_extract_audio(a):
           f"{r['path']}: {r['samples']} samples, {r['sample_rate']} Hz, {r['channels']} ch, {r['duration']:.3f} s from {r['start']:.3f} s")
 
 def _args_chunk_time(a):
-    a.add_argument('--input', required=True); a.add_argument('--output-dir', required=True)
-    a.add_argument('--duration', type=float, default=30.0, help='chunk length (s)')
-    a.add_argument('--overlap', type=float, default=5.0, help='seconds shared by consecutive chunks')
+    a.add_argument('--input', type=existing_file, required=True, help='a video')
+    a.add_argument('--output-dir', type=output_dir, required=True, help='folder for the chunks')
+    a.add_argument('--duration', type=positive_float, default=30.0, help='chunk length (s)')
+    a.add_argument('--overlap', type=non_negative_float, default=5.0, help='seconds shared by consecutive chunks')
     a.add_argument('--last', default='keep', choices=['keep', 'drop', 'shift', 'merge'], help='what to do with a short last chunk')
     _cut_options(a)
 
@@ -430,10 +560,11 @@ def _cmd_chunk_time(a):
     _report_chunks(chunk_by_time(a.input, a.output_dir, a.duration, a.overlap, last=a.last, **_cut_kwargs(a)), a.json)
 
 def _args_chunk_silence(a):
-    a.add_argument('--input', required=True); a.add_argument('--output-dir', required=True)
-    a.add_argument('--threshold', type=float, default=-40.0, help='silence is below this level (dBFS)')
-    a.add_argument('--min-silence', type=float, default=0.5, help='shortest pause to cut in (s)')
-    a.add_argument('--min-chunk', type=float, default=5.0, help='shortest chunk (s)')
+    a.add_argument('--input', type=existing_file, required=True, help='a video with audio')
+    a.add_argument('--output-dir', type=output_dir, required=True, help='folder for the chunks')
+    a.add_argument('--threshold', type=finite_float, default=-40.0, help='silence is below this level (dBFS)')
+    a.add_argument('--min-silence', type=positive_float, default=0.5, help='shortest pause to cut in (s)')
+    a.add_argument('--min-chunk', type=positive_float, default=5.0, help='shortest chunk (s)')
     _cut_options(a)
 
 @command('chunk-silence', 'cut a video into frame-exact chunks in the middle of its pauses', _args_chunk_silence)
@@ -442,11 +573,11 @@ def _cmd_chunk_silence(a):
     _report_chunks(chunk_by_silence(a.input, a.output_dir, a.threshold, a.min_silence, a.min_chunk, **_cut_kwargs(a)), a.json)
 
 def _args_scenes(a):
-    a.add_argument('--input', required=True)
-    a.add_argument('--threshold', type=float, default=3.0, help="a cut's score over its neighbours' mean")
-    a.add_argument('--min-score', type=float, default=15.0, help='lowest score of a cut (mean abs difference, 0-255)')
-    a.add_argument('--min-scene-len', type=int, default=10, help='frames')
-    a.add_argument('--output-dir', default=None, help='also write one file per shot here')
+    a.add_argument('--input', type=existing_file, required=True, help='a video')
+    a.add_argument('--threshold', type=positive_float, default=3.0, help="a cut's score over its neighbours' mean")
+    a.add_argument('--min-score', type=non_negative_float, default=15.0, help='lowest score of a cut (mean abs difference, 0-255)')
+    a.add_argument('--min-scene-len', type=positive_int, default=10, help='frames')
+    a.add_argument('--output-dir', type=output_dir, default=None, help='also write one file per shot here')
     _cut_options(a)
 
 @command('scenes', 'find shot cuts (and optionally write one file per shot)', _args_scenes)
@@ -461,10 +592,13 @@ def _cmd_scenes(a):
     for s in r['scenes']: print(f"{s['index']:4d}  {s['start']:9.3f} - {s['end']:9.3f} s  frames {s['start_frame']}-{s['end_frame'] - 1}")
 
 def _args_resample_fps(a):
-    a.add_argument('--input', required=True); a.add_argument('--output', required=True)
-    a.add_argument('--fps', default='25', help='frame rate: 25, 29.97 or 30000/1001')
-    a.add_argument('--no-audio', action='store_true'); a.add_argument('--crf', type=int, default=18)
-    a.add_argument('--preset', default='veryfast'); a.add_argument('--json', action='store_true')
+    a.add_argument('--input', type=existing_file, required=True, help='a video')
+    a.add_argument('--output', type=output_file, required=True, help='.mp4, .mov, .mkv or .avi file')
+    a.add_argument('--fps', type=frame_rate, default='25', help='frame rate: 25, 29.97 or 30000/1001')
+    a.add_argument('--no-audio', action='store_true', help='leave the audio out')
+    a.add_argument('--crf', type=crf, default=18, help='x264 quality')
+    a.add_argument('--preset', type=x264_preset, default='veryfast', help='x264 speed preset')
+    a.add_argument('--json', action='store_true', help='print the result as JSON')
 
 @command('resample-fps', 'write a constant-frame-rate copy with exact timestamps (audio kept)', _args_resample_fps)
 def _cmd_resample_fps(a):
@@ -621,17 +755,35 @@ def _parser() -> argparse.ArgumentParser:
         if args: args(a)
     return p
 
-def main(argv=None) -> int:
-    "Entry point of the `videokit` command."
-    a = _parser().parse_args(_normalise(sys.argv[1:] if argv is None else list(argv)))
+def _one_line(e:BaseException) -> str:
+    "The message of `e` on one line (a multi-line message would hide which line is the error)."
+    return '; '.join(l.strip() for l in str(e).splitlines() if l.strip()) or type(e).__name__
+
+def _run(argv:list) -> int:
+    "Parse `argv`, run the command, and turn the errors of bad input into one line and an exit code."
+    a = _parser().parse_args(argv)
+    err = lambda kind, e: print(f"videokit {a.command}: {kind}: {_one_line(e)}", file=sys.stderr)
     try: _COMMANDS[a.command][2](a)
+    except BrokenPipeError: raise
     except UsageError as e:
-        print(f"videokit {a.command}: error: {e}", file=sys.stderr); return 2
+        err('error', e); return 2
     except (VideokitError, OSError, ValueError) as e:
-        print(f"videokit {a.command}: error: {e}", file=sys.stderr); return 1
+        err('error', e); return 1
     except KeyboardInterrupt:
         print(f"videokit {a.command}: interrupted (run it again to resume where it can)", file=sys.stderr); return 130
+    except Exception as e:
+        if os.environ.get('VIDEOKIT_DEBUG'): raise
+        err('internal error', f'{type(e).__name__}: {_one_line(e)} (set VIDEOKIT_DEBUG=1 for the traceback)'); return 1
     return 0
+
+def main(argv=None) -> int:
+    "Entry point of the `videokit` command."
+    try:
+        try: return _run(_normalise(sys.argv[1:] if argv is None else list(argv)))
+        finally: sys.stdout.flush()                  # a closed pipe shows up here, not in the interpreter's exit
+    except BrokenPipeError:                          # `videokit ... | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())    # Python's documented recipe
+        return 1
 
 # %% ../nbs/90_cli.ipynb #3a627a64
 #| eval: false

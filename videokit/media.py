@@ -14,12 +14,12 @@ from av.video.reformatter import VideoReformatter
 from tqdm.auto import tqdm
 
 from .core import (atomic_output, _umask, VideokitError, NoVideoStreamError, DecodeError, open_container,
-                           best_video_stream, best_audio_stream, probe, _stream_info)
+                           best_video_stream, best_audio_stream, probe, _stream_info, UsageError)
 
 # %% auto #0
-__all__ = ['NoAudioStreamError', 'media_format', 'AudioReader', 'load_audio', 'extract_audio', 'VideoIndex', 'cut_spans',
-           'time_spans', 'chunk_by_time', 'audio_levels', 'detect_silences', 'silence_cuts', 'chunk_by_silence',
-           'detect_scenes', 'split_scenes', 'resample_fps']
+__all__ = ['X264_PRESETS', 'NoAudioStreamError', 'media_format', 'AudioReader', 'load_audio', 'extract_audio', 'is_still_image',
+           'VideoIndex', 'cut_spans', 'time_spans', 'chunk_by_time', 'audio_levels', 'detect_silences', 'silence_cuts',
+           'chunk_by_silence', 'detect_scenes', 'split_scenes', 'resample_fps']
 
 # %% ../nbs/08_media.ipynb #0e723ad9
 class NoAudioStreamError(VideokitError):
@@ -180,6 +180,9 @@ def extract_audio(video, # a media file with an audio stream
     "Write the audio of `video` as a PCM s16 WAV, atomically; return what was written."
     wav = Path(wav)
     if wav.suffix.lower() != '.wav': raise ValueError(f'{wav}: the output of extract_audio must be a .wav file')
+    for k, v in dict(start=start, end=end).items():
+        if v is not None and not (isinstance(v, (int, float, Fraction)) and math.isfinite(v)):
+            raise UsageError(k, f'must be a finite time in seconds or None, got {v!r}')
     r = AudioReader(video, sample_rate, channels, start, end, 's16', stream)
     with atomic_output(wav) as tmp:
         with wave.open(tmp, 'wb') as w:
@@ -192,6 +195,10 @@ def extract_audio(video, # a media file with an audio stream
                 errors=r.errors)
 
 # %% ../nbs/08_media.ipynb #cb4a2505
+def is_still_image(format_name:str) -> bool:
+    "True for libav's demuxers of still images (`image2`, `jpeg_pipe`, `png_pipe`, ...): a picture, not a video."
+    return format_name == 'image2' or format_name.endswith('_pipe')
+
 class VideoIndex:
     "Frame timestamps, decoding order and keyframes of a video stream, from one demuxing pass."
     def __init__(self, path, # a video file
@@ -199,6 +206,8 @@ class VideoIndex:
                 ):
         self.path = str(path)
         with open_container(path) as c:
+            if is_still_image(c.format.name):
+                raise NoVideoStreamError(path, 'not_video', f'a still image ({c.format.name}), not a video')
             s = _pick_stream(c, path, 'video', stream)
             self.stream, self.time_base, self.codec = s.index, Fraction(s.time_base), s.codec_context.name
             self.fps = Fraction(s.average_rate or s.guessed_rate or 25)
@@ -259,6 +268,14 @@ class VideoIndex:
 
 # %% ../nbs/08_media.ipynb #e25aa777
 _CHUNK_FORMATS = ('.mp4', '.m4v', '.mov', '.mkv', '.avi')
+X264_PRESETS = ('ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo')
+
+def _check_encoder(codec:str, crf, preset:str):
+    "Refuse x264/x265 settings the encoder would reject, before anything is written."
+    if codec not in ('libx264', 'libx265'): return
+    if preset not in X264_PRESETS: raise UsageError('preset', f"must be one of {', '.join(X264_PRESETS)}, got {preset!r}")
+    if isinstance(crf, bool) or not isinstance(crf, (int, float)) or not 0 <= crf <= 51:
+        raise UsageError('crf', f'must be a number from 0 (lossless) to 51, got {crf!r}')
 
 def _audio_codec(fmt:str, src_codec:str) -> str:
     "PCM stays PCM where the container takes it; everything else becomes AAC."
@@ -421,6 +438,7 @@ def cut_spans(video, # the source video
     "Write one frame-exact file per span (copy where exact, else re-encode), with audio in sync; return their records."
     video, out_dir = Path(video), Path(out_dir)
     if mode not in ('auto', 'encode'): raise ValueError(f"{video}: mode must be 'auto' or 'encode', got {mode!r}")
+    _check_encoder(codec, crf, preset)
     ix = VideoIndex(video, stream)
     ext = (ext or (video.suffix.lower() if video.suffix.lower() in _CHUNK_FORMATS else '.mp4')).lower()
     if ext not in _CHUNK_FORMATS: raise ValueError(f'{video}: ext must be one of {_CHUNK_FORMATS}, got {ext!r}')
@@ -669,6 +687,7 @@ def resample_fps(video, # the source video
                 ) -> dict:
     "Write `video` at a constant `fps` with exact timestamps (nearest-frame rule) and its audio; return what was written."
     video, out = Path(video), Path(out)
+    _check_encoder(codec, crf, preset)
     try: rate = Fraction(fps) if isinstance(fps, str) else _frac(fps)
     except (ValueError, TypeError, ZeroDivisionError): rate = None
     if rate is None or isinstance(fps, bool) or not 0 < rate <= 1000: raise ValueError(f'{video}: fps must be a number > 0 and <= 1000, got {fps!r}')
