@@ -26,19 +26,33 @@ CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgro
 
 
 # ---------------------------------------------------------------- what the package exports
+def docments(lines, fn):
+    "The parameter comments (docments) in the signature of function node `fn`, from the source `lines`."
+    import io, tokenize
+    end = fn.body[0].lineno - 1 if fn.body else fn.lineno
+    src = '\n'.join(lines[fn.lineno - 1:max(end, fn.lineno)])
+    try: toks = list(tokenize.generate_tokens(io.StringIO(src).readline))
+    except (tokenize.TokenError, SyntaxError): return []
+    return [t.string.lstrip('#').strip() for t in toks if t.type == tokenize.COMMENT and t.string.lstrip('#').strip()]
+
+
 def exported(lib):
-    "(module, name, kind, first docstring line) for every name in every module's `__all__` (read with ast, no import)."
+    "(module, name, kind, first docstring line, docments) for every name in each module's `__all__` (ast, no import)."
     out = []
     for f in sorted(lib.glob('*.py')):
         if f.name.startswith('_'): continue
-        tree = ast.parse(f.read_text())
+        text = f.read_text()
+        lines = text.split('\n')
+        tree = ast.parse(text)
         names = next((ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
                       and any(getattr(t, 'id', None) == '__all__' for t in n.targets)), [])
         defs = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
         for name in names:
             d = defs.get(name)
             doc = (ast.get_docstring(d) or '').strip().split('\n')[0] if d else ''
-            out.append((f.stem, name, 'callable' if d else 'value', doc))
+            fn = d if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)) else \
+                next((n for n in getattr(d, 'body', []) if isinstance(n, ast.FunctionDef) and n.name == '__init__'), None)
+            out.append((f.stem, name, 'callable' if d else 'value', doc, docments(lines, fn) if fn else []))
     return out
 
 
@@ -142,16 +156,18 @@ def static_check(site, pages, names):
     by_name = {}
     for page, h in heads: by_name.setdefault(h['text'].replace('¶', '').strip(), []).append((page, h))
     norm = lambda s: re.sub(r'\s+', ' ', re.sub(r'[`*_]', '', s)).strip()
-    for mod, name, kind, doc in names:
+    for mod, name, kind, doc, dm in names:
         ok = False
         for page, h in by_name.get(name, []):
             if kind == 'callable' and not re.search(rf'\b{re.escape(name)}\s*\(', h['pre']): continue
             if kind == 'value' and name not in h['pre']: continue
             if doc and norm(_plain(doc)) not in norm(h['section']): continue
+            if any(norm(c) not in norm(h['pre']) for c in dm): continue
             ok = True
             break
         if ok: found += 1
-        else: fails.append(f'no documentation of videokit.{mod}.{name} (heading, signature and docstring)')
+        else: fails.append(f'no documentation of videokit.{mod}.{name} (heading, signature with its parameter '
+                           f'comments, docstring)')
     return fails, n_links, ext_links, found
 
 
@@ -216,8 +232,10 @@ def browser_check(site, pages, shots):
                                                        args=CHROME_ARGS, viewport={'width': 1280, 'height': 900})
             ctx.route('**/*', route)
             page = ctx.pages[0] if ctx.pages else ctx.new_page()
-            page.on('requestfailed', lambda r: None if urlsplit(r.url).netloc != origin.split('//')[1] else
-                    fails.append(f'{current[0]}: request failed: {r.url} ({r.failure})'))
+            # a local request cancelled by the next navigation (a search worker still loading) is not a failure;
+            # a missing local file shows as an HTTP error below
+            page.on('requestfailed', lambda r: None if urlsplit(r.url).netloc != origin.split('//')[1]
+                    or 'ERR_ABORTED' in (r.failure or '') else fails.append(f'{current[0]}: request failed: {r.url} ({r.failure})'))
             page.on('response', lambda r: r.status >= 400 and fails.append(f'{current[0]}: HTTP {r.status} for {r.url}'))
             page.on('pageerror', lambda e: fails.append(f'{current[0]}: JavaScript error: {e}'))
             page.on('console', lambda m: m.type == 'error' and fails.append(f'{current[0]}: console error: {m.text}'))
@@ -282,6 +300,7 @@ def main():
     pages = parse_site(site)
     names = exported(lib)
     fails, n_links, ext_links, found = static_check(site, pages, names)
+    figures = sum(1 for p in pages.values() for tag, u in p.res if tag == 'img' and '_files/' in u)
     shots = Path(args.shots)
     browser = 'skipped (--no-browser)'
     if not args.no_browser:
@@ -294,9 +313,9 @@ def main():
             shutil.rmtree(shots, ignore_errors=True)
             bf, opened, b_links = browser_check(site, pages, shots)
             fails += bf
-            browser = f'{opened} pages opened in Chromium, {b_links} local links clicked-through, {len(bf)} problems'
+            browser = f'{opened} pages opened in Chromium, {b_links} local links resolved, {len(bf)} problems'
     status = 'ok' if not fails else f'FAILED ({len(fails)} problems)'
-    print(f'docs check: {status}: {len(pages)} pages, {n_links} local links ({ext_links} external, not followed), '
+    print(f'docs check: {status}: {len(pages)} pages, {figures} figures, {n_links} local links ({ext_links} external, not followed), '
           f'{found}/{len(names)} exported names documented; browser: {browser}; {time.time() - t0:.0f} s'
           + (f'; screenshots in {shots.relative_to(ROOT) if ROOT in shots.resolve().parents else shots}'
              if shots.exists() and not args.no_browser else ''))

@@ -75,6 +75,8 @@ def _child(src, dst, mode):
         d = getattr(cell, 'directives_', None) or {}
         if d: cell.metadata['vk_dirs'] = {k.rstrip(':'): list(v) for k, v in d.items()}
 
+    try: import ipykernel  # noqa: F401  (the package plots inline when it sees a Jupyter kernel, as a reader's would)
+    except ImportError: pass
     procs = [exec_cells if p is exec_show_docs else p for p in FilterDefaults().procs()] + [keep_directives]
     nb = read_nb(src)
     t0 = time.time()
@@ -126,7 +128,7 @@ def process_all(nbs, nbs_path, args, digest):
     for nb in nbs:
         rel = nb.relative_to(nbs_path)
         key = hashlib.sha256(nb.read_bytes() + me + digest.encode() + args.execute.encode()).hexdigest()[:20]
-        dst = CACHE/f"{rel.as_posix().replace('/', '__')[:-6]}.{key}.ipynb"
+        dst = CACHE/f"{rel.as_posix().replace('/', '__')[:-6]}.{args.execute}.{key}.ipynb"
         result[nb] = dst
         if dst.exists() and not args.no_cache: continue
         todo.append((nb, dst))
@@ -166,10 +168,12 @@ def process_all(nbs, nbs_path, args, digest):
                 break
             note = f"processing failed (exit {p.returncode}): {(out or '').strip().splitlines()[-1:] or ''}"
             part.unlink(missing_ok=True)
-        left = sum(1 for _ in tmp.rglob('*'))
+        left = sorted(p.name for p in tmp.iterdir()) if tmp.exists() else []
         for d in (tmp, scratch): shutil.rmtree(d, ignore_errors=True)
         times[nb] = time.time() - t0
-        if left: notes.append(f'{nb.relative_to(ROOT)} left {left} files in its TMPDIR (removed)')
+        if left and note is None:
+            notes.append(f"{nb.relative_to(ROOT)} left {len(left)} entries in its TMPDIR (removed): {', '.join(left[:4])}"
+                         + (' ...' if len(left) > 4 else ''))
         if not dst.exists(): notes.append(f'{nb.relative_to(ROOT)}: {note}')
         elif note: notes.append(f'{nb.relative_to(ROOT)}: {note}')
         print(f'  {nb.relative_to(ROOT)}: {times[nb]:.1f} s', flush=True)
@@ -180,8 +184,10 @@ def process_all(nbs, nbs_path, args, digest):
         with ThreadPoolExecutor(args.jobs) as ex: list(ex.map(run, todo))
     else: print(f'all {len(nbs)} notebooks from the cache')
     used = {p.name for p in result.values()}
+    current = {n.rsplit('.', 2)[0] for n in used}     # notebook.mode: older versions of these go
     for f in CACHE.iterdir():
-        if f.name not in used: f.unlink()
+        if f.name not in used and (f.name.rsplit('.', 2)[0] in current or f.name.split('.')[0] not in
+                                   {n.split('.')[0] for n in used}): f.unlink()
     shutil.rmtree(WORK, ignore_errors=True)
     return {nb: p for nb, p in result.items() if p.exists()}, times, notes
 
@@ -378,9 +384,33 @@ def headings(md):
 
 
 # ---------------------------------------------------------------- API section
-def _doc_md(obj, level=3):
+def _star_docments(fn):
+    "Comments on `*args`/`**kwargs` parameters, which fastcore's docments (and so show_doc) leave out."
+    import io, tokenize
+    try:
+        src = inspect.getsource(inspect.unwrap(fn.__init__ if inspect.isclass(fn) else fn))
+        sig = inspect.signature(fn)
+    except (TypeError, OSError, ValueError): return {}
+    star = {p.name for p in sig.parameters.values() if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    out, prev, line_names = {}, None, {}
+    try:
+        for t in tokenize.generate_tokens(io.StringIO(src).readline):
+            if t.type == tokenize.NAME and t.string in star and prev in ('*', '**'): line_names[t.start[0]] = t.string
+            if t.type == tokenize.COMMENT and t.start[0] in line_names:
+                out[line_names[t.start[0]]] = t.string.lstrip('#').strip()
+            if t.type == tokenize.OP and t.string == ':' and not line_names.get(-1) and prev == ')': break
+            prev = t.string
+    except (tokenize.TokenError, SyntaxError): pass
+    return out
+
+
+def _doc_md(obj, level=3, name=None):
     from nbdev.showdoc import show_doc
-    md = clean_doc_md(show_doc(obj)._repr_markdown_())
+    md = clean_doc_md(show_doc(obj, name=name)._repr_markdown_()).replace('#LNone)', ')')
+    if name and getattr(obj, '__name__', None):
+        md = md.replace(f'```python\ndef {obj.__name__}(', f'```python\ndef {name.split(".")[-1]}(', 1)
+    for n, c in _star_docments(obj).items():
+        md = re.sub(rf'^(\s+\*{{1,2}}{n}),?[ \t]*$', rf'\1, # {c}', md, count=1, flags=re.M)
     return re.sub(r'^###(?= )', '#' * level, md, count=1, flags=re.M)
 
 
@@ -401,7 +431,7 @@ def api_page(modname, chapter, chapter_heads):
             if inspect.isclass(obj):
                 for m, f in vars(obj).items():
                     if m.startswith('_') or not (inspect.isfunction(f) or isinstance(f, (staticmethod, classmethod))): continue
-                    try: parts.append(_doc_md(getattr(obj, m), level=4))
+                    try: parts.append(_doc_md(getattr(obj, m), level=4, name=f'{name}.{m}'))
                     except Exception: pass
         else:
             r = repr(obj)
