@@ -269,8 +269,8 @@ def browser_check(site, pages, shots):
             page.goto(f'{origin}/index.html', wait_until='networkidle')
             page.keyboard.press('s')
             page.fill('input.md-search__input', 'probe')
-            try: page.wait_for_selector('.md-search-result__item', timeout=10000)
-            except Exception: fails.append('search: no result for "probe" within 10 s')
+            try: page.wait_for_selector('.md-search-result__item', timeout=60000)   # the worker indexes first
+            except Exception: fails.append('search: no result for "probe" within 60 s')
             page.screenshot(path=str(shots/'search.png'))
             ctx.close()
     finally:

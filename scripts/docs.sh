@@ -19,7 +19,10 @@ if command -v quarto >/dev/null 2>&1 && [ "${VIDEOKIT_DOCS_GENERATOR:-}" != "mkd
   for f in README.md videokit/_modidx.py nbs/_quarto.yml nbs/nbdev.yml nbs/sidebar.yml; do
     if [ -e "$f" ]; then mkdir -p "$keep/$(dirname "$f")"; cp -p "$f" "$keep/$f"; else echo "$f" >> "$keep/absent"; fi
   done
-  set +e; nbdev_docs; rc=$?; set -e
+  # it executes the notebooks' import cells (some make temporary folders): give it a TMPDIR of its own
+  tmp="$(pwd)/_proc/nbdev_docs.tmp"; rm -rf "$tmp"; mkdir -p "$tmp"
+  set +e; TMPDIR="$tmp" nbdev_docs; rc=$?; set -e
+  rm -rf "$tmp"
   for f in README.md videokit/_modidx.py nbs/_quarto.yml nbs/nbdev.yml nbs/sidebar.yml; do
     [ -e "$keep/$f" ] && cp -p "$keep/$f" "$f"
   done
