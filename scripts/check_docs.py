@@ -51,7 +51,8 @@ def exported(lib):
             d = defs.get(name)
             doc = (ast.get_docstring(d) or '').strip().split('\n')[0] if d else ''
             fn = d if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)) else \
-                next((n for n in getattr(d, 'body', []) if isinstance(n, ast.FunctionDef) and n.name == '__init__'), None)
+                next((n for n in getattr(d, 'body', []) if isinstance(n, ast.FunctionDef)
+                      and n.name == '__init__'), None)
             out.append((f.stem, name, 'callable' if d else 'value', doc, docments(lines, fn) if fn else []))
     return out
 
@@ -186,7 +187,8 @@ def ensure_chromium():
     "Path of Debian's Chromium, installing it with apt-get as root if missing; (None, why) when it cannot be."
     if os.path.exists(CHROMIUM): return CHROMIUM, None
     if os.environ.get('VIDEOKIT_TEST_APT', '1') == '0': return None, 'chromium not installed (VIDEOKIT_TEST_APT=0)'
-    if os.geteuid() != 0 or not shutil.which('apt-get'): return None, 'chromium not installed and no root/apt-get to install it'
+    if os.geteuid() != 0 or not shutil.which('apt-get'):
+        return None, 'chromium not installed and no root/apt-get to install it'
     env = {**os.environ, 'DEBIAN_FRONTEND': 'noninteractive'}
     for cmd in (['apt-get', 'install', '-y', '-q', 'chromium'], ['apt-get', 'update', '-q'],
                 ['apt-get', 'install', '-y', '-q', 'chromium']):
@@ -234,11 +236,13 @@ def browser_check(site, pages, shots):
             page = ctx.pages[0] if ctx.pages else ctx.new_page()
             # a local request cancelled by the next navigation (a search worker still loading) is not a failure;
             # a missing local file shows as an HTTP error below
-            page.on('requestfailed', lambda r: None if urlsplit(r.url).netloc != origin.split('//')[1]
-                    or 'ERR_ABORTED' in (r.failure or '') else fails.append(f'{current[0]}: request failed: {r.url} ({r.failure})'))
-            page.on('response', lambda r: r.status >= 400 and fails.append(f'{current[0]}: HTTP {r.status} for {r.url}'))
-            page.on('pageerror', lambda e: fails.append(f'{current[0]}: JavaScript error: {e}'))
-            page.on('console', lambda m: m.type == 'error' and fails.append(f'{current[0]}: console error: {m.text}'))
+            local = origin.split('//')[1]
+            fail = lambda what: fails.append(f'{current[0]}: {what}')
+            page.on('requestfailed', lambda r: None if urlsplit(r.url).netloc != local
+                    or 'ERR_ABORTED' in (r.failure or '') else fail(f'request failed: {r.url} ({r.failure})'))
+            page.on('response', lambda r: r.status >= 400 and fail(f'HTTP {r.status} for {r.url}'))
+            page.on('pageerror', lambda e: fail(f'JavaScript error: {e}'))
+            page.on('console', lambda m: m.type == 'error' and fail(f'console error: {m.text}'))
             for i, rel in enumerate(sorted(pages, key=lambda r: (r != 'index.html', r))):
                 current[0] = rel
                 resp = page.goto(f'{origin}/{rel}', wait_until='networkidle' if i == 0 else 'load')
@@ -315,7 +319,8 @@ def main():
             fails += bf
             browser = f'{opened} pages opened in Chromium, {b_links} local links resolved, {len(bf)} problems'
     status = 'ok' if not fails else f'FAILED ({len(fails)} problems)'
-    print(f'docs check: {status}: {len(pages)} pages, {figures} figures, {n_links} local links ({ext_links} external, not followed), '
+    print(f'docs check: {status}: {len(pages)} pages, {figures} figures, {n_links} local links '
+          f'({ext_links} external, not followed), '
           f'{found}/{len(names)} exported names documented; browser: {browser}; {time.time() - t0:.0f} s'
           + (f'; screenshots in {shots.relative_to(ROOT) if ROOT in shots.resolve().parents else shots}'
              if shots.exists() and not args.no_browser else ''))

@@ -58,8 +58,8 @@ def _child(src, dst, mode):
                     cell.metadata['vk_docs'] = {'skipped': flags}
                     skipped[0] += 1
                     return
-            elif not (d.keys() & {'export', 'exports', 'exporti', 'exec_doc'} or _is_showdoc(cell) or _only_imports(cell)):
-                return
+            elif not (d.keys() & {'export', 'exports', 'exporti', 'exec_doc'} or _is_showdoc(cell)
+                      or _only_imports(cell)): return
             self.k.cell(cell)
             ran[0] += 1
             if self.k.exc:
@@ -172,8 +172,8 @@ def process_all(nbs, nbs_path, args, digest):
         for d in (tmp, scratch): shutil.rmtree(d, ignore_errors=True)
         times[nb] = time.time() - t0
         if left and note is None:
-            notes.append(f"{nb.relative_to(ROOT)} left {len(left)} entries in its TMPDIR (removed): {', '.join(left[:4])}"
-                         + (' ...' if len(left) > 4 else ''))
+            notes.append(f"{nb.relative_to(ROOT)} left {len(left)} entries in its TMPDIR (removed): "
+                         f"{', '.join(left[:4])}" + (' ...' if len(left) > 4 else ''))
         if not dst.exists(): notes.append(f'{nb.relative_to(ROOT)}: {note}')
         elif note: notes.append(f'{nb.relative_to(ROOT)}: {note}')
         print(f'  {nb.relative_to(ROOT)}: {times[nb]:.1f} s', flush=True)
@@ -207,7 +207,8 @@ def clip_text(text):
     text = _ansi.sub('', text)
     lines = [l.rsplit('\r', 1)[-1] for l in text.replace('\r\n', '\n').split('\n')]
     if len(lines) > MAX_OUT_LINES:
-        lines = lines[:MAX_OUT_LINES - 8] + [f'... ({len(lines) - MAX_OUT_LINES + 3} lines not shown) ...'] + lines[-5:]
+        cut = f'... ({len(lines) - MAX_OUT_LINES + 3} lines not shown) ...'
+        lines = lines[:MAX_OUT_LINES - 8] + [cut] + lines[-5:]
     return '\n'.join(lines)
 
 
@@ -258,9 +259,10 @@ CLASSES = set()   # names of the package's exported classes (fastcore renders th
 
 
 def clean_doc_md(md):
-    "show_doc Markdown: no links inside the signature's code block, and `<...>` in docstrings shown, not taken as HTML."
+    "show_doc Markdown: no links inside the signature's code block; `<...>` in docstrings shown, not read as HTML."
     h = re.search(r'^#{2,6} (\S+)\s*$', md, re.M)
-    if h and h.group(1) in CLASSES: md = md.replace(f'```python\ndef {h.group(1)}(', f'```python\nclass {h.group(1)}(', 1)
+    if h and h.group(1) in CLASSES:
+        md = md.replace(f'```python\ndef {h.group(1)}(', f'```python\nclass {h.group(1)}(', 1)
     out, in_fence = [], False
     for line in md.split('\n'):
         if line.strip().startswith(('```', '~~~')): in_fence = not in_fence
@@ -268,7 +270,8 @@ def clean_doc_md(md):
         else:
             quote = re.match(r'\s*>\s?', line)
             head, rest = (line[:quote.end()], line[quote.end():]) if quote else ('', line)
-            rest = '`'.join(p if i % 2 else p.replace('<', '&lt;').replace('>', '&gt;') for i, p in enumerate(rest.split('`')))
+            esc = lambda t: t.replace('<', '&lt;').replace('>', '&gt;')
+            rest = '`'.join(p if i % 2 else esc(p) for i, p in enumerate(rest.split('`')))
             line = head + rest
         out.append(line)
     return '\n'.join(out)
@@ -336,7 +339,8 @@ def notebook_page(nb_json, page, link):
     title = title or Path(page).name
     parts.append(f'# {title}')
     if desc: parts.append(f'<p class="vk-description">{html.escape(str(desc))}</p>')
-    if meta.get('note'): parts.append(f'!!! warning "Outputs"\n    This page was built without running the notebook: {meta["note"]}.')
+    if meta.get('note'):
+        parts.append(f'!!! warning "Outputs"\n    This page was built without running the notebook: {meta["note"]}.')
     if meta.get('errors'):
         parts.append('!!! failure "Cells that failed when the docs were built"\n' +
                      '\n'.join(f'    - cell {e["cell"]}: `{e["error"].replace("`", "")}`' for e in meta['errors']))
@@ -365,7 +369,8 @@ def notebook_page(nb_json, page, link):
                 code = '??? quote "Exported source"\n\n' + '\n'.join('    ' + l for l in code.split('\n'))
             parts.append(code)
         if vk.get('skipped'):
-            parts.append(f'<p class="vk-skipped">Not run when the docs were built (<code>#| {", ".join(vk["skipped"])}</code>).</p>')
+            flags = ', '.join(vk['skipped'])
+            parts.append(f'<p class="vk-skipped">Not run when the docs were built (<code>#| {flags}</code>).</p>')
         if val('output') == 'false': continue
         for o in c.get('outputs', []):
             n += 1
@@ -430,15 +435,18 @@ def api_page(modname, chapter, chapter_heads):
             parts.append(md)
             if inspect.isclass(obj):
                 for m, f in vars(obj).items():
-                    if m.startswith('_') or not (inspect.isfunction(f) or isinstance(f, (staticmethod, classmethod))): continue
+                    method = inspect.isfunction(f) or isinstance(f, (staticmethod, classmethod))
+                    if m.startswith('_') or not method: continue
                     try: parts.append(_doc_md(getattr(obj, m), level=4, name=f'{name}.{m}'))
                     except Exception: pass
         else:
             r = repr(obj)
             r = r if len(r) <= 400 else r[:400] + ' ...'
-            parts.append(f'---\n\n### {name}\n\n*A constant ({type(obj).__name__}).*\n\n' + fence(f'{name} = {r}', 'python'))
+            parts.append(f'---\n\n### {name}\n\n*A constant ({type(obj).__name__}).*\n\n'
+                         + fence(f'{name} = {r}', 'python'))
         if chapter and slug(name) in chapter_heads:
-            parts.append(f'[`{name}` in the {Path(chapter).name} chapter](../{chapter}.md#{slug(name)}){{ .vk-in-chapter }}')
+            parts.append(f'[`{name}` in the {Path(chapter).name} chapter](../{chapter}.md#{slug(name)})'
+                         '{ .vk-in-chapter }')
     return '\n\n'.join(parts) + '\n', len(names), doc
 
 
@@ -547,9 +555,9 @@ def main():
         mds[f'api/{m}'] = linker(md, f'api/{m}')
         api_nav.append({f'videokit.{m}': f'api/{m}.md'})
         rows.append(f'| [videokit.{m}]({m}.md) | {count} | {doc.replace("|", "/")} |')
-    (SRC/'api'/'index.md').write_text('# API reference\n\nEvery name each module exports (its `__all__`): signature '
-                                      'with the documented parameters, and docstring.\n\n| module | names | |\n|---|---|---|\n'
-                                      + '\n'.join(rows) + '\n')
+    (SRC/'api'/'index.md').write_text(
+        '# API reference\n\nEvery name each module exports (its `__all__`): signature with the documented '
+        'parameters, and docstring.\n\n| module | names | |\n|---|---|---|\n' + '\n'.join(rows) + '\n')
     (SRC/'vk.css').write_text(CSS)
     heads.update({p: headings(md) for p, md in mds.items() if p.startswith('api/')})
     for page, md in mds.items(): (SRC/f'{page}.md').write_text(prune_links(md, page, heads))
