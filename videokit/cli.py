@@ -10,7 +10,7 @@ from pathlib import Path
 from .core import probe, format_info, VideokitError, UsageError
 
 # %% auto #0
-__all__ = ['command', 'existing_file', 'existing_dir', 'output_dir', 'output_file', 'output_path', 'positive_int',
+__all__ = ['command', 'existing_file', 'existing_dir', 'output_dir', 'output_file', 'output_path', 'input_path', 'positive_int',
            'non_negative_int', 'positive_float', 'non_negative_float', 'finite_float', 'crf', 'frame_rate',
            'x264_preset', 'class_copies', 'frame_size', 'augment_config', 'main']
 
@@ -74,6 +74,11 @@ def output_path(s:str) -> str:
     "argparse type: a file or folder to write (for outputs that can be either)."
     p = _path(s, 'path')
     _parent_is_folder(p)
+    return s
+
+def input_path(s:str) -> str:
+    "argparse type: a path to read that the command itself checks (so a missing file names its reason); not empty."
+    _path(s, 'path')
     return s
 
 # %% ../nbs/90_cli.ipynb #42e360ae
@@ -149,7 +154,7 @@ def _cmd_info(a):
     print(info.to_json(indent=1) if a.json else format_info(info))
 
 def _args_scan(a):
-    a.add_argument('root', help='dataset folder, or a CSV/JSON/JSONL manifest (for one file: videokit info FILE)')
+    a.add_argument('root', type=input_path, help='dataset folder, or a CSV/JSON/JSONL manifest (for one file: videokit info FILE)')
     a.add_argument('--level', default='full', choices=['quick', 'full', 'full+audio'])
     a.add_argument('--workers', type=int, default=None, help='worker processes, >= 1 (default: CPU cores)')
     a.add_argument('--timeout', type=float, default=None,
@@ -193,7 +198,7 @@ def _print_scan(rep):
     for k, v in rep['summary']['outputs'].items(): print(f"{k}: {v}")
 
 def _args_restore(a):
-    a.add_argument('journal'); a.add_argument('--dry-run', action='store_true')
+    a.add_argument('journal', type=input_path); a.add_argument('--dry-run', action='store_true')
 
 @command('restore', 'undo a quarantine from its journal', _args_restore)
 def _cmd_restore(a):
@@ -261,7 +266,7 @@ def _resource_changes(a) -> dict:
     return {k: v for k, v in ch.items() if v is not None}
 
 def _args_run(a):
-    a.add_argument('notebook', help='a notebook with a parameters cell')
+    a.add_argument('notebook', type=input_path, help='a notebook with a parameters cell')
     a.add_argument('-p', '--param', nargs=2, action='append', default=[], metavar=('KEY', 'VALUE'),
                    help='a parameter (repeatable)')
     a.add_argument('--array', action='append', default=[], metavar='KEY=VALUES',
@@ -292,7 +297,7 @@ def _cmd_run(a):
     print(f"run folder: {out}  (states: videokit jobs {out})")
 
 def _args_jobs(a):
-    a.add_argument('run', nargs='?', default='.', help='run folder or its run_manifest.jsonl')
+    a.add_argument('run', nargs='?', default='.', type=input_path, help='run folder or its run_manifest.jsonl')
     a.add_argument('--json', action='store_true', help='print the task records as JSON')
 
 @command('jobs', "show a run's tasks: state, exit code, job id, output notebook", _args_jobs)
@@ -302,7 +307,7 @@ def _cmd_jobs(a):
     print(json.dumps(list(recs.values()), indent=1, default=str) if a.json else format_tasks(recs))
 
 def _args_resubmit(a):
-    a.add_argument('run', nargs='?', default='.', help='run folder or its run_manifest.jsonl')
+    a.add_argument('run', nargs='?', default='.', type=input_path, help='run folder or its run_manifest.jsonl')
     a.add_argument('--states', default=None, help='states to run again, comma-separated (default: all failed kinds)')
     _resource_options(a, defaults=False)
 
@@ -319,7 +324,7 @@ def _fractions(s:str) -> dict:
     except ValueError: raise UsageError('--fractions', f'must look like train=0.8,val=0.1,test=0.1, got {s!r}') from None
 
 def _args_split(a):
-    a.add_argument('source', help='dataset folder, manifest or annotations JSON (scanned first with videokit scan)')
+    a.add_argument('source', type=input_path, help='dataset folder, manifest or annotations JSON (scanned first with videokit scan)')
     a.add_argument('--by', choices=['split', 'kfold'], default='split', help='train/val/test split or k folds')
     a.add_argument('--fractions', default=None, help='with --by split: part=share,... for a new split (default train=0.8,val=0.1,test=0.1)')
     a.add_argument('--resplit', action='store_true', help='replace the split SOURCE already has (split/class folders, a split column)')
@@ -430,7 +435,7 @@ class _OptionsAnywhere(argparse.ArgumentParser):
 
 def _args_train(a):
     a.__class__ = _OptionsAnywhere                          # overrides may follow the options
-    a.add_argument('config', help='run config (.yaml/.yml or .json)')
+    a.add_argument('config', type=input_path, help='run config (.yaml/.yml or .json)')
     a.add_argument('overrides', nargs='*', help='section.key=value overrides, e.g. train.lr=3e-4')
     a.add_argument('--out', default=None, help="run directory (default: the config's out)")
     a.add_argument('--no-resume', action='store_true', help='refuse to continue an existing run in --out')
@@ -454,7 +459,7 @@ def _cmd_train(a):
           ', '.join(f'{k} {v:.4f}' for k, v in last.items() if k.startswith(('train_loss', 'val_')) and isinstance(v, float)))
 
 def _args_evaluate(a):
-    a.add_argument('run', help='run directory or checkpoint')
+    a.add_argument('run', type=input_path, help='run directory or checkpoint')
     a.add_argument('--data', default=None, help="dataset folder or manifest (default: the run's data.source)")
     a.add_argument('--split', default='val', help="split to score ('all' for every item)")
     a.add_argument('--out', default=None, help='output folder (default: RUN/eval_SPLIT)')
@@ -483,7 +488,7 @@ def _cmd_evaluate(a):
     print(format_metrics(m))
 
 def _args_features(a):
-    a.add_argument('data', help='dataset folder or manifest')
+    a.add_argument('data', type=input_path, help='dataset folder or manifest')
     a.add_argument('--cache', required=True, help='root folder of the feature caches')
     a.add_argument('--backbone', default='r3d_18'); a.add_argument('--weights', default=None, help="'DEFAULT', an enum name, or a file")
     a.add_argument('--weights-dir', default=None, help='folder of cached torchvision weights')
@@ -675,7 +680,7 @@ def _report_summary(s, as_json):
     if s['totals']['failed']: raise VideokitError(s['output_dir'], 'chunks_failed', f"{s['totals']['failed']} chunks failed (the others are done)")
 
 def _args_syncnet(a):
-    a.add_argument('--input-video', required=True, help='a video clip'); _sync_options(a)
+    a.add_argument('--input-video', type=input_path, required=True, help='a video clip'); _sync_options(a)
 
 @command('syncnet', 'face tracks and AV offset/confidence of one clip (original pycrop/pywork/pyavi layout)', _args_syncnet)
 def _cmd_syncnet(a):
@@ -686,7 +691,7 @@ def _cmd_syncnet(a):
     _estimator_note(a)
 
 def _args_long(a):
-    a.add_argument('--input-video', required=True, help='a long video')
+    a.add_argument('--input-video', type=input_path, required=True, help='a long video')
     a.add_argument('--chunk-duration', type=float, default=30.0, help='chunk length (s)')
     a.add_argument('--overlap', type=float, default=5.0, help='seconds shared by consecutive chunks')
     a.add_argument('--max-workers', type=int, default=1, help='chunks processed in parallel')
@@ -702,7 +707,7 @@ def _cmd_long(a):
     _report_summary(s, a.json)
 
 def _args_batch(a):
-    a.add_argument('--chunks-dir', required=True, help='folder of video chunks')
+    a.add_argument('--chunks-dir', type=input_path, required=True, help='folder of video chunks')
     a.add_argument('--max-workers', type=int, default=1, help='chunks processed in parallel')
     _sync_options(a)
 
@@ -714,7 +719,7 @@ def _cmd_batch(a):
     _report_summary(s, a.json)
 
 def _args_shift(a):
-    a.add_argument('--input-video', required=True); a.add_argument('--output', required=True)
+    a.add_argument('--input-video', type=input_path, required=True); a.add_argument('--output', required=True)
     a.add_argument('--offset', type=float, required=True, help='measured offset in frames (> 0: audio leads); the audio is delayed by it')
 
 @command('shift-audio', 'delay (or advance) the audio of a clip by a measured offset, video copied', _args_shift)
@@ -725,7 +730,7 @@ def _cmd_shift(a):
 
 # %% ../nbs/90_cli.ipynb #f64e98d4
 def _args_score_clip(a):
-    a.add_argument('clip', help='a pre-cropped face clip at 25 fps with audio (a pycrop/ file, or the original example.avi)')
+    a.add_argument('clip', type=input_path, help='a pre-cropped face clip at 25 fps with audio (a pycrop/ file, or the original example.avi)')
     a.add_argument('--model', '--weights', default=None, help='SyncNet weights (default: the training-free baseline)')
     a.add_argument('--vshift', type=int, default=15, help='offsets searched: -vshift..vshift frames')
     a.add_argument('--batch-size', type=int, default=20, help='SyncNet windows per forward pass')

@@ -1110,7 +1110,8 @@ def _parse_value(v:str):
 def _read_config_file(path) -> dict:
     p = Path(path)
     if not p.is_file(): raise MissingFileError(p)
-    text = p.read_text()
+    try: text = p.read_text()
+    except UnicodeDecodeError: raise VideokitError(p, 'bad_config', 'not a text file (a YAML or JSON run config)') from None
     if p.suffix.lower() in ('.yaml', '.yml'):
         try: import yaml
         except ImportError: raise VideokitError(p, 'no_yaml', 'PyYAML is not installed: pip install pyyaml, or write the config as JSON') from None

@@ -1021,7 +1021,8 @@ def _journal_moves(jp:Path) -> tuple:
             continue
         if e.get('op') == 'move' and (e['src'], e['dst']) not in seen:
             seen.add((e['src'], e['dst'])); moves.append(e)
-    if n and bad == n:
+    if not n: raise VideokitError(jp, 'not_a_journal', 'the file is empty (no journal records)')
+    if bad == n:
         raise VideokitError(jp, 'not_a_journal', f'none of its {n} lines is a journal record (give the journal-*.jsonl '
                                                   f'that quarantine wrote)')
     return moves, bad
