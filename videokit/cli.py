@@ -790,6 +790,50 @@ def main(argv=None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())    # Python's documented recipe
         return 1
 
+# %% ../nbs/90_cli.ipynb #e74e4041
+def _args_explain(a):
+    a.add_argument('run', help='a training run directory (its best checkpoint) or a checkpoint file')
+    a.add_argument('videos', nargs='+', metavar='VIDEO', help='video files to explain')
+    a.add_argument('--out', required=True, help='folder for NAME_strip.png, NAME.mp4, NAME.gif and NAME.json')
+    a.add_argument('--layer', default=None, help="module to read, e.g. layer3 (default: the last feature map)")
+    a.add_argument('--weighting', default='global', help='global (a weight per channel) or per_frame (per channel and step)')
+    a.add_argument('--method', default='gradcam', help='gradcam, gradcam++ or hirescam')
+    a.add_argument('--interpolation', default='trilinear', help='upsampling: trilinear, nearest or spline')
+    a.add_argument('--target', default=None, help='class name or index to explain (default: the predicted one)')
+    a.add_argument('--frames', type=int, default=None, help="frames per clip (default: the model's)")
+    a.add_argument('--device', default='auto', help='auto, cpu, cuda, cuda:N or mps')
+    a.add_argument('--no-video', action='store_true', help='no overlay mp4')
+    a.add_argument('--no-gif', action='store_true', help='no overlay GIF')
+
+@command('explain', 'Grad-CAM of a trained model on videos: frame strip, overlay mp4/GIF, JSON per video',
+         _args_explain)
+def _cmd_explain(a):
+    from videokit.core import resolve_device
+    from videokit.train import load_model
+    from videokit.explain import GradCAM3d, explain_video, save_explanation, run_sampling
+    dev = resolve_device(a.device, '--device')
+    if a.frames is not None and a.frames < 1:
+        raise UsageError('--frames', f'must be a positive number of frames, got {a.frames}')
+    target = int(a.target) if a.target is not None and a.target.isdigit() else a.target
+    model = load_model(a.run, device=dev)
+    explainer = GradCAM3d(model, a.layer, a.weighting, a.method, interpolation=a.interpolation)
+    clip = run_sampling(a.run)
+    failed, names = [], set()
+    for v in a.videos:
+        name = Path(v).stem
+        while name in names: name += '_'
+        names.add(name)
+        try:
+            ex = explain_video(explainer, v, target, frames=a.frames or clip['frames'], size=clip['size'])
+            files = save_explanation(ex, a.out, name=name, video=not a.no_video, gif=not a.no_gif)
+        except UsageError: raise
+        except (VideokitError, OSError, ValueError, IndexError) as e:
+            print(f'{v}: error: {e}'); failed.append(v); continue
+        print(f"{v}: {ex['target_name']} p={ex['probs'][ex['target_name']]:.3f} (predicted {ex['predicted']}), "
+              f"peak at {ex['times'][int(ex['temporal'].argmax())]:.2f} s -> {files['strip']}")
+    if failed:
+        raise VideokitError(failed[0], 'explain_failed', f'{len(failed)} of {len(a.videos)} videos could not be explained')
+
 # %% ../nbs/90_cli.ipynb #3a627a64
 #| eval: false
 if __name__ == '__main__': sys.exit(main())
