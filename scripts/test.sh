@@ -140,6 +140,15 @@ for b in scripts/bench_*.py; do
   else bad "$name --smoke" "$LOGS/$name.log"; fi
 done
 
+# 5b. the docs site: built from the notebooks (code, prose and API pages; `scripts/docs.sh` alone also runs the cells
+#     for their figures, which step 3 has just tested) and opened in headless Chromium with other hosts blocked
+if bash scripts/docs.sh --execute none > "$LOGS/docs.log" 2>&1; then
+  ok "scripts/docs.sh: $(grep '^docs:' "$LOGS/docs.log" | cut -c7-)"
+  if python scripts/check_docs.py --shots "$LOGS/docs-check" > "$LOGS/docs-check.log" 2>&1; then
+    ok "$(grep '^docs check' "$LOGS/docs-check.log")"; grep '^skip' "$LOGS/docs-check.log" | sed 's/^/      /'
+  else bad "docs check (scripts/check_docs.py)" "$LOGS/docs-check.log"; fi
+else bad "scripts/docs.sh" "$LOGS/docs.log"; fi
+
 # 6. the run left (almost) nothing behind: in its temp folder, in /tmp, in the repo (untracked or ignored files)
 LEFT_MB="${VIDEOKIT_TEST_LEFT_MB:-20}"
 {

@@ -34,9 +34,14 @@ def _html(summary:dict) -> str:
                   f"{t['epochs']} epochs on {t['train_clips']} clips in {t['seconds']} s. Validation on {m['n']} clips: accuracy "
                   f"<b>{m['accuracy']:.3f}</b>, balanced accuracy <b>{m['balanced_accuracy']:.3f}</b>, macro F1 {m['macro_f1']:.3f}.</p>",
                   _img(t.get('confusion_png'))]
+    x = summary.get('explain')
+    if x:
+        parts += [f"<h2>3. What the model looks at</h2><p>Grad-CAM ({e(x['layer'])}) of <code>{e(Path(x['video']).name)}</code> "
+                  f"(true class {e(str(x['label']))}), explaining <b>{e(x['target'])}</b> (p={x['prob']:.2f}); under the frames, "
+                  f"how much of the map each frame holds.</p>", _img(x.get('strip_png'))]
     a = summary.get('av_sync')
     if a:
-        parts += [f"<h2>3. Audio-visual sync</h2><p>Synthetic talking clip with the audio leading by <b>{a['true_offset']}</b> frames; "
+        parts += [f"<h2>4. Audio-visual sync</h2><p>Synthetic talking clip with the audio leading by <b>{a['true_offset']}</b> frames; "
                   f"measured offset <b>{a['measured_offset']}</b> (confidence {a['conf']:.2f}, min_dist {a['min_dist']:.2f}, "
                   f"method {e(a['method'])}{', weights ' + e(a['weights']) if a.get('weights') else ''}); after "
                   f"<code>shift_audio</code>: <b>{a['offset_after_fix']}</b>.</p>"]
@@ -69,7 +74,20 @@ def _train_and_evaluate(out:Path, manifest:Path, epochs:int, seed:int, progress:
     keep = ('n', 'accuracy', 'balanced_accuracy', 'macro_f1', 'per_class', 'confusion_matrix', 'roc_auc', 'ece')
     return dict(model='tiny3d (width 8)', trainable_params=run['params']['trainable'], epochs=run['epochs_done'], seconds=secs,
                 train_clips=len(train), run_dir=run['run_dir'], confusion_png=str(png),
-                metrics={k: (v.tolist() if hasattr(v, 'tolist') else v) for k, v in m.items() if k in keep})
+                metrics={k: (v.tolist() if hasattr(v, 'tolist') else v) for k, v in m.items() if k in keep}), model, val
+
+def _explain(out:Path, model, val) -> dict:
+    "Grad-CAM of the first validation clip: the frame strip with its temporal importance, an overlay video and a JSON."
+    from videokit.explain import GradCAM3d, explain_video, save_explanation
+    video = val.items[0]['path']
+    with GradCAM3d(model) as cam: ex = explain_video(cam, video, frames=val.frames, size=val.size)
+    files = save_explanation(ex, out, gif=False)
+    print(f"explained {Path(video).name} (class {val.items[0]['label']}): predicted {ex['predicted']} "
+          f"(p={ex['probs'][ex['target_name']]:.2f}), map at {ex['layer']}; "
+          f"most important frame {int(ex['temporal'].argmax()) + 1} of {len(ex['temporal'])}")
+    return dict(video=video, label=val.items[0]['label'], target=ex['target_name'], prob=float(ex['probs'][ex['target_name']]),
+                layer=ex['layer'], temporal=[round(float(v), 4) for v in ex['temporal']], strip_png=files['strip'],
+                overlay_mp4=files['video'])
 
 def _av_sync(out:Path, offset:int, seed:int) -> dict:
     "Make a talking clip with a known offset, measure it with the face-track pipeline, fix it, measure again."
@@ -98,14 +116,14 @@ def run_demo(out, # output folder (created)
              av_offset:int=3, # frames the synthetic talking clip's audio leads its video
              progress:bool=True, # progress bars
             ) -> dict:
-    "The journey on synthetic data: validate, load, train, evaluate, AV sync; writes summary.json/html and returns the summary."
+    "The journey on synthetic data: validate, load, train, evaluate, explain, AV sync; writes summary.json/html, returns the summary."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic(); ds = out / 'dataset'
-    print(f"[1/6] synthesising a dataset in {ds} ...", flush=True)
+    print(f"[1/7] synthesising a dataset in {ds} ...", flush=True)
     truth = make_dataset(ds, classes=('calm', 'violent'), splits={'train': clips_per_class, 'val': max(2, clips_per_class // 2)},
                          damaged={'calm': 0.1, 'violent': 0.5}, sizes=((48, 48), (64, 48)), durations=(1.0, 2.0),
                          content='square', seed=seed)
-    print(f"[2/6] scanning {len(truth['files'])} clips (full decode, killable workers) ...", flush=True)
+    print(f"[2/7] scanning {len(truth['files'])} clips (full decode, killable workers) ...", flush=True)
     rep = validate_dataset(ds, level='full', workers=workers, report=out / 'validation' / 'report.json',
                            manifest=out / 'validation' / 'clean_manifest.csv', do_quarantine=True, dry_run=True,
                            cache=out / 'validation' / 'scan_cache.jsonl', progress=progress)
@@ -114,17 +132,19 @@ def run_demo(out, # output folder (created)
     agree = sum(1 for f in rep['files'] if f['reason'] == want.get(f['path']))
     print(f"verdicts matching the synthetic truth: {agree}/{len(rep['files'])}")
     print(f"quarantine (dry run) would move {len(rep['quarantine']['moved'])} files to {ds / 'corrupted_videos'}")
-    print(f"[3/6] loading the clean manifest, [4/6] training and evaluating ...", flush=True)
-    train = _train_and_evaluate(out / 'train', Path(rep['summary']['outputs']['manifest']), epochs, seed, progress)
-    print(f"[5/6] audio-visual sync on a synthetic talking clip ...", flush=True)
+    print(f"[3/7] loading the clean manifest, [4/7] training and evaluating ...", flush=True)
+    train, model, val = _train_and_evaluate(out / 'train', Path(rep['summary']['outputs']['manifest']), epochs, seed, progress)
+    print(f"[5/7] explaining a validation clip (Grad-CAM) ...", flush=True)
+    expl = _explain(out / 'explain', model, val)
+    print(f"[6/7] audio-visual sync on a synthetic talking clip ...", flush=True)
     av = _av_sync(out / 'av_sync', av_offset, seed)
     summary = {'validate': {k: v for k, v in rep['summary'].items() if k != 'outputs'},
                'truth_agreement': {'matching': agree, 'total': len(rep['files'])},
-               'train': train, 'av_sync': av,
+               'train': train, 'explain': expl, 'av_sync': av,
                'outputs': dict(rep['summary']['outputs'], run_dir=train['run_dir'], confusion=train['confusion_png'],
-                               offsets=av['offsets_txt'], summary_json=str(out / 'summary.json'), summary_html=str(out / 'summary.html')),
+                               explain_strip=expl['strip_png'], offsets=av['offsets_txt'], summary_json=str(out / 'summary.json'), summary_html=str(out / 'summary.html')),
                'seconds': round(time.monotonic() - t0, 2)}
-    print("[6/6] writing summary ...", flush=True)
+    print("[7/7] writing summary ...", flush=True)
     write_json(summary, out / 'summary.json')
     (out / 'summary.html').write_text(_html(summary), encoding='utf-8')
     print(f"done in {summary['seconds']} s: {out / 'summary.html'}")
