@@ -14,7 +14,7 @@ from typing import Any, Iterable
 import av
 from tqdm.auto import tqdm
 
-from .core import (atomic_output, capture_libav_log, LibavLog, open_container, probe, best_video_stream, VideokitError,
+from .core import (atomic_output, die_with_parent, capture_libav_log, LibavLog, open_container, probe, best_video_stream, VideokitError,
                            MissingFileError, UsageError, VIDEO_EXTENSIONS, is_video_path, versions, iter_boxes,
                            mp4_boxes, _payloads, _stream_info, best_audio_stream)
 
@@ -358,18 +358,10 @@ def _load_checker(spec:str):
     import importlib
     return getattr(importlib.import_module(mod), fn)
 
-def _die_with_parent(parent:int):
-    "Linux: have the kernel kill this worker when the scan process dies (even by SIGKILL)."
-    try:
-        import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError): pass
-    if os.getppid() != parent: os._exit(1)  # the parent died before prctl took effect
-
 def _worker_main():
     "Worker loop: read one JSON task per line on stdin, write one JSON verdict per line."
     spec, level = sys.argv[1], sys.argv[2]
-    if len(sys.argv) > 3: _die_with_parent(int(sys.argv[3]))
+    if len(sys.argv) > 3: die_with_parent(int(sys.argv[3]))   # killed with the scan, even by SIGKILL
     out = os.fdopen(os.dup(1), 'w', buffering=1)
     os.dup2(2, 1)  # stray native prints must not corrupt the protocol
     checker = _load_checker(spec)
