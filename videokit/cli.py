@@ -55,8 +55,8 @@ def _args_scan(a):
     a.add_argument('--no-progress', action='store_true', help='no progress bar')
     a.add_argument('--json', action='store_true', help='print the summary as JSON')
     a.add_argument('--shard', default=None,
-                   help='i/n: check only shard i (0-based) of n, files picked by a hash of their path; auto: this '
-                        'SLURM array task (SLURM_ARRAY_TASK_ID/_COUNT); merge the reports with videokit scan-merge')
+                   help='i/n: check only shard i (0-based) of n, files picked by a hash of their path; auto: '
+                        'this SLURM array task (SLURM_ARRAY_TASK_ID/_COUNT); merge with videokit scan-merge')
 
 @command('scan', 'find corrupt/truncated/non-video files, report losses per split and class', _args_scan)
 def _cmd_scan(a):
@@ -72,8 +72,8 @@ def _cmd_scan(a):
     else: _print_scan(rep)
     sh = rep['summary'].get('shard')
     if sh and not a.json:
-        print(f"shard {sh['index']}/{sh['count']}: {rep['summary']['total']} of the {sh['files_in_scan']} files; "
-              f"merge the {sh['count']} shard reports with: videokit scan-merge REPORTS... --report OUT")
+        print(f"shard {sh['index']}/{sh['count']}: {rep['summary']['total']} of the {sh['files_in_scan']} "
+              f"files; merge the {sh['count']} shard reports with: videokit scan-merge REPORTS... --report OUT")
     if rep['summary']['decision']['tier'] == 'no_video' and not (sh and sh['files_in_scan']):
         raise VideokitError(a.root, 'no_video', f"no video found (skipped: {rep['summary']['skipped']['total']} files, "
                                                 f"see {rep['summary']['outputs']['report']})")
@@ -111,13 +111,17 @@ def _cmd_demo(a):
 
 # %% ../nbs/90_cli.ipynb #5f7cd217
 def _args_scan_merge(a):
-    a.add_argument('reports', nargs='+', help='the shard reports of one scan (videokit scan ROOT --shard i/n --report R)')
-    a.add_argument('--report', required=True, help='the merged report JSON to write (figure saved next to it as .png)')
-    a.add_argument('--manifest', default=None, help='clean manifest CSV (default: clean_manifest.csv next to the report)')
+    a.add_argument('reports', nargs='+',
+                   help='the shard reports of one scan (videokit scan ROOT --shard i/n --report R)')
+    a.add_argument('--report', required=True,
+                   help='the merged report JSON to write (figure saved next to it as .png)')
+    a.add_argument('--manifest', default=None,
+                   help='clean manifest CSV (default: clean_manifest.csv next to the report)')
     a.add_argument('--no-figure', action='store_true', help='do not draw the figure')
     a.add_argument('--json', action='store_true', help='print the summary as JSON')
 
-@command('scan-merge', 'merge the shard reports of a sharded scan into the report of the whole scan', _args_scan_merge)
+@command('scan-merge', 'merge the shard reports of a sharded scan into the report of the whole scan',
+         _args_scan_merge)
 def _cmd_scan_merge(a):
     from videokit.validate import write_merged_report
     rep = write_merged_report(a.reports, a.report, manifest=a.manifest, figure=not a.no_figure)

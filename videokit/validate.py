@@ -1051,8 +1051,8 @@ def validate_dataset(source, # folder, manifest or list of paths
     _check_scan_args(level, workers, timeout, cache)
     sh = None if shard is None else parse_shard(shard)
     if sh is not None and do_quarantine:
-        raise UsageError('do_quarantine', 'not with a shard (the shards would share one journal); quarantine the '
-                                          'merged report: quarantine(merge_reports(shard_reports))')
+        raise UsageError('do_quarantine', 'not with a shard (the shards would share one journal); quarantine '
+                                          'the merged report: quarantine(merge_reports(shard_reports))')
     for path, name, example in ((report, 'report', 'report.json'), (manifest, 'manifest', 'clean_manifest.csv'),
                                 (figure, 'figure', 'report.png')):
         _check_file_path(path, name, example)
@@ -1093,8 +1093,8 @@ def parse_shard(shard, # (i, n), 'i/n' (0-based, 0 <= i < n), or 'auto': this SL
     if isinstance(shard, str) and shard.strip().lower() == 'auto':
         env = os.environ
         if 'SLURM_ARRAY_TASK_ID' not in env or 'SLURM_ARRAY_TASK_COUNT' not in env:
-            raise UsageError(name, 'auto reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, which are not set '
-                                   '(not a SLURM array task); give i/n, e.g. 0/4')
+            raise UsageError(name, 'auto reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, which are not '
+                                   'set (not a SLURM array task); give i/n, e.g. 0/4')
         i = int(env['SLURM_ARRAY_TASK_ID']) - int(env.get('SLURM_ARRAY_TASK_MIN', 0))
         shard = (i, int(env['SLURM_ARRAY_TASK_COUNT']))
         if i >= shard[1]:
@@ -1109,7 +1109,8 @@ def parse_shard(shard, # (i, n), 'i/n' (0-based, 0 <= i < n), or 'auto': this SL
         raise UsageError(name, f"{shard!r} is not (i, n), 'i/n' or 'auto'")
     i, n = int(shard[0]), int(shard[1])
     if n < 1: raise UsageError(name, f"{i}/{n}: the number of shards must be at least 1")
-    if not 0 <= i < n: raise UsageError(name, f"{i}/{n}: the index must be 0..{n - 1} (0-based, like SLURM_ARRAY_TASK_ID)")
+    if not 0 <= i < n:
+        raise UsageError(name, f"{i}/{n}: the index must be 0..{n - 1} (0-based, like SLURM_ARRAY_TASK_ID)")
     return i, n
 
 def shard_of(path:str, # the file's path relative to the root, as the report writes it
@@ -1132,7 +1133,8 @@ def shard_cache(cache, root, level:str, shard:tuple):
 def _listing(items, skipped) -> str:
     "Fingerprint of what a scan's walk found (paths, splits, labels, skipped files): equal for all its shards."
     h = hashlib.sha1()
-    for it in items: h.update(json.dumps([Path(it['rel']).as_posix(), it.get('split'), it.get('label')]).encode())
+    for it in items:
+        h.update(json.dumps([Path(it['rel']).as_posix(), it.get('split'), it.get('label')]).encode())
     h.update(b'|skipped|')
     for s in skipped: h.update(json.dumps([s['path'], s['why']]).encode())
     return h.hexdigest()[:16]
@@ -1146,7 +1148,8 @@ def take_shard(items:list, # collected items (with `rel`), in source order
     pos = [k for k, it in enumerate(items) if shard_of(it['rel'], n) == i]
     spos = [k for k, s in enumerate(skipped) if shard_of(s['path'], n) == i]
     info = {'index': i, 'count': n, 'files_in_scan': len(items), 'skipped_in_scan': len(skipped),
-            'listing': _listing(items, skipped), 'positions': pos, 'skipped': [dict(skipped[k], pos=k) for k in spos]}
+            'listing': _listing(items, skipped), 'positions': pos,
+            'skipped': [dict(skipped[k], pos=k) for k in spos]}
     return [items[k] for k in pos], [skipped[k] for k in spos], info
 
 # %% ../nbs/02_validate.ipynb #9324dd9b
@@ -1157,15 +1160,17 @@ def _load_report(r, k:int) -> tuple:
     if not p.exists(): raise MissingFileError(p, 'no such report')
     if p.is_dir(): raise VideokitError(p, 'not_a_report', 'is a folder, not a report JSON')
     try: return str(p), json.loads(p.read_text(encoding='utf-8'))
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise VideokitError(p, 'not_a_report', f'not JSON ({e})') from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise VideokitError(p, 'not_a_report', f'not JSON ({e})') from None
 
 def _check_shards(loaded:list) -> int:
     "The number of shards, after refusing shards that are not all the shards of one scan (one line each)."
     for name, d in loaded:
-        if not isinstance(d, dict) or not isinstance(d.get('summary'), dict) or not isinstance(d.get('files'), list):
+        if not (isinstance(d, dict) and isinstance(d.get('summary'), dict) and isinstance(d.get('files'), list)):
             raise VideokitError(name, 'not_a_report', 'not a videokit scan report')
         if not isinstance(d['summary'].get('shard'), dict):
-            raise VideokitError(name, 'not_a_shard_report', 'the report of a whole scan, not of a shard (--shard i/n)')
+            raise VideokitError(name, 'not_a_shard_report',
+                                'the report of a whole scan, not of a shard (--shard i/n)')
     n0, s0 = loaded[0][0], loaded[0][1]['summary']
     same = (('root', lambda s: s['root']), ('level', lambda s: s['level']),
             ('number of shards', lambda s: s['shard']['count']))
@@ -1173,24 +1178,29 @@ def _check_shards(loaded:list) -> int:
         s = d['summary']
         for what, get in same:
             if get(s) != get(s0):
-                raise UsageError('reports', f"{name} and {n0} are shards of different scans ({what} {get(s)!r} vs {get(s0)!r})")
+                raise UsageError('reports', f"{name} and {n0} are shards of different scans "
+                                            f"({what} {get(s)!r} vs {get(s0)!r})")
         if s['check_settings'] and s0['check_settings'] and s['check_settings'] != s0['check_settings']:
-            raise UsageError('reports', f"{name} and {n0} were checked with other settings ({s['check_settings']} "
-                                        f"vs {s0['check_settings']}): scan all shards with the same videokit and level")
+            raise UsageError('reports', f"{name} and {n0} were checked with other settings "
+                                        f"({s['check_settings']} vs {s0['check_settings']}): "
+                                        f"scan all shards with the same videokit and level")
         if s['shard']['listing'] != s0['shard']['listing']:
-            raise UsageError('reports', f"{name} and {n0} saw different listings of {s0['root']} (files added, removed "
-                                        f"or relabelled between the shard scans, or another layout): scan the shards again")
+            raise UsageError('reports', f"{name} and {n0} saw different listings of {s0['root']} (files added, "
+                                        f"removed or relabelled between the shard scans, or another layout): "
+                                        f"scan the shards again")
     n = s0['shard']['count']
     names = defaultdict(list)
     for name, d in loaded: names[d['summary']['shard']['index']].append(name)
     for i, ns in sorted(names.items()):
         if len(ns) > 1: raise UsageError('reports', f"shard {i}/{n} given {len(ns)} times ({', '.join(ns)})")
     missing = [f'{i}/{n}' for i in range(n) if i not in names]
-    if missing: raise UsageError('reports', f"missing shard{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                                            f"(give all {n} shard reports of the scan)")
+    if missing:
+        raise UsageError('reports', f"missing shard{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                                    f"(give all {n} shard reports of the scan)")
     for name, d in loaded:
         if len(d['summary']['shard']['positions']) != len(d['files']):
-            raise VideokitError(name, 'not_a_shard_report', 'its files and shard positions do not match (edited?)')
+            raise VideokitError(name, 'not_a_shard_report',
+                                'its files and shard positions do not match (edited?)')
     return n
 
 def merge_reports(reports, # the shard reports (dicts or JSON paths) of one scan, one per shard, any order
