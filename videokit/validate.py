@@ -22,10 +22,11 @@ from .core import (atomic_output, capture_libav_log, LibavLog, open_container, p
 __all__ = ['BENIGN_PATTERNS', 'REASONS', 'LEVELS', 'QUARANTINE_DIR', 'CHECK_VERSION', 'TRANSIENT', 'TIERS', 'SKIP_WHY',
            'RECHECK_FACTOR', 'sniff', 'is_benign', 'CheckResult', 'check_video', 'check_workers', 'check_timeout',
            'default_timeout', 'run_checks', 'read_manifest', 'collect_items', 'scan_settings', 'load_cache',
-           'writable_dir', 'default_cache', 'scan', 'class_weights', 'decide', 'build_report', 'format_summary',
-           'write_json', 'plot_report', 'write_clean_manifest', 'quarantine', 'restore', 'recheck_timeout',
-           'recheck_transient', 'validate_dataset', 'parse_shard', 'shard_of', 'shard_path', 'shard_cache',
-           'take_shard', 'merge_reports', 'write_merged_report', 'filter_video_rows', 'validate_video_object']
+           'writable_dir', 'default_cache', 'scan', 'load_caches', 'class_weights', 'decide', 'build_report',
+           'format_summary', 'write_json', 'plot_report', 'write_clean_manifest', 'quarantine', 'restore',
+           'recheck_timeout', 'recheck_transient', 'validate_dataset', 'parse_shard', 'shard_of', 'shard_path',
+           'shard_cache', 'take_shard', 'merge_reports', 'write_merged_report', 'filter_video_rows',
+           'validate_video_object']
 
 # %% ../nbs/02_validate.ipynb #26d22b39
 _MAGIC = [(b'\xff\xd8\xff', 'image', 'JPEG image'), (b'\x89PNG\r\n\x1a\n', 'image', 'PNG image'),
@@ -673,7 +674,7 @@ def _scan_items(items, root, level, workers, timeout, cache, progress, checker) 
     "`scan` on already collected items."
     settings, limit = scan_settings(level, checker), check_timeout(timeout)
     cache_path = _cache_path(cache, root, level)
-    done = load_cache(cache_path) if cache_path else {}
+    done = load_caches(cache_path) if cache_path else {}
     keys, why, limits = [], [], []
     for n, it in enumerate(items):
         size, mt = _stat(it['path'])
@@ -708,6 +709,23 @@ def _scan_items(items, root, level, workers, timeout, cache, progress, checker) 
         rec['verdict_from'] = why[n][0]
         if why[n][1]: rec['retried_from'] = why[n][1]
         out.append(rec)
+    return out
+
+# %% ../nbs/02_validate.ipynb #51f489fa
+_SHARD_STEM = re.compile(r'^(?P<base>.+)\.shard-\d+-of-\d+$')
+
+def load_caches(path, # the cache a scan appends to: a whole scan's, or one shard's (`*.shard-i-of-n.jsonl`)
+               ) -> dict:
+    "`load_cache` of `path` after its relatives: the whole scan's cache and every shard's cache next to it."
+    p = Path(path)
+    m = _SHARD_STEM.match(p.stem)
+    base = p.with_name(m['base'] + p.suffix) if m else p
+    kin = [base] + sorted(q for q in (base.parent.iterdir() if base.parent.is_dir() else [])
+                          if q.suffix == base.suffix and (k := _SHARD_STEM.match(q.stem)) and k['base'] == base.stem)
+    out = {}
+    for q in kin:
+        if q != p: out.update(load_cache(q))
+    out.update(load_cache(p))   # its own verdicts last: they are the newest
     return out
 
 # %% ../nbs/02_validate.ipynb #c6531c16
