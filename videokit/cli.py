@@ -170,19 +170,27 @@ def _args_scan(a):
     a.add_argument('--no-figure', action='store_true', help='do not draw the figure')
     a.add_argument('--no-progress', action='store_true', help='no progress bar')
     a.add_argument('--json', action='store_true', help='print the summary as JSON')
+    a.add_argument('--shard', default=None,
+                   help='i/n: check only shard i (0-based) of n, files picked by a hash of their path; auto: '
+                        'this SLURM array task (SLURM_ARRAY_TASK_ID/_COUNT); merge with videokit scan-merge')
 
 @command('scan', 'find corrupt/truncated/non-video files, report losses per split and class', _args_scan)
 def _cmd_scan(a):
-    from videokit.validate import validate_dataset, check_workers, check_timeout
+    from videokit.validate import validate_dataset, check_workers, check_timeout, parse_shard
     check_workers(a.workers, '--workers')
     check_timeout(a.timeout, '--timeout')
+    shard = None if a.shard is None else parse_shard(a.shard, '--shard')
     rep = validate_dataset(a.root, level=a.level, workers=a.workers, timeout=a.timeout, report=a.report,
                            manifest=a.manifest, figure=not a.no_figure, do_quarantine=a.quarantine, dry_run=a.dry_run,
                            cache=False if a.no_cache else a.cache, layout=a.layout, all_files=a.all_files,
-                           progress=not a.no_progress)
+                           progress=not a.no_progress, shard=shard)
     if a.json: print(json.dumps(rep['summary'], indent=1, default=str))
     else: _print_scan(rep)
-    if rep['summary']['decision']['tier'] == 'no_video':
+    sh = rep['summary'].get('shard')
+    if sh and not a.json:
+        print(f"shard {sh['index']}/{sh['count']}: {rep['summary']['total']} of the {sh['files_in_scan']} "
+              f"files; merge the {sh['count']} shard reports with: videokit scan-merge REPORTS... --report OUT")
+    if rep['summary']['decision']['tier'] == 'no_video' and not (sh and sh['files_in_scan']):
         raise VideokitError(a.root, 'no_video', f"no video found (skipped: {rep['summary']['skipped']['total']} files, "
                                                 f"see {rep['summary']['outputs']['report']})")
 
@@ -217,6 +225,25 @@ def _args_demo(a):
 def _cmd_demo(a):
     from videokit.demo import run_demo
     run_demo(a.out, workers=a.workers)
+
+# %% ../nbs/90_cli.ipynb #5f7cd217
+def _args_scan_merge(a):
+    a.add_argument('reports', nargs='+',
+                   help='the shard reports of one scan (videokit scan ROOT --shard i/n --report R)')
+    a.add_argument('--report', required=True,
+                   help='the merged report JSON to write (figure saved next to it as .png)')
+    a.add_argument('--manifest', default=None,
+                   help='clean manifest CSV (default: clean_manifest.csv next to the report)')
+    a.add_argument('--no-figure', action='store_true', help='do not draw the figure')
+    a.add_argument('--json', action='store_true', help='print the summary as JSON')
+
+@command('scan-merge', 'merge the shard reports of a sharded scan into the report of the whole scan',
+         _args_scan_merge)
+def _cmd_scan_merge(a):
+    from videokit.validate import write_merged_report
+    rep = write_merged_report(a.reports, a.report, manifest=a.manifest, figure=not a.no_figure)
+    if a.json: print(json.dumps(rep['summary'], indent=1, default=str))
+    else: _print_scan(rep)
 
 # %% ../nbs/90_cli.ipynb #a8a6926e
 def _param_value(s:str):

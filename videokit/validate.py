@@ -22,11 +22,12 @@ from .core import (atomic_output, die_with_parent, capture_libav_log, LibavLog, 
 __all__ = ['BENIGN_PATTERNS', 'REASONS', 'LEVELS', 'QUARANTINE_DIR', 'CHECK_VERSION', 'TRANSIENT', 'TIERS', 'SKIP_WHY',
            'FALSE_POSITIVES', 'RECHECK_FACTOR', 'sniff', 'is_benign', 'CheckResult', 'check_video', 'check_workers',
            'check_timeout', 'default_timeout', 'run_checks', 'read_manifest', 'collect_items', 'scan_settings',
-           'load_cache', 'writable_dir', 'default_cache', 'scan', 'class_weights', 'decide', 'build_report',
-           'format_summary', 'write_json', 'plot_report', 'false_positives_path', 'load_false_positives',
-           'mark_false_positive', 'with_false_positives', 'report_marks', 'write_clean_manifest', 'quarantine',
-           'restore', 'recheck_timeout', 'recheck_transient', 'validate_dataset', 'filter_video_rows',
-           'validate_video_object']
+           'load_cache', 'writable_dir', 'default_cache', 'scan', 'load_caches', 'class_weights', 'decide',
+           'build_report', 'format_summary', 'write_json', 'plot_report', 'false_positives_path',
+           'load_false_positives', 'mark_false_positive', 'with_false_positives', 'report_marks',
+           'write_clean_manifest', 'quarantine', 'restore', 'recheck_timeout', 'recheck_transient', 'validate_dataset',
+           'parse_shard', 'shard_of', 'shard_path', 'shard_cache', 'take_shard', 'merge_reports', 'write_merged_report',
+           'filter_video_rows', 'validate_video_object']
 
 # %% ../nbs/02_validate.ipynb #26d22b39
 _MAGIC = [(b'\xff\xd8\xff', 'image', 'JPEG image'), (b'\x89PNG\r\n\x1a\n', 'image', 'PNG image'),
@@ -639,10 +640,13 @@ def scan(source, # folder, manifest (.csv/.json/.jsonl) or list of paths/dicts
          all_files:bool=False, # folder: check every file, not only video extensions
          progress:bool=True, # tqdm progress bar
          checker:str='videokit.validate:check_video', # 'module:function' doing the check in the worker
+         shard=None, # None (every file), (i, n) or 'i/n' (0-based) or 'auto': one shard, see `parse_shard`
         ) -> list:
     "Check every file of `source` in killable workers, resumably; one record per file, in source order."
     _check_scan_args(level, workers, timeout, cache)
+    sh = None if shard is None else parse_shard(shard)
     items, root = collect_items(source, layout=layout, all_files=all_files)
+    if sh is not None: items, cache = take_shard(items, [], sh)[0], shard_cache(cache, root, level, sh)
     return _scan_items(items, root, level, workers, timeout, cache, progress, checker)
 
 def _check_scan_args(level, workers, timeout, cache):
@@ -663,7 +667,7 @@ def _scan_items(items, root, level, workers, timeout, cache, progress, checker) 
     "`scan` on already collected items."
     settings, limit = scan_settings(level, checker), check_timeout(timeout)
     cache_path = _cache_path(cache, root, level)
-    done = load_cache(cache_path) if cache_path else {}
+    done = load_caches(cache_path) if cache_path else {}
     keys, why, limits = [], [], []
     for n, it in enumerate(items):
         size, mt = _stat(it['path'])
@@ -698,6 +702,23 @@ def _scan_items(items, root, level, workers, timeout, cache, progress, checker) 
         rec['verdict_from'] = why[n][0]
         if why[n][1]: rec['retried_from'] = why[n][1]
         out.append(rec)
+    return out
+
+# %% ../nbs/02_validate.ipynb #51f489fa
+_SHARD_STEM = re.compile(r'^(?P<base>.+)\.shard-\d+-of-\d+$')
+
+def load_caches(path, # the cache a scan appends to: a whole scan's, or one shard's (`*.shard-i-of-n.jsonl`)
+               ) -> dict:
+    "`load_cache` of `path` after its relatives: the whole scan's cache and every shard's cache next to it."
+    p = Path(path)
+    m = _SHARD_STEM.match(p.stem)
+    base = p.with_name(m['base'] + p.suffix) if m else p
+    kin = [base] + sorted(q for q in (base.parent.iterdir() if base.parent.is_dir() else [])
+                          if q.suffix == base.suffix and (k := _SHARD_STEM.match(q.stem)) and k['base'] == base.stem)
+    out = {}
+    for q in kin:
+        if q != p: out.update(load_cache(q))
+    out.update(load_cache(p))   # its own verdicts last: they are the newest
     return out
 
 # %% ../nbs/02_validate.ipynb #c6531c16
@@ -1089,16 +1110,23 @@ def validate_dataset(source, # folder, manifest or list of paths
                      all_files:bool=False, # folder: check every file, not only video extensions
                      progress:bool=True, # progress bar
                      checker:str='videokit.validate:check_video', # the check run in each worker
+                     shard=None, # one shard of the files: (i, n), 'i/n' (0-based) or 'auto', see `parse_shard`
                     ) -> dict:
     "Scan `source`, honour the report's false-positive marks, write report + figure + clean manifest, maybe quarantine."
     t0 = time.monotonic()
     _check_scan_args(level, workers, timeout, cache)
+    sh = None if shard is None else parse_shard(shard)
+    if sh is not None and do_quarantine:
+        raise UsageError('do_quarantine', 'not with a shard (the shards would share one journal); quarantine '
+                                          'the merged report: quarantine(merge_reports(shard_reports))')
     for path, name, example in ((report, 'report', 'report.json'), (manifest, 'manifest', 'clean_manifest.csv'),
                                 (figure, 'figure', 'report.png')):
         _check_file_path(path, name, example)
     if do_quarantine and isinstance(source, (list, tuple)):
         raise UsageError('do_quarantine', 'a quarantine needs a dataset folder or a manifest (its folder is the root)')
     items, root, skipped = _collect(source, layout=layout, all_files=all_files)   # walk the tree once
+    if sh is not None: items, skipped, shard_info = take_shard(items, skipped, sh)
+    if sh is not None: cache = shard_cache(cache, root, level, sh)
     recs = _scan_items(items, root, level, workers, timeout, cache, progress, checker)
     confirm = None
     if do_quarantine:
@@ -1106,11 +1134,14 @@ def validate_dataset(source, # folder, manifest or list of paths
                                     root=root, progress=progress)
     base = (Path(root) / '.videokit') if root is not None and writable_dir(root) else Path('.')
     rpath = Path(report) if report else base / ('report.json' if base.name == '.videokit' else 'videokit-report.json')
+    if sh is not None and not report: rpath = shard_path(rpath, sh)
     recs = with_false_positives(recs, load_false_positives(false_positives_path(rpath)))   # marks survive a re-scan
     rep = build_report(recs, root=root, level=level, seconds=round(time.monotonic() - t0, 2), skipped=skipped)
     rep['summary']['false_positives'] = sum(1 for r in recs if r.get('false_positive'))
     if confirm is not None: rep['summary']['recheck_before_quarantine'] = confirm
     mpath = Path(manifest) if manifest else rpath.with_name('clean_manifest.csv')
+    if sh is not None and not manifest: mpath = shard_path(mpath, sh)   # shards writing into one folder
+    if sh is not None: rep['summary']['shard'] = shard_info
     rep['summary']['outputs'] = {'report': str(rpath), 'manifest': str(mpath)}
     if figure and rep['summary']['total']:
         fpath = rpath.with_suffix('.png') if figure is True else Path(figure)
@@ -1119,6 +1150,169 @@ def validate_dataset(source, # folder, manifest or list of paths
         if 'ipykernel' not in sys.modules: plt.close(fig)
     write_clean_manifest(rep, mpath, root=root)
     if do_quarantine: rep['quarantine'] = quarantine(rep, root=root, dry_run=dry_run)
+    write_json(rep, rpath)
+    return rep
+
+# %% ../nbs/02_validate.ipynb #8e031ecf
+def parse_shard(shard, # (i, n), 'i/n' (0-based, 0 <= i < n), or 'auto': this SLURM array task
+                name:str='shard', # the parameter's name in error messages (e.g. '--shard')
+               ) -> tuple:
+    "(index, count) of a shard spec; 'auto' reads SLURM_ARRAY_TASK_ID/_MIN/_COUNT."
+    if isinstance(shard, str) and shard.strip().lower() == 'auto':
+        env = os.environ
+        if 'SLURM_ARRAY_TASK_ID' not in env or 'SLURM_ARRAY_TASK_COUNT' not in env:
+            raise UsageError(name, 'auto reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, which are not '
+                                   'set (not a SLURM array task); give i/n, e.g. 0/4')
+        i = int(env['SLURM_ARRAY_TASK_ID']) - int(env.get('SLURM_ARRAY_TASK_MIN', 0))
+        shard = (i, int(env['SLURM_ARRAY_TASK_COUNT']))
+        if i >= shard[1]:
+            raise UsageError(name, f"auto: array task {env['SLURM_ARRAY_TASK_ID']} is not one of {shard[1]} "
+                                   f"contiguous tasks (use --array=0-{shard[1] - 1}, or give i/n)")
+    elif isinstance(shard, str):
+        m = re.fullmatch(r'\s*(\d+)\s*/\s*(\d+)\s*', shard)
+        if not m: raise UsageError(name, f"{shard!r} is not i/n (e.g. 0/4, the first of 4 shards) or auto")
+        shard = (int(m[1]), int(m[2]))
+    if (not isinstance(shard, (tuple, list)) or len(shard) != 2
+            or not all(isinstance(x, numbers.Integral) and not isinstance(x, bool) for x in shard)):
+        raise UsageError(name, f"{shard!r} is not (i, n), 'i/n' or 'auto'")
+    i, n = int(shard[0]), int(shard[1])
+    if n < 1: raise UsageError(name, f"{i}/{n}: the number of shards must be at least 1")
+    if not 0 <= i < n:
+        raise UsageError(name, f"{i}/{n}: the index must be 0..{n - 1} (0-based, like SLURM_ARRAY_TASK_ID)")
+    return i, n
+
+def shard_of(path:str, # the file's path relative to the root, as the report writes it
+             n:int, # number of shards
+            ) -> int:
+    "The shard (0..n-1) of a file: a hash of its relative path, the same on every run and machine."
+    return int.from_bytes(hashlib.sha1(Path(path).as_posix().encode('utf-8')).digest()[:8], 'big') % n
+
+def shard_path(path, # a file, e.g. `scan-full.jsonl`
+               shard:tuple, # (i, n)
+              ) -> Path:
+    "`path` with the shard in its name (`scan-full.shard-0-of-3.jsonl`): one file per shard."
+    p = Path(path)
+    return p.with_name(f'{p.stem}.shard-{shard[0]}-of-{shard[1]}{p.suffix}')
+
+def shard_cache(cache, root, level:str, shard:tuple):
+    "The cache file of one shard of a scan whose whole cache would be `cache` (False stays False)."
+    return False if cache is False else shard_path(_cache_path(cache, root, level), shard)
+
+def _listing(items, skipped) -> str:
+    "Fingerprint of what a scan's walk found (paths, splits, labels, skipped files): equal for all its shards."
+    h = hashlib.sha1()
+    for it in items:
+        h.update(json.dumps([Path(it['rel']).as_posix(), it.get('split'), it.get('label')]).encode())
+    h.update(b'|skipped|')
+    for s in skipped: h.update(json.dumps([s['path'], s['why']]).encode())
+    return h.hexdigest()[:16]
+
+def take_shard(items:list, # collected items (with `rel`), in source order
+               skipped:list, # files the walk left out ({'path', 'why'})
+               shard:tuple, # (i, n)
+              ) -> tuple:
+    "(items, skipped, info) of one shard; `info` says where its files sit in the whole listing."
+    i, n = shard
+    pos = [k for k, it in enumerate(items) if shard_of(it['rel'], n) == i]
+    spos = [k for k, s in enumerate(skipped) if shard_of(s['path'], n) == i]
+    info = {'index': i, 'count': n, 'files_in_scan': len(items), 'skipped_in_scan': len(skipped),
+            'listing': _listing(items, skipped), 'positions': pos,
+            'skipped': [dict(skipped[k], pos=k) for k in spos]}
+    return [items[k] for k in pos], [skipped[k] for k in spos], info
+
+# %% ../nbs/02_validate.ipynb #9324dd9b
+def _load_report(r, k:int) -> tuple:
+    "(name, report) of a report dict or a report JSON file."
+    if isinstance(r, dict): return f'report {k}', r
+    p = Path(r)
+    if not p.exists(): raise MissingFileError(p, 'no such report')
+    if p.is_dir(): raise VideokitError(p, 'not_a_report', 'is a folder, not a report JSON')
+    try: return str(p), json.loads(p.read_text(encoding='utf-8'))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise VideokitError(p, 'not_a_report', f'not JSON ({e})') from None
+
+def _check_shards(loaded:list) -> int:
+    "The number of shards, after refusing shards that are not all the shards of one scan (one line each)."
+    for name, d in loaded:
+        if not (isinstance(d, dict) and isinstance(d.get('summary'), dict) and isinstance(d.get('files'), list)):
+            raise VideokitError(name, 'not_a_report', 'not a videokit scan report')
+        if not isinstance(d['summary'].get('shard'), dict):
+            raise VideokitError(name, 'not_a_shard_report',
+                                'the report of a whole scan, not of a shard (--shard i/n)')
+    n0, s0 = loaded[0][0], loaded[0][1]['summary']
+    same = (('root', lambda s: s['root']), ('level', lambda s: s['level']),
+            ('number of shards', lambda s: s['shard']['count']))
+    for name, d in loaded[1:]:
+        s = d['summary']
+        for what, get in same:
+            if get(s) != get(s0):
+                raise UsageError('reports', f"{name} and {n0} are shards of different scans "
+                                            f"({what} {get(s)!r} vs {get(s0)!r})")
+        if s['check_settings'] and s0['check_settings'] and s['check_settings'] != s0['check_settings']:
+            raise UsageError('reports', f"{name} and {n0} were checked with other settings "
+                                        f"({s['check_settings']} vs {s0['check_settings']}): "
+                                        f"scan all shards with the same videokit and level")
+        if s['shard']['listing'] != s0['shard']['listing']:
+            raise UsageError('reports', f"{name} and {n0} saw different listings of {s0['root']} (files added, "
+                                        f"removed or relabelled between the shard scans, or another layout): "
+                                        f"scan the shards again")
+    n = s0['shard']['count']
+    names = defaultdict(list)
+    for name, d in loaded: names[d['summary']['shard']['index']].append(name)
+    for i, ns in sorted(names.items()):
+        if len(ns) > 1: raise UsageError('reports', f"shard {i}/{n} given {len(ns)} times ({', '.join(ns)})")
+    missing = [f'{i}/{n}' for i in range(n) if i not in names]
+    if missing:
+        raise UsageError('reports', f"missing shard{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                                    f"(give all {n} shard reports of the scan)")
+    for name, d in loaded:
+        if len(d['summary']['shard']['positions']) != len(d['files']):
+            raise VideokitError(name, 'not_a_shard_report',
+                                'its files and shard positions do not match (edited?)')
+    return n
+
+def merge_reports(reports, # the shard reports (dicts or JSON paths) of one scan, one per shard, any order
+                 ) -> dict:
+    "The report a single scan would have made, from the reports of all its shards."
+    reports = [reports] if isinstance(reports, (str, Path, dict)) else list(reports)
+    if not reports: raise UsageError('reports', 'no shard report given')
+    loaded = [_load_report(r, k) for k, r in enumerate(reports)]
+    n = _check_shards(loaded)
+    loaded.sort(key=lambda nd: nd[1]['summary']['shard']['index'])
+    s0 = loaded[0][1]['summary']
+    files, skipped = [None] * s0['shard']['files_in_scan'], [None] * s0['shard']['skipped_in_scan']
+    for _, d in loaded:
+        sh = d['summary']['shard']
+        for k, f in zip(sh['positions'], d['files']): files[k] = f
+        for s in sh['skipped']: skipped[s['pos']] = {'path': s['path'], 'why': s['why']}
+    secs = [d['summary'].get('seconds') for _, d in loaded]
+    rep = build_report(files, root=s0['root'], level=s0['level'], skipped=skipped,
+                       seconds=max((x for x in secs if x is not None), default=None))
+    rep['summary']['check_settings'] = next((d['summary']['check_settings'] for _, d in loaded
+                                             if d['summary']['check_settings']), None)
+    rep['summary']['merged_from'] = {'shards': n, 'reports': [name for name, _ in loaded], 'seconds': secs}
+    return rep
+
+def write_merged_report(reports, # the shard reports (dicts or JSON paths) of one scan
+                        report, # the merged report JSON to write
+                        manifest=None, # clean manifest CSV (default: clean_manifest.csv next to the report)
+                        figure=True, # True: PNG next to the report; a path; or False
+                       ) -> dict:
+    "`merge_reports`, then write the merged report, its figure and its clean manifest; return the report."
+    for path, name, example in ((report, 'report', 'report.json'), (manifest, 'manifest', 'clean_manifest.csv'),
+                                (figure, 'figure', 'report.png')):
+        _check_file_path(path, name, example)
+    rep = merge_reports(reports)
+    rpath = Path(report)
+    mpath = Path(manifest) if manifest else rpath.with_name('clean_manifest.csv')
+    rep['summary']['outputs'] = {'report': str(rpath), 'manifest': str(mpath)}
+    if figure and rep['summary']['total']:
+        fpath = rpath.with_suffix('.png') if figure is True else Path(figure)
+        fig = plot_report(rep, fpath)
+        rep['summary']['outputs']['figure'] = str(fpath)
+        import matplotlib.pyplot as plt
+        if 'ipykernel' not in sys.modules: plt.close(fig)
+    write_clean_manifest(rep, mpath, root=rep['summary']['root'])
     write_json(rep, rpath)
     return rep
 
