@@ -104,11 +104,13 @@ trap 'rm -rf "$RUN_TMP"; [ -n "$SLURM_STARTED" ] && bash scripts/slurm_cluster.s
 mapfile -t NBS < <(ls nbs/*.ipynb nbs/workflows/*.ipynb 2>/dev/null | sort)
 run_nb() {  # $1 notebook; writes LOGS/<name>.rc, .log and .secs
   local nb="$1" name; name="$(basename "$(dirname "$nb")")_$(basename "$nb" .ipynb)"; name="${name#nbs_}"
-  local t0=$SECONDS
-  nbdev_test --path "$nb" --flags "$FLAGS" --do_print > "$LOGS/$name.log" 2>&1
+  local t0=$SECONDS tmp="$RUN_TMP/notebook-$name"        # its own TMPDIR: what it leaves is named after it
+  mkdir -p "$tmp"
+  TMPDIR="$tmp" nbdev_test --path "$nb" --flags "$FLAGS" --do_print > "$LOGS/$name.log" 2>&1
   echo $? > "$LOGS/$name.rc"; echo "$((SECONDS-t0))" > "$LOGS/$name.secs"
+  rmdir "$tmp" 2>/dev/null || true
 }
-export -f run_nb; export LOGS FLAGS
+export -f run_nb; export LOGS FLAGS RUN_TMP
 printf '%s\n' "${NBS[@]}" | xargs -P "$JOBS" -I{} bash -c 'run_nb "$@"' _ {}
 for nb in "${NBS[@]}"; do
   name="$(basename "$(dirname "$nb")")_$(basename "$nb" .ipynb)"; name="${name#nbs_}"
@@ -135,9 +137,11 @@ rm -rf "$RUN_TMP/demo_out"
 for b in scripts/bench_*.py; do
   [ -e "$b" ] || continue
   name="$(basename "$b" .py)"
-  if python "$b" --smoke > "$LOGS/$name.log" 2>&1; then
+  mkdir -p "$RUN_TMP/$name"
+  if TMPDIR="$RUN_TMP/$name" python "$b" --smoke > "$LOGS/$name.log" 2>&1; then
     ok "$name --smoke"; grep -E '^skip ' "$LOGS/$name.log" | sed 's/^/      /'
   else bad "$name --smoke" "$LOGS/$name.log"; fi
+  rmdir "$RUN_TMP/$name" 2>/dev/null
 done
 
 # 5b. the docs site: built from the notebooks (code, prose and API pages; `scripts/docs.sh` alone also runs the cells
@@ -152,7 +156,9 @@ else bad "scripts/docs.sh" "$LOGS/docs.log"; fi
 # 6. the run left (almost) nothing behind: in its temp folder, in /tmp, in the repo (untracked or ignored files)
 LEFT_MB="${VIDEOKIT_TEST_LEFT_MB:-20}"
 {
-  echo "left in the run's temp folder (TMPDIR):"; (cd "$RUN_TMP" && du -sk -- * .[!.]* 2>/dev/null | sort -rn | head -20)
+  echo "left in the run's temp folders (TMPDIR; notebook-NAME and bench_NAME are each one's own):"
+  (cd "$RUN_TMP" && du -sk -- * .[!.]* 2>/dev/null | sort -rn | head -20)
+  for d in "$RUN_TMP"/*/; do [ -d "$d" ] && (cd "$d" && du -sk -- * .[!.]* 2>/dev/null | sort -rn | head -5 | sed "s|^|      in $(basename "$d"): |"); done
   echo "new in /tmp:"
   comm -13 "$LOGS/tmp_before.txt" <(ls -A /tmp) | grep -vxF "$(basename "$RUN_TMP")" | while read -r e; do du -sk "/tmp/$e" 2>/dev/null; done
   echo "new untracked or ignored files in the repo:"
