@@ -184,7 +184,16 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def ensure_chromium():
-    "Path of Debian's Chromium, installing it with apt-get as root if missing; (None, why) when it cannot be."
+    "Path of Debian's Chromium if it starts, installing it with apt-get as root if missing; (None, why) when it cannot be."
+    exe, why = _installed_chromium()
+    if exe is None: return None, why
+    r = subprocess.run([exe, '--version'], capture_output=True, text=True, timeout=120)
+    if r.returncode:
+        return None, f"{exe} is installed but does not start: {((r.stderr or r.stdout).strip() or '?').splitlines()[-1][:200]}"
+    return exe, None
+
+
+def _installed_chromium():
     if os.path.exists(CHROMIUM): return CHROMIUM, None
     if os.environ.get('VIDEOKIT_TEST_APT', '1') == '0': return None, 'chromium not installed (VIDEOKIT_TEST_APT=0)'
     if os.geteuid() != 0 or not shutil.which('apt-get'):

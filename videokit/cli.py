@@ -819,8 +819,8 @@ def main(argv=None) -> int:
 
 # %% ../nbs/90_cli.ipynb #e74e4041
 def _args_explain(a):
-    a.add_argument('run', help='a training run directory (its best checkpoint) or a checkpoint file')
-    a.add_argument('videos', nargs='+', metavar='VIDEO', help='video files to explain')
+    a.add_argument('run', type=input_path, help='a training run directory (its best checkpoint) or a checkpoint file')
+    a.add_argument('videos', nargs='+', type=input_path, metavar='VIDEO', help='video files to explain')
     a.add_argument('--out', required=True, help='folder for NAME_strip.png, NAME.mp4, NAME.gif and NAME.json')
     a.add_argument('--layer', default=None, help="module to read, e.g. layer3 (default: the last feature map)")
     a.add_argument('--weighting', default='global', help='global (a weight per channel) or per_frame (per channel and step)')

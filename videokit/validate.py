@@ -1290,6 +1290,7 @@ def merge_reports(reports, # the shard reports (dicts or JSON paths) of one scan
                        seconds=max((x for x in secs if x is not None), default=None))
     rep['summary']['check_settings'] = next((d['summary']['check_settings'] for _, d in loaded
                                              if d['summary']['check_settings']), None)
+    rep['summary']['false_positives'] = sum(1 for r in files if r.get('false_positive'))   # as a single scan says
     rep['summary']['merged_from'] = {'shards': n, 'reports': [name for name, _ in loaded], 'seconds': secs}
     return rep
 
