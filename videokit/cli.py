@@ -7,7 +7,7 @@ from __future__ import annotations
 import os, sys, json, math, argparse
 from fractions import Fraction
 from pathlib import Path
-from .core import probe, format_info, VideokitError, UsageError
+from .core import probe, format_info, VideokitError, UsageError, resolve_device
 
 # %% auto #0
 __all__ = ['command', 'existing_file', 'existing_dir', 'output_dir', 'output_file', 'output_path', 'input_path', 'positive_int',
@@ -660,7 +660,6 @@ def _sync_options(a):
 
 def _device_option(a):
     "The `--device` value checked to exist here (before any work), or None."
-    from videokit.core import resolve_device
     return None if a.device is None else resolve_device(a.device, name='--device')
 
 def _sync_kwargs(a) -> dict:
@@ -835,7 +834,6 @@ def _args_explain(a):
 @command('explain', 'Grad-CAM of a trained model on videos: frame strip, overlay mp4/GIF, JSON per video',
          _args_explain)
 def _cmd_explain(a):
-    from videokit.core import resolve_device
     from videokit.train import load_model
     from videokit.explain import GradCAM3d, explain_video, save_explanation, run_sampling
     dev = resolve_device(a.device, '--device')
