@@ -5,6 +5,9 @@
 # %% ../nbs/00_core.ipynb #ae5a377d
 from __future__ import annotations
 import os, io, json, struct, math, platform, sys, tempfile, contextlib, signal, socket, subprocess, pickle, importlib
+import hashlib, threading
+from collections import OrderedDict
+from functools import cached_property
 from multiprocessing.connection import Connection
 from dataclasses import dataclass, field, asdict
 from fractions import Fraction
@@ -13,13 +16,16 @@ from typing import Any
 
 import av
 import av.logging
+import numpy as np
 
 # %% auto #0
-__all__ = ['VIDEO_EXTENSIONS', 'VideokitError', 'MissingFileError', 'MediaOpenError', 'NoVideoStreamError', 'DecodeError',
-           'UnsupportedCodecError', 'UsageError', 'LogRecord', 'LibavLog', 'capture_libav_log', 'StreamInfo',
-           'VideoInfo', 'iter_boxes', 'mp4_boxes', 'best_video_stream', 'best_audio_stream', 'open_container', 'probe',
-           'is_video_path', 'versions', 'format_info', 'atomic_output', 'resolve_device', 'die_with_parent',
-           'IsolatedWorker', 'run_isolated']
+__all__ = ['VIDEO_EXTENSIONS', 'VideokitError', 'MissingFileError', 'MediaOpenError', 'NoVideoStreamError', 'NoAudioStreamError',
+           'DecodeError', 'UnsupportedCodecError', 'UsageError', 'LogRecord', 'LibavLog', 'capture_libav_log',
+           'StreamInfo', 'VideoInfo', 'iter_boxes', 'iter_payloads', 'mp4_boxes', 'stream_info', 'best_video_stream',
+           'best_audio_stream', 'open_container', 'probe', 'pick_stream', 'is_still_image', 'exact_seconds',
+           'VideoIndex', 'is_video_path', 'versions', 'format_info', 'atomic_output', 'write_json', 'file_sha256',
+           'read_jsonl', 'open_jsonl', 'append_jsonl', 'resolve_device', 'die_with_parent', 'IsolatedWorker',
+           'run_isolated']
 
 # %% ../nbs/00_core.ipynb #982f4110
 class VideokitError(Exception):
@@ -47,7 +53,10 @@ class MediaOpenError(VideokitError):
     "libav could not open or parse the container."
 
 class NoVideoStreamError(VideokitError):
-    "The container opened but holds no video stream."
+    "The container opened but holds no video stream (or not the one asked for)."
+
+class NoAudioStreamError(VideokitError):
+    "The container opened but holds no audio stream (or not the one asked for)."
 
 class DecodeError(VideokitError):
     "Decoding the stream failed."
@@ -111,7 +120,8 @@ class capture_libav_log:
         return False
 
 # %% ../nbs/00_core.ipynb #6ad07e73
-def _frac(x) -> Fraction|None:
+def _nonzero_fraction(x) -> Fraction|None:
+    "A header's rational as a Fraction; None for missing or 0 (libav's 'unknown')."
     if x is None: return None
     if isinstance(x, Fraction): return x if x != 0 else None
     if isinstance(x, str): x = Fraction(x)
@@ -149,7 +159,7 @@ class StreamInfo:
     @classmethod
     def from_dict(cls, d:dict):
         d = dict(d)
-        for k in ('time_base', 'fps', 'sample_aspect_ratio'): d[k] = _frac(d.get(k))
+        for k in ('time_base', 'fps', 'sample_aspect_ratio'): d[k] = _nonzero_fraction(d.get(k))
         return cls(**d)
 
 @dataclass
@@ -207,9 +217,14 @@ def iter_boxes(f, # a file opened in binary mode
         yield typ, pos, size, hs
         pos += size
 
-def _payloads(f, start:int, end:int):
-    "Yield (type, payload_start, payload_end) of the boxes in [start, end)."
+def iter_payloads(f, # a file opened in binary mode
+                  start:int, # offset of the first box
+                  end:int, # offset where the enclosing box (or the file) ends
+                 ):
+    "Yield (type, payload_start, payload_end) of the boxes in [start, end): where each box's content lies."
     for t, o, s, hs in iter_boxes(f, start, end): yield t, o + hs, min(o + s, end)
+
+_payloads = iter_payloads   # old name, until validate moves to the public one
 
 def mp4_boxes(path, # an ISO-BMFF file (.mp4, .mov, .m4a, ...)
              ) -> list:
@@ -224,12 +239,12 @@ def _tkhd_rotations(path) -> list:
     try:
         with open(path, 'rb') as f:
             end = f.seek(0, 2)
-            for typ, a, b in _payloads(f, 0, end):
+            for typ, a, b in iter_payloads(f, 0, end):
                 if typ != b'moov': continue
-                for t2, a2, b2 in _payloads(f, a, b):
+                for t2, a2, b2 in iter_payloads(f, a, b):
                     if t2 != b'trak': continue
                     rot = 0
-                    for t3, a3, b3 in _payloads(f, a2, b2):
+                    for t3, a3, b3 in iter_payloads(f, a2, b2):
                         if t3 != b'tkhd': continue
                         f.seek(a3); ver = f.read(1)[0]
                         moff = a3 + (52 if ver == 1 else 40)
@@ -246,22 +261,29 @@ def _sec(value, tb) -> float|None:
     if value is None or tb is None: return None
     return float(value * tb)
 
-def _stream_info(s, rot:int) -> StreamInfo:
+def stream_info(s, # a PyAV stream
+                rot:int=0, # its display rotation (degrees ccw), which only the mp4 boxes tell
+               ) -> StreamInfo:
+    "What the container declares about PyAV stream `s`, as a plain `StreamInfo`."
     cc = s.codec_context
     si = StreamInfo(index=s.index, type=s.type, codec=(cc.name if cc is not None else None),
                     duration=_sec(s.duration, s.time_base), start_time=_sec(s.start_time, s.time_base),
-                    frames=(s.frames or None), time_base=_frac(s.time_base),
+                    frames=(s.frames or None), time_base=_nonzero_fraction(s.time_base),
                     bit_rate=(getattr(cc, 'bit_rate', None) or None) if cc is not None else None)
     if s.type == 'video':
-        si.fps = _frac(s.average_rate) or _frac(s.guessed_rate) or _frac(s.base_rate)
+        rates = (s.average_rate, s.guessed_rate, s.base_rate)
+        si.fps = next((r for r in map(_nonzero_fraction, rates) if r), None)
         if cc is not None:
             si.width, si.height = (cc.width or None), (cc.height or None)
             si.pix_fmt = cc.pix_fmt
-            si.sample_aspect_ratio = _frac(cc.sample_aspect_ratio) or _frac(s.sample_aspect_ratio)
+            sar = _nonzero_fraction(cc.sample_aspect_ratio) or _nonzero_fraction(s.sample_aspect_ratio)
+            si.sample_aspect_ratio = sar
         si.rotation = rot
     elif s.type == 'audio' and cc is not None:
         si.sample_rate, si.channels = (cc.sample_rate or None), (cc.channels or None)
     return si
+
+_stream_info = stream_info   # old name, until validate moves to the public one
 
 def best_video_stream(streams:list) -> int|None:
     "Index of the best video stream: largest area, then most declared frames, then lowest index."
@@ -299,13 +321,182 @@ def probe(path, # a media file
     p = Path(path)
     with open_container(p) as c:
         rots = _tkhd_rotations(p) if 'mp4' in c.format.name or 'mov' in c.format.name else []
-        streams = [_stream_info(s, rots[s.index] if s.index < len(rots) else 0) for s in c.streams]
+        streams = [stream_info(s, rots[s.index] if s.index < len(rots) else 0) for s in c.streams]
         info = VideoInfo(path=str(path), size=p.stat().st_size, format=c.format.name,
                          duration=(c.duration / av.time_base if c.duration is not None else None),
                          start_time=(c.start_time / av.time_base if c.start_time is not None else None),
                          bit_rate=(c.bit_rate or None), streams=streams,
                          video_stream=best_video_stream(streams), audio_stream=best_audio_stream(streams))
     return info
+
+# %% ../nbs/00_core.ipynb #2dd1532d
+def pick_stream(container, # an open PyAV container (from `open_container`)
+                kind:str='video', # 'video' or 'audio'
+                stream:int|None=None, # a container stream index; None: the best stream of that kind
+               ):
+    "The PyAV stream of `kind` to use: `stream` checked to be one, or the best one as `probe` chooses it."
+    if kind not in ('video', 'audio'): raise UsageError('kind', f"must be 'video' or 'audio', got {kind!r}")
+    err, path, streams = NoAudioStreamError if kind == 'audio' else NoVideoStreamError, container.name, container.streams
+    if stream is None:
+        best = best_audio_stream if kind == 'audio' else best_video_stream
+        si = best([stream_info(s) for s in streams])
+        if si is None: raise err(path, f'no_{kind}', f'the file has no {kind} stream')
+        return streams[si]
+    si = int(stream)
+    if not 0 <= si < len(streams): raise err(path, f'no_{kind}', f'there is no stream {si} (the file has {len(streams)})')
+    if streams[si].type != kind: raise err(path, f'no_{kind}', f'stream {si} is {streams[si].type}, not {kind}')
+    return streams[si]
+
+# %% ../nbs/00_core.ipynb #a94477fd
+def is_still_image(format_name:str, # a container format name as libav gives it (`container.format.name`)
+                  ) -> bool:
+    "True for libav's demuxers of still images (`image2`, `jpeg_pipe`, `png_pipe`, ...): a picture, not a video."
+    return format_name == 'image2' or format_name.endswith('_pipe')
+
+# %% ../nbs/00_core.ipynb #5104d11a
+def exact_seconds(x, # seconds: an int, a float, a Fraction or a numpy number
+                 ) -> Fraction:
+    "Seconds as an exact Fraction (to the microsecond): 2.2 is 11/5, not the nearest double."
+    return x if isinstance(x, Fraction) else Fraction(x).limit_denominator(1_000_000)
+
+# %% ../nbs/00_core.ipynb #c558fe30
+_INDEXES, _INDEXES_MAX, _INDEXES_LOCK = OrderedDict(), 4096, threading.Lock()
+
+class VideoIndex:
+    "Every frame of a video stream (presentation order): timestamp, keyframe, decoding position, seek target."
+    seek_dts = False   # learnt by a reader whose seek landed late: this file's demuxer seeks by decode time
+
+    def __init__(self, path, # a video file
+                 stream:int|None=None, # container stream index; default the best video stream
+                 container=None, # an open container of `path` to demux (read to its end); default: open one
+                 strict:bool=False, # refuse still images and streams without frames (`NoVideoStreamError`, `VideokitError`)
+                ):
+        self.path, self.note = str(path), ''
+        c = open_container(path) if container is None else container
+        try:
+            if strict and is_still_image(c.format.name):
+                raise NoVideoStreamError(path, 'not_video', f'a still image ({c.format.name}), not a video')
+            s = pick_stream(c, 'video', stream)
+            self._describe(c, s)
+            frames, keys, end = self._demux(c, s)
+        finally:
+            if container is None: c.close()
+        self.exact = frames is not None
+        if not self.exact: frames, keys, end = self._decode(), [], None
+        frames.sort()
+        self.pts = np.array([f[0] for f in frames], np.int64)
+        self.key = np.array([f[1] for f in frames], bool)
+        self.dec = np.array([f[2] for f in frames], np.int64)
+        self.seek = np.array([f[3] for f in frames], np.int64)
+        keys.sort()
+        self.key_pts = np.array([k for k, _ in keys], np.int64)
+        self.key_seek = np.array([sk for _, sk in keys], np.int64)
+        self.end_known = end is not None and len(self.pts) > 0 and end > self.pts[-1]
+        self.end = int(end) if self.end_known else self._estimated_end()
+        if strict and not len(self.pts): raise VideokitError(path, 'no_frames', 'the video stream has no frames')
+
+    def _describe(self, c, s):
+        cc = s.codec_context
+        self.stream, self.time_base, self.codec, self.format = s.index, Fraction(s.time_base), cc.name, c.format.name
+        self.fps = Fraction(s.average_rate or s.guessed_rate or 25)
+        self.width, self.height, self.pix_fmt = cc.width, cc.height, cc.pix_fmt
+        self.sar = s.sample_aspect_ratio or cc.sample_aspect_ratio
+
+    def _demux(self, c, s) -> tuple:
+        "(frames as (pts, key, decode position, seek target), keyframes as (pts, seek target), end) or (None, ...)."
+        rows, keys, end = [], [], None
+        try:
+            for p in c.demux(s):
+                if p.pts is None:
+                    if p.size: return None, [], None          # a frame without a timestamp: decode instead
+                    continue                                  # the empty packet that ends the stream
+                seek = p.pts if p.dts is None else min(p.pts, p.dts)
+                rows.append((p.pts, p.is_keyframe, p.is_discard, seek))
+                if p.is_keyframe: keys.append((p.pts, seek))
+                if p.duration and not p.is_discard: end = max(end or 0, p.pts + p.duration)
+        except av.error.FFmpegError as e: self.note = f'demuxing stopped: {e}'
+        frames = [(pts, k, d, sk) for d, (pts, k, disc, sk) in enumerate(rows) if not disc]
+        if len({f[0] for f in frames}) != len(frames) or (frames and not keys): return None, [], None
+        return frames, keys, end
+
+    def _decode(self) -> list:
+        "Frames numbered by decoding: (pts, key, decode position, seek) with pts from the frames or from the count."
+        pts = []
+        with open_container(self.path) as c:
+            s = c.streams[self.stream]
+            try:
+                for f in c.decode(s): pts.append(f.pts)
+            except av.error.FFmpegError as e: self.note = f'decoding stopped: {e}'
+        if any(p is None for p in pts) or len(set(pts)) != len(pts):
+            pts = [round(i/self.fps/self.time_base) for i in range(len(pts))]
+        return [(p, False, i, p) for i, p in enumerate(pts)]
+
+    def _estimated_end(self) -> int|None:
+        "Where the last frame stops when no packet says: one more median frame step."
+        if not len(self.pts): return None
+        step = np.median(np.diff(self.pts)) if len(self.pts) > 1 else 1/(self.fps*self.time_base)
+        return int(self.pts[-1] + max(1, round(step)))
+
+    @classmethod
+    def cached(cls, path, # a video file
+               stream:int|None=None, # container stream index; default the best video stream
+               container=None, # an open container of `path`, demuxed only when the index is not cached
+              ) -> tuple:
+        "(the index, whether `container` was read to build it), from a cache keyed by path, size, mtime and stream."
+        c = open_container(path) if container is None else container
+        try:
+            si = pick_stream(c, 'video', stream).index
+            st = os.stat(path)
+            key = (os.path.realpath(path), st.st_size, st.st_mtime_ns, si)
+            with _INDEXES_LOCK:
+                if key in _INDEXES:
+                    _INDEXES.move_to_end(key)
+                    return _INDEXES[key], False
+            ix = cls(path, si, c)
+        finally:
+            if container is None: c.close()
+        with _INDEXES_LOCK:
+            _INDEXES[key] = ix
+            while len(_INDEXES) > _INDEXES_MAX: _INDEXES.popitem(last=False)
+        return ix, container is not None
+
+    @cached_property
+    def rotation(self) -> int:
+        "Display rotation (degrees ccw) from the file's header, as `probe` reads it."
+        try: return probe(self.path).streams[self.stream].rotation
+        except VideokitError: return 0
+
+    def __len__(self): return len(self.pts)
+    def __repr__(self): return f'VideoIndex({self.path!r}, stream {self.stream}, {len(self)} frames, exact={self.exact})'
+
+    @property
+    def origin(self) -> Fraction:
+        "Time of the first frame on the file's clock (s)."
+        return int(self.pts[0])*self.time_base
+
+    @property
+    def duration(self) -> Fraction:
+        "From the first frame's start to the last frame's end (s)."
+        return (self.end - int(self.pts[0]))*self.time_base
+
+    def times(self) -> list:
+        "Each frame's time in seconds from the first frame, as Fractions."
+        return [(int(p) - int(self.pts[0]))*self.time_base for p in self.pts]
+
+    def time_of(self, i:int) -> Fraction:
+        "Time (s from the first frame) where frame `i` starts; `len(self)` gives the end of the last frame."
+        return ((self.end if i >= len(self.pts) else int(self.pts[i])) - int(self.pts[0]))*self.time_base
+
+    def frames_in(self, start, end) -> tuple:
+        "(a, b): the frames a..b-1 are those whose time (s from the first frame) lies in [start, end)."
+        lo = [int(self.pts[0]) + math.ceil(exact_seconds(t)/self.time_base) for t in (start, end)]
+        return tuple(int(np.searchsorted(self.pts, x, 'left')) for x in lo)
+
+    def copyable(self, a:int, b:int) -> bool:
+        "Whether frames a..b-1 are a closed run of packets starting on a keyframe, so a stream copy holds exactly them."
+        if not self.exact or b <= a or not self.key[a]: return False
+        d = self.dec[a:b]
+        return int(d.min()) == int(self.dec[a]) and int(d.max()) - int(self.dec[a]) + 1 == b - a
 
 # %% ../nbs/00_core.ipynb #41f810e8
 VIDEO_EXTENSIONS = ('.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.flv', '.wmv', '.mpg', '.mpeg',
@@ -369,6 +560,67 @@ def atomic_output(path, # the file to write
         os.replace(tmp, p)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
+
+# %% ../nbs/00_core.ipynb #41134203
+def _json_default(x):
+    "JSON for what `json` does not know: numpy/torch scalars as numbers, anything else as its text."
+    if getattr(x, 'ndim', None) == 0 and callable(getattr(x, 'item', None)): return x.item()
+    return str(x)
+
+def write_json(obj, # anything JSON can hold (numpy/torch scalars become numbers, paths text)
+               path, # the file to write
+              ) -> Path:
+    "Write `obj` as JSON to `path` atomically (temp file + rename)."
+    p = Path(path)
+    with atomic_output(p) as tmp:
+        with open(tmp, 'w', encoding='utf-8') as f: json.dump(obj, f, indent=1, default=_json_default)
+    return p
+
+# %% ../nbs/00_core.ipynb #3f1e9128
+def file_sha256(path, # a file
+                block:int=1 << 20, # read size in bytes
+               ) -> str:
+    "SHA-256 of a file's content, read in blocks."
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        while b := f.read(block): h.update(b)
+    return h.hexdigest()
+
+# %% ../nbs/00_core.ipynb #a7d3ff03
+def read_jsonl(path, # a JSONL file (missing: no records)
+              ) -> list:
+    "The records of a JSONL file, in order; a line that does not parse (cut short by a kill) is skipped."
+    p = Path(path)
+    if not p.exists(): return []
+    out = []
+    for line in p.read_text(encoding='utf-8', errors='replace').splitlines():
+        try: out.append(json.loads(line))
+        except json.JSONDecodeError: continue
+    return out
+
+# %% ../nbs/00_core.ipynb #98d62006
+def open_jsonl(path, # a JSONL file to append to (created with its folder if missing)
+              ):
+    "Open `path` for appending records; a torn last line left by a kill is ended first, so no new record joins it."
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    f = open(p, 'a+', encoding='utf-8')
+    if f.tell():
+        f.seek(f.tell() - 1)
+        if f.read(1) != '\n': f.write('\n')
+    return f
+
+# %% ../nbs/00_core.ipynb #f28da72f
+def append_jsonl(f, # an open text file (`open_jsonl`), or a path (opened, appended to, closed)
+                 *records, # JSON-able records, one line each
+                 durable:bool=True, # also fsync: the records survive a power loss, not just a killed process
+                ):
+    "Append `records` as JSON lines and flush them (and fsync when `durable`)."
+    if isinstance(f, (str, os.PathLike)):
+        with open_jsonl(f) as fh: return append_jsonl(fh, *records, durable=durable)
+    for r in records: f.write(json.dumps(r, default=_json_default) + '\n')
+    f.flush()
+    if durable: os.fsync(f.fileno())
 
 # %% ../nbs/00_core.ipynb #6fad6c36
 def resolve_device(device='auto', # 'auto'/None (best available), 'cpu', 'cuda', 'cuda:N', 'mps' or a torch.device

@@ -19,9 +19,9 @@ from torch.utils.data import Dataset, Sampler, DataLoader, WeightedRandomSampler
 from torch.utils.data import default_collate
 from tqdm.auto import tqdm
 
-from .core import VideokitError, MissingFileError, MediaOpenError, UsageError, VIDEO_EXTENSIONS, run_isolated
-from .validate import collect_items, write_json, class_weights as _weights_of_counts, LEVELS, default_cache
-from .core import atomic_output
+from .core import (VideokitError, MissingFileError, MediaOpenError, UsageError, VIDEO_EXTENSIONS, VideoIndex,
+                           run_isolated, atomic_output, write_json)
+from .validate import collect_items, class_weights as _weights_of_counts, LEVELS, default_cache
 from . import sample as S
 
 # %% auto #0
@@ -245,7 +245,7 @@ class VideoDataset(Dataset):
         if short not in ('repeat', 'pad', 'raise'): raise ValueError(f"short must be 'repeat', 'pad' or 'raise', got {short!r}")
         for name, v in (('frames', frames), ('step', step), ('clips_per_video', clips_per_video)):
             if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ValueError(f'{name} must be a positive int, got {v!r}')
-        S._resize_mode(size, resize)                                   # a bad size/resize fails here, not at the first read
+        S.resize_mode(size, resize)                                    # a bad size/resize fails here, not at the first read
         all_items = source if isinstance(source, list) and source and isinstance(source[0], dict) and 'rel' in source[0] else load_items(source, **item_kw)
         if classes is None: classes = _manifest_classes(source) or _sorted_labels(l for l in map(_label_of, all_items) if l is not None)
         self.classes = [str(c) for c in classes]
@@ -293,9 +293,9 @@ def _seed_for(self, j:int) -> int:
 
 def _window_of(path, stream, item:dict) -> tuple:
     "(stream index, first, end frame) of `item`'s window in `path` (run in the decoder process with `isolate`)."
-    ix, si = S._index_of(path, stream)                         # videokit.sample's cached frame index, one open
+    ix, _ = VideoIndex.cached(path, stream)                    # the frame index read_frames uses, one open
     a, b = _window_span(path, ix, item)
-    return si, a, b
+    return ix.stream, a, b
 
 def _span(self, v:int, item:dict) -> tuple:
     "(stream index, first, end frame) of video `v`'s window, remembered in this process until the file changes."

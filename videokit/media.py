@@ -13,18 +13,16 @@ import av
 from av.video.reformatter import VideoReformatter
 from tqdm.auto import tqdm
 
-from .core import (atomic_output, _umask, VideokitError, NoVideoStreamError, DecodeError, open_container,
-                           best_video_stream, best_audio_stream, probe, _stream_info, UsageError)
+from .core import (atomic_output, VideokitError, NoVideoStreamError, NoAudioStreamError, DecodeError,
+                           UsageError, open_container, probe, pick_stream, VideoIndex, exact_seconds, write_json,
+                           read_jsonl, append_jsonl, is_still_image)   # is_still_image: until cli imports it from core
 
 # %% auto #0
-__all__ = ['X264_PRESETS', 'NoAudioStreamError', 'media_format', 'AudioReader', 'load_audio', 'extract_audio', 'is_still_image',
-           'VideoIndex', 'cut_spans', 'time_spans', 'chunk_by_time', 'audio_levels', 'detect_silences', 'silence_cuts',
-           'chunk_by_silence', 'detect_scenes', 'split_scenes', 'resample_fps']
+__all__ = ['X264_PRESETS', 'media_format', 'AudioReader', 'load_audio', 'extract_audio', 'cut_spans', 'time_spans',
+           'chunk_by_time', 'audio_levels', 'detect_silences', 'silence_cuts', 'chunk_by_silence', 'detect_scenes',
+           'split_scenes', 'resample_fps']
 
 # %% ../nbs/05_media.ipynb #0e723ad9
-class NoAudioStreamError(VideokitError):
-    "The container opened but holds no audio stream."
-
 _FORMATS = {'.mp4': 'mp4', '.m4v': 'mp4', '.m4a': 'mp4', '.mov': 'mov', '.mkv': 'matroska', '.webm': 'webm',
             '.avi': 'avi', '.wav': 'wav', '.ts': 'mpegts', '.flac': 'flac'}
 
@@ -41,16 +39,9 @@ def _check_number(name, what, v, lo=None, lo_open=False, hi=None):
        or (lo is not None and (v <= lo if lo_open else v < lo)) or (hi is not None and v > hi):
         raise ValueError(f"{name}: {what} must be a number{' ' + ' and '.join(conds) if conds else ''}, got {v!r}")
 
-def _write_json(obj, path):
-    with atomic_output(path) as tmp: Path(tmp).write_text(json.dumps(obj, indent=1, default=str))
-
 def _secs(x) -> float|None:
     "A time as a float rounded to the microsecond, for listings."
     return None if x is None else round(float(x), 6)
-
-def _frac(x) -> Fraction:
-    "Seconds as an exact Fraction: 2.2 is 11/5, not the nearest double."
-    return x if isinstance(x, Fraction) else Fraction(x).limit_denominator(1_000_000)
 
 # %% ../nbs/05_media.ipynb #9fd3e0ea
 _GAP = Fraction(1, 50)      # timestamp jumps larger than this (s) are holes filled with silence
@@ -58,15 +49,8 @@ _PREROLL = Fraction(1, 2)   # seek this far before `start` so the decoder is pri
 _LAYOUTS = {1: 'mono', 2: 'stereo', 3: '2.1', 4: 'quad', 5: '5.0', 6: '5.1', 7: '6.1', 8: '7.1'}
 
 def _pick_stream(c, path, kind:str, stream=None):
-    "The `kind` ('audio' or 'video') stream to use: `stream` (a container stream index) or the best one of that kind."
-    err = NoAudioStreamError if kind == 'audio' else NoVideoStreamError
-    if stream is None:
-        si = (best_audio_stream if kind == 'audio' else best_video_stream)([_stream_info(s, 0) for s in c.streams])
-        if si is None: raise err(path, f'no_{kind}', f'the file has no {kind} stream')
-        return c.streams[si]
-    si = int(stream)
-    if not 0 <= si < len(c.streams) or c.streams[si].type != kind: raise err(path, f'no_{kind}', f'stream {si} is not {"an audio" if kind == "audio" else "a video"} stream')
-    return c.streams[si]
+    "Old spelling of `core.pick_stream`, kept until syncnet uses that."
+    return pick_stream(c, kind, stream)
 
 def _check_audio_args(path, sample_rate, channels):
     if sample_rate is not None and (not isinstance(sample_rate, (int, np.integer)) or not 1000 <= sample_rate <= 768_000):
@@ -88,15 +72,16 @@ class AudioReader:
         if start is not None and end is not None and end <= start: raise ValueError(f'{path}: end ({end}) must be after start ({start})')
         self.path, self.fmt, self.errors = path, fmt, []
         with open_container(path) as c:
-            s = _pick_stream(c, path, 'audio', stream); tb = s.time_base
+            s = pick_stream(c, 'audio', stream)
+            tb = s.time_base
             self.stream, self.codec = s.index, s.codec_context.name
             self.source_rate, self.source_channels = s.codec_context.sample_rate, s.codec_context.channels
             self.first = Fraction(s.start_time*tb) if s.start_time is not None else Fraction(0)
             self.declared_end = self.first + Fraction(s.duration*tb) if s.duration else None
         self.rate = int(sample_rate or self.source_rate); self.channels = int(channels or self.source_channels)
         self.layout = _LAYOUTS[self.channels]
-        self.start = None if start is None else _frac(start)
-        self.end = self.declared_end if end is None else _frac(end)
+        self.start = None if start is None else exact_seconds(start)
+        self.end = self.declared_end if end is None else exact_seconds(end)
         self.samples = 0
 
     def __iter__(self):
@@ -193,78 +178,6 @@ def extract_audio(video, # a media file with an audio stream
                 start=_secs(r.start if r.start is not None else r.first),
                 end=_secs((r.start if r.start is not None else r.first) + Fraction(r.samples, r.rate)),
                 errors=r.errors)
-
-# %% ../nbs/05_media.ipynb #cb4a2505
-def is_still_image(format_name:str) -> bool:
-    "True for libav's demuxers of still images (`image2`, `jpeg_pipe`, `png_pipe`, ...): a picture, not a video."
-    return format_name == 'image2' or format_name.endswith('_pipe')
-
-class VideoIndex:
-    "Frame timestamps, decoding order and keyframes of a video stream, from one demuxing pass."
-    def __init__(self, path, # a video file
-                 stream:int|None=None, # container stream index; default the best video stream
-                ):
-        self.path = str(path)
-        with open_container(path) as c:
-            if is_still_image(c.format.name):
-                raise NoVideoStreamError(path, 'not_video', f'a still image ({c.format.name}), not a video')
-            s = _pick_stream(c, path, 'video', stream)
-            self.stream, self.time_base, self.codec = s.index, Fraction(s.time_base), s.codec_context.name
-            self.fps = Fraction(s.average_rate or s.guessed_rate or 25)
-            self.width, self.height, self.pix_fmt = s.codec_context.width, s.codec_context.height, s.codec_context.pix_fmt
-            self.sar = s.sample_aspect_ratio or s.codec_context.sample_aspect_ratio
-            rows, end, ok = [], None, True
-            for p in c.demux(s):
-                if p.pts is None:
-                    if p.size: ok = False
-                    continue
-                rows.append((p.pts, p.is_keyframe, p.is_discard, p.pts if p.dts is None else min(p.pts, p.dts)))
-                if p.duration and not p.is_discard: end = max(end or p.pts + p.duration, p.pts + p.duration)
-        frames = [(pts, k, d, sk) for d, (pts, k, disc, sk) in enumerate(rows) if not disc]
-        if not ok or len({f[0] for f in frames}) != len(frames): frames, end, self.exact = self._decode_pts(), None, False
-        else: self.exact = True
-        frames.sort()
-        self.pts = np.array([f[0] for f in frames], np.int64)
-        self.key = np.array([f[1] for f in frames], bool)
-        self.dec = np.array([f[2] for f in frames], np.int64)
-        self.seek = np.array([f[3] for f in frames], np.int64)
-        if not len(self.pts): raise VideokitError(path, 'no_frames', 'the video stream has no frames')
-        if end is None or end <= self.pts[-1]:               # no packet durations: one more average frame
-            step = np.median(np.diff(self.pts)) if len(self.pts) > 1 else 1/(self.fps*self.time_base)
-            end = int(self.pts[-1] + max(1, round(step)))
-        self.end = int(end)
-        try: self.rotation = probe(path).streams[self.stream].rotation
-        except VideokitError: self.rotation = 0
-
-    def _decode_pts(self) -> list:
-        "Frames numbered by decoding: (pts, key, decode position, seek) with pts from the frames or from the count."
-        with open_container(self.path) as c:
-            s = c.streams[self.stream]; pts = [f.pts for f in c.decode(s)]
-        if any(p is None for p in pts) or len(set(pts)) != len(pts): pts = [round(i/self.fps/self.time_base) for i in range(len(pts))]
-        return [(p, False, i, p) for i, p in enumerate(pts)]
-
-    def __len__(self): return len(self.pts)
-    @property
-    def origin(self) -> Fraction:
-        "Time of the first frame on the file's clock (s)."
-        return int(self.pts[0])*self.time_base
-    @property
-    def duration(self) -> Fraction: return (self.end - int(self.pts[0]))*self.time_base
-    def times(self) -> list:
-        "Each frame's time in seconds from the first frame, as Fractions."
-        return [(int(p) - int(self.pts[0]))*self.time_base for p in self.pts]
-    def time_of(self, i:int) -> Fraction:
-        "Time (s from the first frame) where frame `i` starts; `len(self)` gives the end of the last frame."
-        return ((self.end if i >= len(self.pts) else int(self.pts[i])) - int(self.pts[0]))*self.time_base
-    def frames_in(self, start, end) -> tuple:
-        "(a, b): the frames a..b-1 are those whose time (s from the first frame) lies in [start, end)."
-        lo = [int(self.pts[0]) + math.ceil(_frac(t)/self.time_base) for t in (start, end)]
-        return tuple(int(np.searchsorted(self.pts, x, 'left')) for x in lo)
-    def copyable(self, a:int, b:int) -> bool:
-        "Whether frames a..b-1 are a closed run of packets starting on a keyframe, so a stream copy holds exactly them."
-        if not self.exact or b <= a or not self.key[a]: return False
-        d = self.dec[a:b]
-        return int(d.min()) == int(self.dec[a]) and int(d.max()) - int(self.dec[a]) + 1 == b - a
 
 # %% ../nbs/05_media.ipynb #e25aa777
 _CHUNK_FORMATS = ('.mp4', '.m4v', '.mov', '.mkv', '.avi')
@@ -409,15 +322,6 @@ def _write_piece(ix, a, b, dst, copy, audio, codec, crf, preset) -> dict:
         frames = _mux(out, items, vs, ast, not copy)
     return dict(frames=frames, method='copy' if copy else 'encode', corrupt_frames=state['corrupt'], audio=_audio_info(rd, ast))
 
-def _read_jsonl(path) -> list:
-    "Records of a JSONL file; lines cut short by an interruption are skipped."
-    out = []
-    if Path(path).exists():
-        for line in Path(path).read_text().splitlines():
-            try: out.append(json.loads(line))
-            except json.JSONDecodeError: pass
-    return out
-
 def cut_spans(video, # the source video
               out_dir, # folder for the pieces and their listing
               spans, # [(start, end)] in seconds from the first frame
@@ -439,20 +343,20 @@ def cut_spans(video, # the source video
     video, out_dir = Path(video), Path(out_dir)
     if mode not in ('auto', 'encode'): raise ValueError(f"{video}: mode must be 'auto' or 'encode', got {mode!r}")
     _check_encoder(codec, crf, preset)
-    ix = VideoIndex(video, stream)
+    ix = VideoIndex(video, stream, strict=True)
     ext = (ext or (video.suffix.lower() if video.suffix.lower() in _CHUNK_FORMATS else '.mp4')).lower()
     if ext not in _CHUNK_FORMATS: raise ValueError(f'{video}: ext must be one of {_CHUNK_FORMATS}, got {ext!r}')
     name = name or video.stem
     if audio:
         try:
-            with open_container(video) as c: has_audio = best_audio_stream([_stream_info(s, 0) for s in c.streams]) is not None
+            with open_container(video) as c: has_audio = pick_stream(c, 'audio').type == 'audio'
         except VideokitError: has_audio = False
         audio = has_audio
     st = video.stat()
     common = dict(source=str(video.resolve()), size=st.st_size, mtime_ns=st.st_mtime_ns, mode=mode, audio=audio,
                   codec=codec, crf=crf, preset=preset, ext=ext, stream=ix.stream)
     jsonl = out_dir/f'{name}_chunks.jsonl'
-    done = {r.get('key'): r for r in _read_jsonl(jsonl)} if resume else {}
+    done = {r.get('key'): r for r in read_jsonl(jsonl)} if resume else {}
     out_dir.mkdir(parents=True, exist_ok=True)
     records = []
     for k, (s, e) in enumerate(tqdm(spans, desc=f'{name}: {kind} chunks', unit='chunk', disable=not progress)):
@@ -477,9 +381,9 @@ def cut_spans(video, # the source video
             rec.update(info, status='ok', size=dst.stat().st_size)
         except (VideokitError, av.error.FFmpegError) as ex:
             rec.update(status='failed', method=None, reason=str(ex))
-        with open(jsonl, 'a') as f: f.write(json.dumps(rec) + '\n')
+        append_jsonl(jsonl, rec)
         records.append(rec)
-    _write_json(dict(source=str(video), kind=kind, params=params or {}, frames=len(ix), fps=str(ix.fps),
+    write_json(dict(source=str(video), kind=kind, params=params or {}, frames=len(ix), fps=str(ix.fps),
                      duration=_secs(ix.duration), chunks=records), out_dir/f'{name}_chunks.json')
     return records
 
@@ -498,7 +402,7 @@ def time_spans(total, # length of the video in seconds
               ) -> list:
     "[(start, end)] (Fractions, seconds) of fixed-length overlapping chunks covering [0, total)."
     _check_chunk_args('time_spans', duration, overlap, last)
-    total, d, o = _frac(total), _frac(duration), _frac(overlap)
+    total, d, o = exact_seconds(total), exact_seconds(duration), exact_seconds(overlap)
     spans, k = [], 0
     while k*(d - o) < total and not (spans and spans[-1][1] >= total):
         s = k*(d - o); k += 1
@@ -519,7 +423,7 @@ def chunk_by_time(video, # the source video
                  ) -> list:
     "Cut `video` into frame-exact chunks of `duration` s overlapping by `overlap` s; return their records."
     _check_chunk_args(video, duration, overlap, last)
-    ix = VideoIndex(video, kwargs.get('stream'))
+    ix = VideoIndex(video, kwargs.get('stream'), strict=True)
     spans = time_spans(ix.duration, duration, overlap, last)
     return cut_spans(video, out_dir, spans, kind='time', params=dict(duration=duration, overlap=overlap, last=last), **kwargs)
 
@@ -580,7 +484,7 @@ def chunk_by_silence(video, # the source video
                     ) -> list:
     "Cut `video` into frame-exact chunks at the middle of its pauses; return their records (start/end in s from the first frame)."
     _check_number(video, 'min_chunk', min_chunk, 0)
-    ix = VideoIndex(video, kwargs.get('stream'))
+    ix = VideoIndex(video, kwargs.get('stream'), strict=True)
     sil = detect_silences(video, threshold_db, min_silence, window=window)
     rel, cuts = (ix.pts - ix.pts[0]).astype(np.float64)*float(ix.time_base), []
     for c in silence_cuts([(a - float(ix.origin), b - float(ix.origin)) for a, b in sil], float(ix.duration), min_chunk):
@@ -616,7 +520,7 @@ def detect_scenes(video, # a video file
     for k, v in (('window', window), ('min_scene_len', min_scene_len), ('size', size)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < (1 if k != 'size' else 8):
             raise ValueError(f'{video}: {k} must be an int >= {1 if k != "size" else 8}, got {v!r}')
-    ix = VideoIndex(video, stream); state = dict(corrupt=0)
+    ix = VideoIndex(video, stream, strict=True); state = dict(corrupt=0)
     sc = np.zeros(len(ix), np.float32); cuts = []; prev = None; last = 0
     def decide(i):                                          # frame i's neighbours i-window..i+window are scored
         nonlocal last
@@ -688,11 +592,11 @@ def resample_fps(video, # the source video
     "Write `video` at a constant `fps` with exact timestamps (nearest-frame rule) and its audio; return what was written."
     video, out = Path(video), Path(out)
     _check_encoder(codec, crf, preset)
-    try: rate = Fraction(fps) if isinstance(fps, str) else _frac(fps)
+    try: rate = Fraction(fps) if isinstance(fps, str) else exact_seconds(fps)
     except (ValueError, TypeError, ZeroDivisionError): rate = None
     if rate is None or isinstance(fps, bool) or not 0 < rate <= 1000: raise ValueError(f'{video}: fps must be a number > 0 and <= 1000, got {fps!r}')
     if out.suffix.lower() not in _CHUNK_FORMATS: raise ValueError(f'{out}: the output must be one of {_CHUNK_FORMATS}')
-    ix = VideoIndex(video, stream); fmt = media_format(out)
+    ix = VideoIndex(video, stream, strict=True); fmt = media_format(out)
     n_out = max(1, round(ix.duration*rate)); state, stats = dict(corrupt=0), dict(shown=0, dropped=0, duplicated=0)
     rd = None
     if audio:

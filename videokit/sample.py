@@ -4,9 +4,7 @@
 
 # %% ../nbs/04_sample.ipynb #11accf24
 from __future__ import annotations
-import os, math, bisect, threading
-from collections import OrderedDict
-from dataclasses import dataclass
+import os, math, bisect
 from fractions import Fraction
 from pathlib import Path
 
@@ -15,12 +13,13 @@ import torch
 import av
 from av.video.reformatter import VideoReformatter
 
-from .core import (VideoInfo, VideokitError, NoVideoStreamError, DecodeError, open_container,
-                           best_video_stream, _stream_info, run_isolated)
+from .core import (VideoInfo, VideoIndex, VideokitError, NoVideoStreamError, DecodeError, open_container,
+                           run_isolated)
 
 # %% auto #0
 __all__ = ['uniform_indices', 'random_indices', 'segment_indices', 'rolling_windows', 'regular_clips', 'random_clips',
-           'frame_pts', 'count_frames', 'resize_geometry', 'read_frames', 'read_clip_at_times', 'show_frames']
+           'frame_pts', 'count_frames', 'resize_mode', 'resize_geometry', 'read_frames', 'read_clip_at_times',
+           'show_frames']
 
 # %% ../nbs/04_sample.ipynb #d7aa092a
 _SHORT = ('repeat', 'pad', 'raise')
@@ -178,93 +177,18 @@ def random_clips(src, # frame count or `VideoInfo`
     return [_clip(s, n, step, N, short, name) for s in starts]
 
 # %% ../nbs/04_sample.ipynb #1babd99d
-@dataclass
-class _Index:
-    "What `read_frames` needs to know about a stream, from one demuxing pass."
-    pts: np.ndarray  # int64 pts of every frame, sorted (presentation order)
-    key_pts: np.ndarray  # pts of the keyframes, sorted
-    key_seek: np.ndarray  # earliest timestamp of each keyframe, min(pts, dts): the seek target for demuxers that seek by decode time
-    time_base: Fraction  # of the timestamps
-    end: int|None  # pts where the last frame stops being displayed
-    exact: bool  # True: timestamps from the packets; False: from a decode (frames identified by count)
-    note: str = ''  # why the pass stopped before the end of the file
-    seek_dts: bool = False  # learnt on the first late landing: this file's demuxer seeks by decode time
-
-_CACHE, _CACHE_MAX, _LOCK = OrderedDict(), 4096, threading.Lock()
-
-def _pick_stream(c, stream, path):
-    "The stream to decode: `stream` (a container stream index) or the best video stream."
-    if stream is None:
-        si = best_video_stream([_stream_info(s, 0) for s in c.streams])
-        if si is None: raise NoVideoStreamError(path, 'no_video', 'the file has no video stream')
-        return c.streams[si]
-    si = int(stream)
-    if not 0 <= si < len(c.streams): raise NoVideoStreamError(path, 'no_video', f'there is no stream {si} (the file has {len(c.streams)})')
-    if c.streams[si].type != 'video': raise NoVideoStreamError(path, 'no_video', f'stream {si} is {c.streams[si].type}, not video')
-    return c.streams[si]
-
-def _scan_packets(c, s) -> _Index|None:
-    "Index from the packets' timestamps (no decoding); None if they cannot identify the frames."
-    pts, keys, end, note = [], [], None, ''
-    try:
-        for p in c.demux(s):
-            if p.size == 0 and p.pts is None: continue      # the empty packet that ends the stream
-            if p.pts is None: return None
-            if not p.is_discard:
-                pts.append(p.pts)
-                if p.duration: end = p.pts + p.duration if end is None else max(end, p.pts + p.duration)
-            if p.is_keyframe: keys.append((p.pts, p.pts if p.dts is None else min(p.pts, p.dts)))
-    except av.error.FFmpegError as e: note = f'demuxing stopped: {e}'
-    pts = np.array(sorted(pts), np.int64)
-    if len(np.unique(pts)) != len(pts) or (len(pts) and not keys): return None
-    keys.sort()
-    if end is not None and len(pts) and end <= pts[-1]: end = None
-    return _Index(pts, np.array([k for k, _ in keys], np.int64), np.array([d for _, d in keys], np.int64),
-                  s.time_base, end, True, note)
-
-def _scan_decode(path, si) -> _Index:
-    "Index from decoding the whole stream; frames are numbered in output order."
-    pts, note = [], ''
-    with open_container(path) as c:
-        s = c.streams[si]; tb = s.time_base; rate = s.average_rate or s.guessed_rate or 25
-        try:
-            for f in c.decode(s): pts.append(f.pts)
-        except av.error.FFmpegError as e: note = f'decoding stopped: {e}'
-    if any(p is None for p in pts) or len(set(pts)) != len(pts): pts = [round(i/rate/tb) for i in range(len(pts))]
-    return _Index(np.array(pts, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), tb, None, False, note)
-
-def _stream_index(path, si, c=None) -> tuple:
-    "(cached `_Index` of stream `si`, whether this call consumed container `c` to build it)."
-    st = os.stat(path); key = (os.path.realpath(path), st.st_size, st.st_mtime_ns, si)
-    with _LOCK:
-        if key in _CACHE: _CACHE.move_to_end(key); return _CACHE[key], False
-    if c is not None: ix = _scan_packets(c, c.streams[si])
-    else:
-        with open_container(path) as c2: ix = _scan_packets(c2, c2.streams[si])
-    if ix is None: ix = _scan_decode(path, si)
-    with _LOCK:
-        _CACHE[key] = ix
-        while len(_CACHE) > _CACHE_MAX: _CACHE.popitem(last=False)
-    return ix, c is not None
-
-def _index_of(path, stream) -> tuple:
-    "(cached `_Index`, stream index) of `stream` or the best video stream, opening the file once."
-    with open_container(path) as c:
-        si = _pick_stream(c, stream, path).index
-        return _stream_index(path, si, c)[0], si
-
 def frame_pts(path, # a video file
               stream:int|None=None, # container stream index; default the best video stream
              ) -> list:
     "Presentation timestamps (seconds) of every frame of the stream, in order."
-    ix, _ = _index_of(path, stream)
+    ix, _ = VideoIndex.cached(path, stream)
     return [float(p*ix.time_base) for p in ix.pts]
 
 def count_frames(path, # a video file
                  stream:int|None=None, # container stream index; default the best video stream
                 ) -> int:
     "The exact number of frames `read_frames` can address in the stream."
-    return len(_index_of(path, stream)[0].pts)
+    return len(VideoIndex.cached(path, stream)[0])
 
 # %% ../nbs/04_sample.ipynb #51184188
 _RESIZE = ('letterbox', 'short_side_crop', 'fit', 'stretch')
@@ -276,8 +200,10 @@ def _hw(size) -> tuple:
     if h <= 0 or w <= 0: raise ValueError(f'size must be positive, got {size!r}')
     return h, w
 
-def _resize_mode(size, resize):
-    "The resize mode to use (letterbox when only `size` is given); validates both."
+def resize_mode(size, # output (height, width), an int for a square, or None (display size)
+                resize:str|None, # 'letterbox', 'short_side_crop', 'fit', 'stretch', or None
+               ) -> str|None:
+    "The resize mode `read_frames` uses for `size` and `resize` (letterbox when only `size` is given); checks both."
     _choice('resize', resize, (None,) + _RESIZE)
     if size is None:
         if resize is not None: raise ValueError(f'resize={resize!r} needs a size')
@@ -294,7 +220,7 @@ def resize_geometry(width:int, # coded frame width
                     rotation:int=0, # display rotation in degrees (0, 90, 180, 270)
                    ) -> dict:
     "Where a frame's picture lands in the output: scaled size, output size, content box and offset."
-    resize = _resize_mode(size, resize)
+    resize = resize_mode(size, resize)
     dw, dh = width*Fraction(sar or 1), Fraction(height)
     if rotation % 180: dw, dh = dh, dw
     if resize is None: sh, sw = max(1, round(dh)), max(1, round(dw)); H, W = sh, sw
@@ -466,12 +392,11 @@ def read_frames(path, # a video file
                              stream=stream, rotate=rotate, apply_sar=apply_sar, threads=threads,
                              interpolation=interpolation, with_pts=with_pts)
     idx = [int(i) for i in (indices.tolist() if hasattr(indices, 'tolist') else indices)]
-    resize = _resize_mode(size, resize)
+    resize = resize_mode(size, resize)
     c = open_container(path)
     try:
-        st = _pick_stream(c, stream, path); si = st.index
-        area = (st.codec_context.width or 0)*(st.codec_context.height or 0)
-        ix, used = _stream_index(path, si, c)
+        ix, used = VideoIndex.cached(path, stream, c)
+        si, area = ix.stream, (ix.width or 0)*(ix.height or 0)
     except BaseException: c.close(); raise
     if used and not ix.exact: c.close(); c = None             # indexed by a decode: count from a fresh start
     N = len(ix.pts)
@@ -505,10 +430,11 @@ def read_clip_at_times(path, # a video file
         return run_isolated('videokit.sample:read_clip_at_times', path, times_s, path=str(path), timeout=kwargs.pop('timeout', None),
                              stream=stream, **kwargs)
     kwargs.pop('timeout', None)
-    ix, si = _index_of(path, stream)
+    ix, _ = VideoIndex.cached(path, stream)
+    si = ix.stream
     if not len(ix.pts): raise IndexError(f'{path}: the video has no frames')
     pts = [float(p*ix.time_base) for p in ix.pts]
-    if ix.end is not None: end = float(ix.end*ix.time_base)
+    if ix.end_known: end = float(ix.end*ix.time_base)
     else: end = pts[-1] + (pts[-1] - pts[-2] if len(pts) > 1 else 0)
     idx = []
     for t in times_s:
