@@ -26,9 +26,10 @@ from . import sample as S
 
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'items_from_annotations', 'items_from_pattern', 'load_items', 'Skipped', 'VideoDataset',
-           'collate_clips', 'frame_folders', 'frames_to_video', 'videos_from_frames', 'stratified_split',
-           'stratified_kfold', 'fold_split', 'write_manifest', 'write_split_manifests', 'scan_verdicts', 'usable_items',
-           'split_dataset', 'BalancedBatchSampler', 'class_weights', 'weighted_sampler']
+           'collate_clips', 'as_sample', 'is_skipped', 'WithIndex', 'collate_kept', 'frame_folders', 'frames_to_video',
+           'videos_from_frames', 'stratified_split', 'stratified_kfold', 'fold_split', 'write_manifest',
+           'write_split_manifests', 'scan_verdicts', 'usable_items', 'split_dataset', 'BalancedBatchSampler',
+           'class_weights', 'weighted_sampler']
 
 # %% ../nbs/08_data.ipynb #2511b287
 _PATH_KEYS = ('path', 'file', 'filename', 'file_name', 'video', 'video_path', 'clip_path', 'video_uid', 'clip_uid', 'uid', 'id', 'name')
@@ -416,6 +417,41 @@ def _loader(self, batch_size:int=8, *, shuffle:bool=False, num_workers:int=0, **
 
 VideoDataset.collate = staticmethod(collate_clips)
 VideoDataset.loader = _loader
+
+# %% ../nbs/08_data.ipynb #a5e0e79f
+def as_sample(item, # a dataset item: (clip, label, ...) or a dict with 'video' (or 'clip') and 'label'
+             ) -> tuple:
+    "(clip, label) of a dataset item, whether a tuple/list or a dict."
+    if isinstance(item, dict): return item.get('video', item.get('clip')), item['label']
+    return item[0], item[1]
+
+# %% ../nbs/08_data.ipynb #216a8255
+def is_skipped(item, # a dataset item
+              ) -> bool:
+    "True for the marker a dataset returns for an unreadable video under `on_error='skip'` (`Skipped`)."
+    return isinstance(item, Skipped)
+
+# %% ../nbs/08_data.ipynb #aa2cc5b1
+class WithIndex(Dataset):
+    "Items `indices` of `dataset` as (clip, label, index), or None for an item the dataset skipped."
+    def __init__(self, dataset, # any dataset of `as_sample` items
+                 indices=None, # which items (default: all, in order)
+                ):
+        self.dataset = dataset
+        self.indices = list(range(len(dataset)) if indices is None else indices)
+    def __len__(self): return len(self.indices)
+    def __getitem__(self, i):
+        item = self.dataset[self.indices[i]]
+        if is_skipped(item): return None
+        clip, label = as_sample(item)
+        return clip, int(label), self.indices[i]
+
+# %% ../nbs/08_data.ipynb #7e206fe7
+def collate_kept(batch:list, # items of `WithIndex` (None for skipped ones)
+                ):
+    "`default_collate` of the kept items of a batch; None when every item was skipped."
+    kept = [b for b in batch if b is not None]
+    return default_collate(kept) if kept else None
 
 # %% ../nbs/08_data.ipynb #0e491184
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')

@@ -13,14 +13,18 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .core import VideokitError, MissingFileError, atomic_output
+from tqdm.auto import tqdm
+
+from .core import (VideokitError, MissingFileError, atomic_output, file_sha256, read_jsonl, open_jsonl,
+                           append_jsonl)
+from .data import Skipped, WithIndex, collate_kept, is_skipped, as_sample
 
 # %% auto #0
 __all__ = ['BACKBONES', 'BackboneSpec', 'backbone_spec', 'TinyNet3d', 'Backbone', 'weights_file', 'load_state_dict_file',
            'build_backbone', 'LinearHead', 'Inception3dHead', 'clips_to_input', 'VideoClassifier', 'logits_to_proba',
-           'build_model', 'state_hash', 'feature_cache_dir', 'amp_dtype', 'dataset_keys', 'dataset_sampling',
-           'extract_features', 'clip_keys', 'FeatureDataset', 'HeadClassifier', 'build_head', 'response_kl',
-           'Distiller']
+           'build_model', 'state_hash', 'feature_cache_dir', 'amp_dtype', 'autocast', 'atomic_save', 'dataset_keys',
+           'dataset_sampling', 'extract_features', 'clip_keys', 'FeatureDataset', 'HeadClassifier', 'build_head',
+           'response_kl', 'Distiller']
 
 # %% ../nbs/11_models.ipynb #83a5d794
 @dataclass(frozen=True)
@@ -329,7 +333,7 @@ def build_model(backbone:str='r3d_18', # registered backbone name
                     head_width=head_width, backbone_kw=dict(backbone_kw or {}))
     return m
 
-# %% ../nbs/11_models.ipynb #e55c1bb4
+# %% ../nbs/11_models.ipynb #991b009d
 def state_hash(module:nn.Module) -> str:
     "BLAKE2b hex digest of a module's state dict (names, dtypes, shapes and values)."
     h = hashlib.blake2b(digest_size=16)
@@ -338,6 +342,7 @@ def state_hash(module:nn.Module) -> str:
         if v.numel(): h.update(v.detach().cpu().reshape(-1).view(torch.uint8).numpy().tobytes())
     return h.hexdigest()
 
+# %% ../nbs/11_models.ipynb #3cd863a2
 def feature_cache_dir(cache_root, # root folder of feature caches
                       model:VideoClassifier, # the model whose backbone extracts
                       sampling:dict, # the dataset's sampling config (frames, size, sampler, ...), JSON-serialisable
@@ -348,9 +353,7 @@ def feature_cache_dir(cache_root, # root folder of feature caches
                weights=state_hash(model.backbone), sampling=sampling, pooled=pooled)
     return Path(cache_root)/hashlib.sha1(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
-def _atomic_save(obj, path:Path):
-    with atomic_output(path) as tmp: torch.save(obj, tmp)
-
+# %% ../nbs/11_models.ipynb #4462e605
 def amp_dtype(amp, # 'auto' or True (the device's usual), 'bf16', 'fp16', or None/False (off)
               device:torch.device) -> torch.dtype|None:
     "The autocast dtype for `amp` on `device` (bf16 where CUDA supports it, else fp16; fp16 on MPS; off on the CPU unless asked), or None."
@@ -361,45 +364,36 @@ def amp_dtype(amp, # 'auto' or True (the device's usual), 'bf16', 'fp16', or Non
     if device.type == 'mps': return torch.float16
     return None
 
-def _autocast(device:torch.device, dtype):
-    "An autocast context for `dtype` on `device` (None: full precision)."
+# %% ../nbs/11_models.ipynb #f8b49688
+def autocast(device:torch.device, # where the model runs
+             dtype:torch.dtype|None, # from `amp_dtype`; None: full precision
+            ):
+    "An autocast context for `dtype` on `device` (a no-op context for None)."
     return torch.autocast(device.type, dtype=dtype) if dtype is not None else contextlib.nullcontext()
 
-def _as_sample(s):
-    "(clip, label) of a dataset item: a tuple/list, or a dict with 'video' (or 'clip') and 'label'."
-    if isinstance(s, dict): return s.get('video', s.get('clip')), s['label']
-    return s[0], s[1]
+# %% ../nbs/11_models.ipynb #94218767
+def atomic_save(obj, # what `torch.save` takes (a state dict, a tensor, a checkpoint dict)
+                path, # the file to write
+               ) -> Path:
+    "`torch.save` to `path` atomically (temp file + rename): a kill never leaves half a checkpoint."
+    with atomic_output(path) as tmp: torch.save(obj, tmp)
+    return Path(path)
 
-class _Indexed(torch.utils.data.Dataset):
-    "Items `idx` of `ds` as (clip, label, index), or None for items the dataset skipped."
-    def __init__(self, ds, idx): self.ds, self.idx = ds, list(idx)
-    def __len__(self): return len(self.idx)
-    def __getitem__(self, i):
-        s = self.ds[self.idx[i]]
-        if _is_skipped(s): return None
-        c, y = _as_sample(s); return c, int(y), self.idx[i]
-
-def _is_skipped(s) -> bool:
-    "True for the marker a dataset returns for an unreadable video under on_error='skip' (`data.Skipped`)."
-    from videokit.data import Skipped
-    return isinstance(s, Skipped)
-
-def _collate_kept(batch):
-    kept = [b for b in batch if b is not None]
-    return torch.utils.data.default_collate(kept) if kept else None
-
+# %% ../nbs/11_models.ipynb #3b8c9610
 def dataset_keys(dataset) -> list:
     "Feature-cache keys of a `VideoDataset`'s items: the hash of each item's video file and its clip number."
     if not hasattr(dataset, 'items') or not hasattr(dataset, 'K'):
         raise ValueError(f'cannot derive feature keys from a {type(dataset).__name__}; pass keys= (e.g. clip_keys(paths))')
     return clip_keys([dataset.items[j//dataset.K]['path'] for j in range(len(dataset))], [j % dataset.K for j in range(len(dataset))])
 
+# %% ../nbs/11_models.ipynb #a8caa52a
 def dataset_sampling(dataset) -> dict:
     "The sampling config of a `VideoDataset` (part of the feature-cache key); {} for other datasets."
     keys = ('frames', 'sampler', 'step', 'K', 'size', 'resize', 'short', 'seed', 'stream')
     return {k: (getattr(dataset, k) if not callable(getattr(dataset, k)) else getattr(getattr(dataset, k), '__name__', 'fn'))
             for k in keys if hasattr(dataset, k)} | ({'transform': repr(dataset.transform)} if getattr(dataset, 'transform', None) else {})
 
+# %% ../nbs/11_models.ipynb #937bce5f
 def extract_features(model:VideoClassifier, # the backbone to run (its head is not used)
                      dataset, # a `VideoDataset`, or any dataset of (clip (T, C, H, W), label) or dicts with 'video' and 'label'
                      cache_root, # root folder of feature caches
@@ -413,45 +407,37 @@ def extract_features(model:VideoClassifier, # the backbone to run (its head is n
                      progress:bool=True,
                     ) -> 'FeatureDataset':
     "Run the backbone once over `dataset`, caching each item's features on disk (resumable); return a `FeatureDataset`."
-    from tqdm.auto import tqdm
     keys = dataset_keys(dataset) if keys is None else list(keys)
     sampling = dataset_sampling(dataset) if sampling is None else sampling
     if len(keys) != len(dataset): raise ValueError(f'{len(keys)} keys for {len(dataset)} dataset items')
     if len(set(keys)) != len(keys): raise ValueError('feature keys must be unique')
     d = feature_cache_dir(cache_root, model, sampling, pooled); d.mkdir(parents=True, exist_ok=True)
-    index = _read_index(d/'index.jsonl')
+    index = {r['key']: r['label'] for r in read_jsonl(d/'index.jsonl') if isinstance(r, dict) and {'key', 'label'} <= set(r)}
     todo = [i for i, k in enumerate(keys) if k not in index or not (d/f'{k}.pt').exists()]
     device = torch.device(device) if device is not None else next(model.parameters()).device
     model.to(device).eval()
     dtype = amp_dtype(amp, device)
     if todo:
-        dl = torch.utils.data.DataLoader(_Indexed(dataset, todo), batch_size=batch_size, num_workers=num_workers, collate_fn=_collate_kept)
-        with open(d/'index.jsonl', 'a') as log, torch.no_grad():
+        dl = torch.utils.data.DataLoader(WithIndex(dataset, todo), batch_size=batch_size, num_workers=num_workers,
+                                         collate_fn=collate_kept)
+        with open_jsonl(d/'index.jsonl') as log, torch.no_grad():
             for b in tqdm(dl, desc='features', disable=not progress):
                 if b is None: continue
                 clips, ys, ids = b
-                with _autocast(device, dtype): f = model.forward_map(model.prepare(clips.to(device)))
+                with autocast(device, dtype): f = model.forward_map(model.prepare(clips.to(device)))
                 f = (f.mean((2, 3, 4)) if pooled else f).float().cpu()
                 for j, i in enumerate(ids.tolist()):
-                    _atomic_save(f[j].clone(), d/f'{keys[i]}.pt')
-                    log.write(json.dumps(dict(key=keys[i], label=int(ys[j]))) + '\n'); log.flush()
+                    atomic_save(f[j].clone(), d/f'{keys[i]}.pt')
+                    append_jsonl(log, dict(key=keys[i], label=int(ys[j])), durable=False)
                     index[keys[i]] = int(ys[j])
     done = [i for i, k in enumerate(keys) if k in index]
     return FeatureDataset(d, [keys[i] for i in done], [index[keys[i]] for i in done], items=done)
 
-def _read_index(path:Path) -> dict:
-    out = {}
-    if path.exists():
-        for line in path.read_text().splitlines():
-            try: r = json.loads(line); out[r['key']] = r['label']
-            except (ValueError, KeyError): continue                # a line cut by a kill: that item is redone
-    return out
-
+# %% ../nbs/11_models.ipynb #ec457952
 def clip_keys(paths:list, # the video file of each dataset item
               clip_ids:list|None=None, # the clip number of each item within its video (default 0)
              ) -> list:
-    "Stable feature-cache keys: the SHA-256 of each item's video file bytes (`augment.file_sha256`) and its clip number."
-    from videokit.augment import file_sha256
+    "Stable feature-cache keys: the SHA-256 of each item's video file bytes (`core.file_sha256`) and its clip number."
     hashes = {}
     out = []
     for i, p in enumerate(paths):
@@ -461,6 +447,7 @@ def clip_keys(paths:list, # the video file of each dataset item
         out.append(f'{hashes[p]}_{0 if clip_ids is None else int(clip_ids[i])}')
     return out
 
+# %% ../nbs/11_models.ipynb #b0d8a57d
 class FeatureDataset(torch.utils.data.Dataset):
     "Cached features as a dataset of (features, label); `items` maps back to the source dataset's indices."
     def __init__(self, folder, keys:list, labels:list, items:list|None=None):
@@ -472,6 +459,7 @@ class FeatureDataset(torch.utils.data.Dataset):
     def __getitem__(self, i):
         return torch.load(self.folder/f'{self.keys[i]}.pt', weights_only=True), self.labels[i]
 
+# %% ../nbs/11_models.ipynb #a8508836
 class HeadClassifier(nn.Module):
     "A head alone, trained on cached features (input: (B, C) vectors or (B, C, T, H, W) maps)."
     input_kind = 'features'
@@ -483,12 +471,19 @@ class HeadClassifier(nn.Module):
         n = sum(p.numel() for p in self.parameters())
         return dict(total=n, trainable=sum(p.numel() for p in self.parameters() if p.requires_grad), head=n)
 
+# %% ../nbs/11_models.ipynb #e21b6a49
 def build_head(model:VideoClassifier, # the model whose features were cached (for channels and classes)
                head:str='linear', # 'linear' or 'inception' (needs maps: pooled=False)
                dropout:float=0.5, head_width:int|None=None) -> HeadClassifier:
     "A fresh head for `model`'s cached features."
     h = _HEADS[head](model.backbone.channels, model.n_out, dropout=dropout, **({'width': head_width} if head == 'inception' else {}))
     return HeadClassifier(h, model.classes, model.binary)
+
+# %% ../nbs/11_models.ipynb #6840565f
+# Old private names, kept only until `videokit.train` uses the public ones (data.WithIndex, data.collate_kept,
+# data.is_skipped, data.as_sample, atomic_save, autocast); removed by the architecture step's last commit.
+_atomic_save, _autocast, _Indexed, _collate_kept, _is_skipped, _as_sample = (atomic_save, autocast, WithIndex,
+                                                                            collate_kept, is_skipped, as_sample)
 
 # %% ../nbs/11_models.ipynb #93aad5db
 def response_kl(student_logits:torch.Tensor, teacher_logits:torch.Tensor, T:float=4.0, binary:bool=False,
