@@ -367,7 +367,7 @@ def _args_split(a):
 @command('split', 'stratified (group-aware) train/val/test split or k-fold of the videos a scan passed, as manifests', _args_split)
 def _cmd_split(a):
     from collections import Counter
-    from videokit.data import split_dataset
+    from videokit.splits import split_dataset
     s = split_dataset(a.source, a.out, by=a.by, fractions=_fractions(a.fractions) if a.fractions else None, k=a.k, group=a.group,
                       seed=a.seed, only_split=a.only_split, resplit=a.resplit, scan=a.scan, unscanned=a.unscanned, missing=a.missing)
     bad = [e for e in s['excluded'] if not e['rescan']]; again = [e for e in s['excluded'] if e['rescan']]

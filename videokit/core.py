@@ -4,15 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #ae5a377d
 from __future__ import annotations
-import os, io, json, struct, math, platform, sys, tempfile, contextlib, signal, socket, subprocess, pickle, importlib
+import os, json, struct, math, platform, sys, tempfile, contextlib, signal, socket, subprocess, pickle, importlib
 import hashlib, threading
 from collections import OrderedDict
 from functools import cached_property
 from multiprocessing.connection import Connection
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, asdict
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 import av
 import av.logging

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_media.ipynb #98a4ceaf
 from __future__ import annotations
-import os, json, math, wave, heapq, hashlib, tempfile, contextlib
+import json, math, wave, heapq, hashlib
 from fractions import Fraction
 from pathlib import Path
 
@@ -13,8 +13,8 @@ import av
 from av.video.reformatter import VideoReformatter
 from tqdm.auto import tqdm
 
-from .core import (atomic_output, VideokitError, NoVideoStreamError, NoAudioStreamError, DecodeError,
-                           UsageError, open_container, probe, pick_stream, VideoIndex, exact_seconds, write_json,
+from .core import (atomic_output, VideokitError, NoAudioStreamError, DecodeError,
+                           UsageError, open_container, pick_stream, VideoIndex, exact_seconds, write_json,
                            read_jsonl, append_jsonl, is_still_image)   # is_still_image: until cli imports it from core
 
 # %% auto #0

@@ -8,7 +8,6 @@ import os, json, hashlib, contextlib
 from dataclasses import dataclass, asdict
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -17,7 +16,7 @@ from tqdm.auto import tqdm
 
 from .core import (VideokitError, MissingFileError, atomic_output, file_sha256, read_jsonl, open_jsonl,
                            append_jsonl)
-from .data import Skipped, WithIndex, collate_kept, is_skipped, as_sample
+from .data import WithIndex, collate_kept, is_skipped, as_sample
 
 # %% auto #0
 __all__ = ['BACKBONES', 'BackboneSpec', 'backbone_spec', 'TinyNet3d', 'Backbone', 'weights_file', 'load_state_dict_file',

@@ -4,9 +4,8 @@
 
 # %% ../nbs/04_sample.ipynb #11accf24
 from __future__ import annotations
-import os, math, bisect
+import math, bisect
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import torch
