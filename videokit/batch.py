@@ -23,6 +23,7 @@ def params_hash(notebook, # the notebook (its file name is part of the key)
     s = json.dumps({'notebook': Path(notebook).name, 'params': params}, sort_keys=True, default=str)
     return hashlib.sha1(s.encode()).hexdigest()[:12]
 
+# %% ../nbs/16_batch.ipynb #bf07e3ae
 def task_name(notebook, # the notebook
               params:dict, # the task's parameters
               maxlen:int=120, # longer names are cut and end with the parameters' hash
@@ -169,11 +170,13 @@ def sbatch_script(notebook, # the notebook papermill runs
 class StopForRequeue(Exception):
     "Raised by `stop_for_requeue`: the notebook stopped after its checkpoint; its job requeues itself."
 
+# %% ../nbs/16_batch.ipynb #4f8f26c0
 def should_stop() -> bool:
     "True once this batch task is asked to stop (its time limit is near): checkpoint, then `stop_for_requeue()`."
     f = os.environ.get('VIDEOKIT_STOP_FILE')
     return bool(f) and os.path.exists(f)
 
+# %% ../nbs/16_batch.ipynb #90b6ecbd
 def stop_for_requeue(detail:str='', # what was saved (shown in the output notebook)
                     ):
     "End the notebook here after a checkpoint: its SLURM job is requeued and its next run resumes from it."
@@ -194,6 +197,7 @@ def manifest_path(run, # a run folder or its manifest file
     p = Path(run)
     return p if p.suffix == '.jsonl' else p/MANIFEST
 
+# %% ../nbs/16_batch.ipynb #93ea8e95
 def read_manifest(run, # a run folder or its manifest file
                  ) -> dict:
     "The run's tasks, `{params hash: latest record}`; a line cut short by a crash is skipped."
@@ -207,6 +211,7 @@ def read_manifest(run, # a run folder or its manifest file
         if isinstance(r, dict) and 'hash' in r: recs[r['hash']] = r
     return recs
 
+# %% ../nbs/16_batch.ipynb #cfcb33ca
 def append_records(run, # a run folder or its manifest file
                    records:list, # task records (dicts with `hash`)
                   ):
@@ -227,15 +232,18 @@ def _slurm(args:list, check:bool=True) -> subprocess.CompletedProcess:
     if check and r.returncode != 0: raise VideokitError(args[0], 'slurm_error', (r.stderr or r.stdout).strip())
     return r
 
+# %% ../nbs/16_batch.ipynb #226e0454
 def slurm_config() -> dict:
     "The controller's configuration (`scontrol show config`), as strings."
     out = _slurm(['scontrol', 'show', 'config']).stdout
     return {m[1]: m[2].strip() for m in re.finditer(r'^(\w+)\s+= ?(.*)$', out, re.M)}
 
+# %% ../nbs/16_batch.ipynb #b37b54db
 def has_accounting(cfg:dict) -> bool:
     "Whether the cluster keeps accounting (then `sacct` knows finished jobs)."
     return cfg.get('AccountingStorageType', '') not in ('accounting_storage/none', '', 'none')
 
+# %% ../nbs/16_batch.ipynb #b800ad01
 def _array_ids(spec:str) -> list:
     "Array task ids of `0-3,7`, `[1-9:2%2]`."
     out = []
@@ -246,10 +254,12 @@ def _array_ids(spec:str) -> list:
         out += list(range(int(a), int(b or a) + 1, int(step or 1)))
     return out
 
+# %% ../nbs/16_batch.ipynb #26150008
 def _exit(s:str|None) -> tuple:
     code, _, sig = (s or '0:0').partition(':')
     return int(code or 0), int(sig or 0)
 
+# %% ../nbs/16_batch.ipynb #7883a1b2
 def parse_scontrol_jobs(text:str, # output of `scontrol -o show job ...`
                        ) -> dict:
     "`{'JOB_TASK': {state, exit_code, signal, restarts, reason}}` from `scontrol -o show job`."
@@ -265,6 +275,7 @@ def parse_scontrol_jobs(text:str, # output of `scontrol -o show job ...`
         else: states[f"{kv['JobId']}_0"] = rec
     return states
 
+# %% ../nbs/16_batch.ipynb #87d6aa57
 def parse_sacct(text:str, # output of `sacct -n -P -X -o JobID,State,ExitCode`
                ) -> dict:
     "`{'JOB_TASK': {state, exit_code, signal}}` from sacct's parsable output."
@@ -278,6 +289,7 @@ def parse_sacct(text:str, # output of `sacct -n -P -X -o JobID,State,ExitCode`
         for i in (_array_ids(t) if t else [0]): states[f'{base}_{i}'] = rec
     return states
 
+# %% ../nbs/16_batch.ipynb #8e8421f4
 def scheduler_states(job_ids:list, # array task ids like `1234_0`
                      accounting:bool|None=None, # None: read it from the cluster's config
                     ) -> dict:
@@ -299,6 +311,7 @@ def _read_json(p:Path):
     try: return json.loads(p.read_text())
     except (OSError, json.JSONDecodeError): return None
 
+# %% ../nbs/16_batch.ipynb #491c47e0
 def task_files(out_dir, # the run folder
                name:str, # the task's name
               ) -> dict:
@@ -306,6 +319,7 @@ def task_files(out_dir, # the run folder
     s = Path(out_dir)/STATUS_DIR/name
     return {'start': _read_json(Path(f'{s}.start')), 'exit': _read_json(Path(f'{s}.exit'))}
 
+# %% ../nbs/16_batch.ipynb #d2618fb3
 def updated_record(rec:dict, # the task's latest manifest record
                    out_dir, # the run folder
                    sched:dict|None, # the scheduler's answer for this task (None: SLURM does not know it)
@@ -326,6 +340,7 @@ def updated_record(rec:dict, # the task's latest manifest record
     if mine(ex) and new['state'] not in ACTIVE: new['ended'] = ex['ended']
     return new
 
+# %% ../nbs/16_batch.ipynb #7b8a42b1
 def refresh(run, # a run folder or its manifest file
            ) -> dict:
     "The run's tasks with their states brought up to date; changes are appended to the manifest."
@@ -358,6 +373,7 @@ def _tasks(notebook, params) -> list:
         tasks[h] = {'hash': h, 'name': name, 'params': p}
     return list(tasks.values())
 
+# %% ../nbs/16_batch.ipynb #4829a5d4
 def _check_params(notebook:Path, tasks:list):
     "UsageError naming a parameter that the notebook's `parameters` cell does not define (if it has one)."
     import papermill
@@ -367,6 +383,7 @@ def _check_params(notebook:Path, tasks:list):
             if k not in declared:
                 raise UsageError(k, f"{notebook.name} has no such parameter (it has: {', '.join(declared)})")
 
+# %% ../nbs/16_batch.ipynb #5170b88b
 def _run_local(notebook:Path, tasks:list, out:Path, progress:bool, log_output:bool, cwd) -> list:
     import papermill
     done = []
@@ -388,6 +405,7 @@ def _run_local(notebook:Path, tasks:list, out:Path, progress:bool, log_output:bo
         done.append(rec)
     return done
 
+# %% ../nbs/16_batch.ipynb #7e55c018
 def _max_array_size(submit:bool) -> int:
     "The cluster's MaxArraySize (SLURM's default 1001 when only writing scripts where SLURM is absent)."
     try: return int(slurm_config().get('MaxArraySize', 1001))
@@ -395,6 +413,7 @@ def _max_array_size(submit:bool) -> int:
         if submit: raise
         return 1001
 
+# %% ../nbs/16_batch.ipynb #738b824d
 def _submit(notebook:Path, tasks:list, out:Path, res:Resources, max_array_size, submit:bool, cwd) -> list:
     size = max_array_size or _max_array_size(submit)
     k = len(list(out.glob(f'{notebook.stem}-*.sbatch'))) + 1
@@ -422,6 +441,7 @@ def _submit(notebook:Path, tasks:list, out:Path, res:Resources, max_array_size, 
         recs += sub
     return recs
 
+# %% ../nbs/16_batch.ipynb #707c5235
 def run_notebook(notebook, # the parameterized notebook (a cell tagged `parameters`, as papermill expects)
                  params=None, # one parameter dict, a list of them (see `sweep`), or None
                  out_dir=None, # the run folder: output notebooks, sbatch scripts, logs, run manifest
@@ -475,6 +495,7 @@ def wait(run, # a run folder or its manifest file
             raise TimeoutError(f"{manifest_path(run)}: tasks still active after {timeout:.0f} s")
         time.sleep(poll)
 
+# %% ../nbs/16_batch.ipynb #4c92a606
 def resubmit(run, # a run folder or its manifest file
              states=RESUBMIT, # the end states to run again
              resources:dict|None=None, # changes to each task's recorded resources, e.g. `{'time': '2:00:00'}`
@@ -493,6 +514,7 @@ def resubmit(run, # a run folder or its manifest file
                             resources=res, reuse=False, submit=submit, progress=progress)
     return new
 
+# %% ../nbs/16_batch.ipynb #62e35cd0
 def format_tasks(recs, # task records (a list, or the dict of `read_manifest`/`refresh`)
                 ) -> str:
     "A table of tasks (state, exit code, job, output notebook) and a count per state."

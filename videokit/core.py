@@ -83,6 +83,7 @@ class LogRecord:
     message: str  # message text without the trailing newline
     def __str__(self): return f"[{self.component}] {self.message}"
 
+# %% ../nbs/00_core.ipynb #f58b2958
 class LibavLog:
     "The libav messages captured by one `capture_libav_log` block; filled live while the block runs."
     def __init__(self): self._raw = []
@@ -101,6 +102,7 @@ class LibavLog:
     @property
     def warnings(self): return [r for r in self if r.level == 'warning']
 
+# %% ../nbs/00_core.ipynb #d553650f
 class capture_libav_log:
     "Context manager collecting libav log messages (at `level` and above) into a `LibavLog`."
     def __init__(self, level:int=av.logging.WARNING): # lowest libav level kept (av.logging constants)
@@ -127,8 +129,10 @@ def _nonzero_fraction(x) -> Fraction|None:
     f = Fraction(x)
     return f if f != 0 else None
 
+# %% ../nbs/00_core.ipynb #b35dd07b
 def _frac_str(x): return None if x is None else f"{x.numerator}/{x.denominator}"
 
+# %% ../nbs/00_core.ipynb #89b438c7
 @dataclass
 class StreamInfo:
     "What the container declares about one stream."
@@ -161,6 +165,7 @@ class StreamInfo:
         for k in ('time_base', 'fps', 'sample_aspect_ratio'): d[k] = _nonzero_fraction(d.get(k))
         return cls(**d)
 
+# %% ../nbs/00_core.ipynb #b26c9ef4
 @dataclass
 class VideoInfo:
     "What `probe` found in a media file: container facts, every stream, and the chosen streams."
@@ -198,6 +203,7 @@ def _is_fourcc(typ:bytes) -> bool:
     "Whether 4 bytes look like a box type: ASCII letters and digits, '©', and spaces after the first."
     return all(chr(c).isalnum() and c < 128 or c == 0xA9 or (c == 32 and i) for i, c in enumerate(typ))
 
+# %% ../nbs/00_core.ipynb #877acbf3
 def iter_boxes(f, # a file opened in binary mode
                start:int, # offset of the first box
                end:int, # offset where the enclosing box (or the file) ends
@@ -216,6 +222,7 @@ def iter_boxes(f, # a file opened in binary mode
         yield typ, pos, size, hs
         pos += size
 
+# %% ../nbs/00_core.ipynb #40b44dec
 def iter_payloads(f, # a file opened in binary mode
                   start:int, # offset of the first box
                   end:int, # offset where the enclosing box (or the file) ends
@@ -223,6 +230,7 @@ def iter_payloads(f, # a file opened in binary mode
     "Yield (type, payload_start, payload_end) of the boxes in [start, end): where each box's content lies."
     for t, o, s, hs in iter_boxes(f, start, end): yield t, o + hs, min(o + s, end)
 
+# %% ../nbs/00_core.ipynb #15a44da3
 _payloads = iter_payloads   # old name, until validate moves to the public one
 
 def mp4_boxes(path, # an ISO-BMFF file (.mp4, .mov, .m4a, ...)
@@ -232,6 +240,7 @@ def mp4_boxes(path, # an ISO-BMFF file (.mp4, .mov, .m4a, ...)
         end = f.seek(0, 2)
         return [(t.decode('latin-1'), o, s) for t, o, s, _ in iter_boxes(f, 0, end)]
 
+# %% ../nbs/00_core.ipynb #254d8d0c
 def _tkhd_rotations(path) -> list:
     "Rotation (degrees ccw) of each `trak` in an mp4/mov file, in track order; [] if not ISO-BMFF."
     out = []
@@ -260,6 +269,7 @@ def _sec(value, tb) -> float|None:
     if value is None or tb is None: return None
     return float(value * tb)
 
+# %% ../nbs/00_core.ipynb #efbcf2f7
 def stream_info(s, # a PyAV stream
                 rot:int=0, # its display rotation (degrees ccw), which only the mp4 boxes tell
                ) -> StreamInfo:
@@ -282,6 +292,7 @@ def stream_info(s, # a PyAV stream
         si.sample_rate, si.channels = (cc.sample_rate or None), (cc.channels or None)
     return si
 
+# %% ../nbs/00_core.ipynb #626ede3b
 _stream_info = stream_info   # old name, until validate moves to the public one
 
 def best_video_stream(streams:list) -> int|None:
@@ -290,12 +301,14 @@ def best_video_stream(streams:list) -> int|None:
     if not vids: return None
     return max(vids, key=lambda s: (s.area, s.frames or 0, -s.index)).index
 
+# %% ../nbs/00_core.ipynb #9473b8dc
 def best_audio_stream(streams:list) -> int|None:
     "Index of the best audio stream: most channels, then highest sample rate, then lowest index."
     auds = [s for s in streams if s.type == 'audio']
     if not auds: return None
     return max(auds, key=lambda s: (s.channels or 0, s.sample_rate or 0, -s.index)).index
 
+# %% ../nbs/00_core.ipynb #4a8f2ce4
 def open_container(path, log:LibavLog|None=None, **kw):
     "Open `path` with PyAV, turning failures into `VideokitError`s that name the file and the reason; libav's messages go to `log`."
     p = Path(path)
@@ -314,6 +327,7 @@ def open_container(path, log:LibavLog|None=None, **kw):
     if err is not None: raise err
     return c
 
+# %% ../nbs/00_core.ipynb #2449ec0c
 def probe(path, # a media file
          ) -> VideoInfo:
     "Read container and stream headers of `path` without decoding."
@@ -505,6 +519,7 @@ def is_video_path(path) -> bool:
     "True if `path` has a video file extension (case-insensitive)."
     return Path(path).suffix.lower() in VIDEO_EXTENSIONS
 
+# %% ../nbs/00_core.ipynb #21081f5f
 def versions() -> dict:
     "Versions of videokit, Python, PyAV and the libav libraries in use."
     from videokit import __version__
@@ -518,6 +533,7 @@ def _fmt_dur(s):
     m, sec = divmod(s, 60); h, m = divmod(int(m), 60)
     return f"{h:d}:{m:02d}:{sec:06.3f}"
 
+# %% ../nbs/00_core.ipynb #b1980b68
 def format_info(info:VideoInfo) -> str:
     "A short multi-line description of `info` for terminals."
     lines = [f"{info.path}", f"  format {info.format}, {info.size:,} bytes, duration {_fmt_dur(info.duration)}"
@@ -547,6 +563,7 @@ def _umask() -> int:
     except OSError: pass
     m = os.umask(0o22); os.umask(m); return m
 
+# %% ../nbs/00_core.ipynb #9cc3c227
 @contextlib.contextmanager
 def atomic_output(path, # the file to write
                  ):
@@ -566,6 +583,7 @@ def _json_default(x):
     if getattr(x, 'ndim', None) == 0 and callable(getattr(x, 'item', None)): return x.item()
     return str(x)
 
+# %% ../nbs/00_core.ipynb #f7fee90e
 def write_json(obj, # anything JSON can hold (numpy/torch scalars become numbers, paths text)
                path, # the file to write
               ) -> Path:

@@ -40,6 +40,7 @@ def _first_key(d:dict, keys, given=None):
     if given is not None: return given if given in d else None
     return next((k for k in keys if k in d), None)
 
+# %% ../nbs/08_data.ipynb #5fac89e8
 def _window(item:dict) -> dict:
     "Normalise the start/end aliases of an item into float `start`/`end` (seconds) where present."
     out = dict(item)
@@ -49,6 +50,7 @@ def _window(item:dict) -> dict:
         if v not in (None, ''): out[name] = float(v)
     return out
 
+# %% ../nbs/08_data.ipynb #4d7b8d18
 def _check_missing(items:list, missing:str, src) -> list:
     if missing not in ('raise', 'skip', 'keep'): raise ValueError(f"missing must be 'raise', 'skip' or 'keep', got {missing!r}")
     if missing == 'keep': return items
@@ -144,6 +146,7 @@ class Skipped(NamedTuple):
     reason: str
     detail: str
 
+# %% ../nbs/08_data.ipynb #a5f70d1c
 _READ_ERRORS = (VideokitError, OSError, EOFError, IndexError, av.FFmpegError)
 _SAMPLERS = ('uniform', 'random', 'segments', 'clip', 'random_clip')
 
@@ -160,6 +163,7 @@ def _window_span(path, ix, item:dict) -> tuple:
                                                          f"(seconds from the first frame; the frames span 0 to {secs[-1]:.3f} s)")
     return a, b
 
+# %% ../nbs/08_data.ipynb #d1469077
 def _clip_window(n:int, K:int, k:int, f:int) -> tuple:
     "[lo, hi) of clip k of K over n frames: the k-th equal window, widened around its centre to f frames (inside the video) when narrower."
     lo, hi = k*n//K, (k + 1)*n//K
@@ -174,12 +178,14 @@ def _label_of(item:dict) -> str|None:
     l = item.get('label')
     return None if l is None or l == '' else str(l)
 
+# %% ../nbs/08_data.ipynb #0aaf9435
 def sorted_labels(labels, # class names (any iterable of labels; converted to str)
                  ) -> list:
     "Class names in index order: numerically when every label is an integer, else alphabetically."
     ls = {str(l) for l in labels}
     return sorted(ls, key=int) if ls and all(re.fullmatch(r'-?\d+', l) for l in ls) else sorted(ls)
 
+# %% ../nbs/08_data.ipynb #c6d8c0dc
 def _manifest_classes(source) -> list|None:
     "The class list `write_split_manifests` stored for a manifest it wrote (in splits.json beside it), else None."
     if not isinstance(source, (str, Path)) or Path(source).suffix.lower() != '.csv' or not Path(source).is_file(): return None
@@ -191,6 +197,7 @@ def _manifest_classes(source) -> list|None:
         if p.relative_to(d).with_suffix('').as_posix() in s.get('files', {}): return [str(c) for c in s['classes']]
     return None
 
+# %% ../nbs/08_data.ipynb #b07a88eb
 _OWN = ('path', 'rel', 'label', 'video', 'clip_index', 'indices', 'pts')
 
 def _meta_kinds(items:list) -> dict:
@@ -203,6 +210,7 @@ def _meta_kinds(items:list) -> dict:
                     else 'float' if num and have else 'str')
     return kinds
 
+# %% ../nbs/08_data.ipynb #27228945
 def _meta_value(v, kind:str):
     if kind == 'str': return '' if v is None else v if isinstance(v, str) else str(v)
     if v is None or v == '': return math.nan
@@ -215,6 +223,7 @@ def _remove_log(path:str, pid:int, _getpid=os.getpid, _unlink=os.unlink):
     try: _unlink(path)
     except OSError: pass
 
+# %% ../nbs/08_data.ipynb #bf6d3a46
 class VideoDataset(Dataset):
     "Clips of `frames` frames from each video of a source, as `(clip, label)` or a dict, with an explicit corrupt-file policy."
     def __init__(self,
@@ -292,12 +301,14 @@ def _seed_for(self, j:int) -> int:
     if self.seed is None: return int(torch.randint(0, 2**62, ()).item())
     return int(np.random.SeedSequence([self.seed, self.epoch, j]).generate_state(1, np.uint64)[0])
 
+# %% ../nbs/08_data.ipynb #fb5f926b
 def _window_of(path, stream, item:dict) -> tuple:
     "(stream index, first, end frame) of `item`'s window in `path` (run in the decoder process with `isolate`)."
     ix, _ = VideoIndex.cached(path, stream)                    # the frame index read_frames uses, one open
     a, b = _window_span(path, ix, item)
     return ix.stream, a, b
 
+# %% ../nbs/08_data.ipynb #798b6ecb
 def _span(self, v:int, item:dict) -> tuple:
     "(stream index, first, end frame) of video `v`'s window, remembered in this process until the file changes."
     path = item['path']
@@ -311,6 +322,7 @@ def _span(self, v:int, item:dict) -> tuple:
     self._spans[v] = (sig, si, a, b)
     return si, a, b
 
+# %% ../nbs/08_data.ipynb #45e27bd2
 def _checked(idx, n:int, fn) -> list:
     "A sampler function's indices, which must lie in the window."
     idx = [int(i) for i in (idx.tolist() if hasattr(idx, 'tolist') else idx)]
@@ -319,6 +331,7 @@ def _checked(idx, n:int, fn) -> list:
         raise ValueError(f"sampler {getattr(fn, '__name__', fn)!r} returned {'no index' if not idx else f'index {bad}'} for a window of {n} frames (need 0 <= i < {n})")
     return idx
 
+# %% ../nbs/08_data.ipynb #4ae36841
 def _clip_indices(self, path, n:int, k:int, seed:int) -> list:
     "Frame indices of clip `k`, relative to a window of `n` frames; errors name the file."
     f, K, s = self.frames, self.K, self.sampler
@@ -332,6 +345,7 @@ def _clip_indices(self, path, n:int, k:int, seed:int) -> list:
         return [lo + i for i in rel]
     except VideokitError as e: raise VideokitError(path, e.reason, e.detail) from None
 
+# %% ../nbs/08_data.ipynb #96ed3cbc
 def _read(self, j:int):
     v, k = divmod(j, self.K)
     item = self.items[v]; path = item['path']
@@ -341,6 +355,7 @@ def _read(self, j:int):
                               isolate=self.isolate, timeout=self.timeout)
     return item, k, idx, clip, pts
 
+# %% ../nbs/08_data.ipynb #fdb49b79
 def _record(self, v:int, item:dict, err:VideokitError):
     rec = dict(path=item['path'], reason=err.reason, detail=err.detail, **{t: item[t] for t in ('start', 'end') if t in item},
                pid=os.getpid(), time=time.time())
@@ -350,6 +365,7 @@ def _record(self, v:int, item:dict, err:VideokitError):
     try: os.write(fd, line)                                  # one O_APPEND write: lines of several workers never interleave
     finally: os.close(fd)
 
+# %% ../nbs/08_data.ipynb #8a538321
 def _getitem(self, j:int):
     if not -len(self) <= j < len(self): raise IndexError(f'index {j} out of range for a dataset of {len(self)} clips')
     j = j % len(self); v = j // self.K; path = self.items[v]['path']
@@ -373,6 +389,7 @@ def _getitem(self, j:int):
     return dict(meta, video=clip, label=label, path=path, clip_index=k, indices=torch.tensor(idx),
                 pts=torch.tensor([math.nan if t is None else t for t in pts], dtype=torch.float64))
 
+# %% ../nbs/08_data.ipynb #10438a9c
 def _failures(self) -> list:
     "Every item of this dataset skipped so far, by any process (this one's and the error log's records), once each."
     mine, seen = {it['path'] for it in self.items}, {}
@@ -390,8 +407,11 @@ VideoDataset.failures = property(_failures)
 
 # %% ../nbs/08_data.ipynb #8fd4fc15
 def _clip_of(b): return b['video'] if isinstance(b, dict) else b[0]
+
+# %% ../nbs/08_data.ipynb #e9adfa0a
 def _where(b): return b['path'] if isinstance(b, dict) else '?'
 
+# %% ../nbs/08_data.ipynb #1e104f1d
 def collate_clips(batch:list):
     "Collate dataset items, dropping `Skipped` ones; None when all were skipped. Clear error on mismatched clip sizes."
     kept = [b for b in batch if not isinstance(b, Skipped)]
@@ -407,6 +427,7 @@ def collate_clips(batch:list):
     if isinstance(out, dict): out['skipped'] = skipped
     return out
 
+# %% ../nbs/08_data.ipynb #08b6378d
 def _loader(self, batch_size:int=8, *, shuffle:bool=False, num_workers:int=0, **kw) -> DataLoader:
     "A `DataLoader` over this dataset with `collate_clips`, persistent workers and pinned memory when CUDA is there (`batch_sampler=` replaces batch_size/shuffle)."
     kw.setdefault('collate_fn', collate_clips)
@@ -458,6 +479,7 @@ IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
 
 def _natural_key(name:str): return [int(t) if t.isdigit() else t.lower() for t in re.split(r'(\d+)', name)]
 
+# %% ../nbs/08_data.ipynb #c31d64b5
 def frame_folders(frames_dir, # folder of frame images, or of folders of them (any depth)
                   extensions=IMAGE_EXTENSIONS, # endings treated as frames
                  ) -> dict:
@@ -471,12 +493,14 @@ def frame_folders(frames_dir, # folder of frame images, or of folders of them (a
         if fr: out[Path(dirpath)] = [Path(dirpath)/f for f in fr]
     return out
 
+# %% ../nbs/08_data.ipynb #5a5f9d77
 def _read_image(p:Path):
     try:
         with av.open(str(p)) as c: return next(c.decode(video=0))
     except (av.FFmpegError, StopIteration, OSError) as e:
         raise MediaOpenError(p, 'bad_frame', f'the image does not decode ({type(e).__name__}: {e})') from None
 
+# %% ../nbs/08_data.ipynb #7fb4fb68
 def _signature(files:list) -> str:
     st = [f.stat() for f in files]
     return f"{len(files)}:{sum(s.st_size for s in st)}:{max(s.st_mtime_ns for s in st)}"
@@ -522,10 +546,12 @@ def _one_video(args):
     except (VideokitError, OSError, ValueError, av.FFmpegError) as e:
         return dict(source=str(folder), path=str(dst), ok=False, reason=getattr(e, 'reason', type(e).__name__), detail=str(e))
 
+# %% ../nbs/08_data.ipynb #cf50645e
 def _partial_outputs(dst:Path) -> list:
     "Temporary files that `frames_to_video` left for `dst` when it was killed."
     return sorted(Path(dst).parent.glob(f'.{glob.escape(Path(dst).name)}.*.tmp')) if Path(dst).parent.is_dir() else []
 
+# %% ../nbs/08_data.ipynb #e0a1eac8
 def videos_from_frames(frames_dir, # folder of frame folders (class/video/frames... or video/frames...)
                        out, # output folder (or an .mp4 path when frames_dir itself holds the frames)
                        fps=25, # frame rate of the videos
@@ -598,11 +624,13 @@ def _label_list(labels) -> list:
     if isinstance(labels, torch.Tensor): labels = labels.tolist()
     return [int(l) for l in labels]
 
+# %% ../nbs/08_data.ipynb #7a6adb28
 def _generator(seed, epoch) -> torch.Generator:
     g = torch.Generator()
     g.manual_seed(int(torch.randint(0, 2**62, ()).item()) if seed is None else int(np.random.SeedSequence([seed, epoch]).generate_state(1, np.uint64)[0] >> 1))
     return g
 
+# %% ../nbs/08_data.ipynb #4eeaf96d
 class BalancedBatchSampler(Sampler):
     "Batches with `per_class` items of each class (or of `classes_per_batch` random classes)."
     def __init__(self,
@@ -652,6 +680,7 @@ def class_weights(labels, # class index per item, a dataset with `.targets`, or 
     w = _weights_of_counts({c: counts.get(c, 0) for c in range(K)})
     return torch.tensor([w[c] for c in range(K)], dtype=torch.float32)
 
+# %% ../nbs/08_data.ipynb #6cfdd497
 def weighted_sampler(labels, # class index per dataset item (a list, a tensor, or a dataset with `.targets`)
                      num_samples:int|None=None, # draws per epoch (default: the number of labelled items)
                      *,

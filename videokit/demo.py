@@ -18,6 +18,7 @@ def _img(path) -> str:
     if not p or not p.exists(): return ''
     return f"<img src='data:image/png;base64,{base64.b64encode(p.read_bytes()).decode()}' style='max-width:100%'>"
 
+# %% ../nbs/80_demo.ipynb #80f925e6
 def _html(summary:dict) -> str:
     s, e = summary['validate'], html.escape
     rows = ''.join(f"<tr><td>{e(sp)}</td><td>{e(c)}</td><td>{cc['total']}</td><td>{cc['valid']}</td>"
@@ -76,6 +77,7 @@ def _train_and_evaluate(out:Path, manifest:Path, epochs:int, seed:int, progress:
                 train_clips=len(train), run_dir=run['run_dir'], confusion_png=str(png),
                 metrics={k: (v.tolist() if hasattr(v, 'tolist') else v) for k, v in m.items() if k in keep}), model, val
 
+# %% ../nbs/80_demo.ipynb #7226dc55
 def _explain(out:Path, model, val) -> dict:
     "Grad-CAM of the first validation clip: the frame strip with its temporal importance, an overlay video and a JSON."
     from videokit.explain import GradCAM3d, explain_video, save_explanation
@@ -89,6 +91,7 @@ def _explain(out:Path, model, val) -> dict:
                 layer=ex['layer'], temporal=[round(float(v), 4) for v in ex['temporal']], strip_png=files['strip'],
                 overlay_mp4=files['video'])
 
+# %% ../nbs/80_demo.ipynb #77daf9d9
 def _av_sync(out:Path, offset:int, seed:int) -> dict:
     "Make a talking clip with a known offset, measure it with the face-track pipeline, fix it, measure again."
     from videokit.syncnet import process_video, shift_audio

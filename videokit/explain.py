@@ -37,6 +37,7 @@ def _tv_family(m:nn.Module) -> str|None:
     kinds = (('resnet3d', V.VideoResNet), ('s3d', V.S3D), ('mvit', V.MViT), ('swin3d', V.SwinTransformer3d))
     return next((k for k, cls in kinds if isinstance(m, cls)), None)
 
+# %% ../nbs/15_explain.ipynb #874ebfdc
 def default_layer(model:nn.Module, # a VideoClassifier or a plain torchvision video model
                  ) -> str:
     "The dotted name of the module whose output Grad-CAM reads by default."
@@ -76,6 +77,7 @@ METHODS = ('gradcam', 'gradcam++', 'hirescam')
 def _check_choice(name, v, choices):
     if v not in choices: raise UsageError(name, f"must be one of {', '.join(choices)}, got {v!r}")
 
+# %% ../nbs/15_explain.ipynb #8429b0d2
 def weighted_map(acts:torch.Tensor, # activations A (B, C, T, H, W)
                  grads:torch.Tensor, # gradients dY/dA, same shape
                  weighting:str='global', # 'global' (a weight per channel) or 'per_frame' (per channel and step)
@@ -104,11 +106,13 @@ def _bspline3(t:float) -> float:
     t = abs(t)
     return 2/3 - t*t + t**3/2 if t < 1 else (2 - t)**3/6 if t < 2 else 0.0
 
+# %% ../nbs/15_explain.ipynb #eaac6678
 def _mirror(i:int, n:int) -> int:
     if n == 1: return 0
     i %= 2*(n - 1)
     return i if i < n else 2*(n - 1) - i
 
+# %% ../nbs/15_explain.ipynb #2aafe2c1
 def spline_zoom_matrix(n:int, # input length
                        m:int, # output length
                       ) -> torch.Tensor:
@@ -141,6 +145,7 @@ def letterbox_mask(box, # (x0, y0, x1, y1) of the picture, a list of them (one p
         m[i, y0:y1, x0:x1] = True
     return m
 
+# %% ../nbs/15_explain.ipynb #08e03f56
 def upsample_cam(cam:torch.Tensor, # raw maps (B, T', H', W')
                  size, # output (T, H, W)
                  interpolation:str='trilinear', # 'trilinear', 'nearest' or 'spline' (grad-cam's cubic zoom)
@@ -168,6 +173,7 @@ def upsample_cam(cam:torch.Tensor, # raw maps (B, T', H', W')
 # %% ../nbs/15_explain.ipynb #ece57b5c
 def _is_binary(model, logits) -> bool: return bool(getattr(model, 'binary', False)) or logits.shape[-1] == 1
 
+# %% ../nbs/15_explain.ipynb #2856b67d
 def class_targets(model:nn.Module, # the model (its `classes` turn names into indices)
                   logits:torch.Tensor, # (B, K) logits (K = 1: a binary head)
                   target=None, # None (the predicted class), a class index or name, or one per clip
@@ -190,11 +196,13 @@ def class_targets(model:nn.Module, # the model (its `classes` turn names into in
         out.append(int(t))
     return torch.tensor(out, device=logits.device)
 
+# %% ../nbs/15_explain.ipynb #fd71c0be
 def class_scores(model:nn.Module, logits:torch.Tensor, targets:torch.Tensor) -> torch.Tensor:
     "The pre-softmax score of each clip's target class (a binary head: its logit, negated for class 0)."
     if _is_binary(model, logits): return logits[:, 0]*(2*targets.to(logits.dtype) - 1)
     return logits.gather(1, targets[:, None])[:, 0]
 
+# %% ../nbs/15_explain.ipynb #9e5a7fc7
 def class_proba(model:nn.Module, logits:torch.Tensor, targets:torch.Tensor) -> torch.Tensor:
     "The probability of each clip's target class (softmax; sigmoid of a binary head)."
     p = logits_to_proba(logits, _is_binary(model, logits))
@@ -207,6 +215,7 @@ def model_device(model:nn.Module) -> torch.device:
     if t is None: t = next(model.buffers(), None)
     return t.device if t is not None else torch.device('cpu')
 
+# %% ../nbs/15_explain.ipynb #94f6bcd8
 def model_input(model:nn.Module, # a videokit model (with `prepare`) or any torch module
                 x:torch.Tensor, # raw clips (B, T, C, H, W) or the prepared batch (B, C, T, H, W)
                 raw:bool|None=None, # True: `x` is raw clips; False: prepared; None: tell by dtype and shape
@@ -232,6 +241,7 @@ def _in_swin(model:nn.Module, name:str) -> bool:
     return any(isinstance(model.get_submodule('.'.join(parts[:i])), SwinTransformer3d)
                for i in range(len(parts)))
 
+# %% ../nbs/15_explain.ipynb #df816e2e
 @contextlib.contextmanager
 def evaluating(model:nn.Module):
     "Run `model` in eval mode inside the block; every module gets its own mode back afterwards."
@@ -336,6 +346,7 @@ def temporal_importance(cam, # maps (B, T, H, W) or one map (T, H, W), tensor or
     tot = m.sum(-1, keepdims=True)
     return np.where(tot > 0, m/np.where(tot > 0, tot, 1), 0.0)
 
+# %% ../nbs/15_explain.ipynb #40a43f72
 def plot_temporal(importance, # (T,) shares from `temporal_importance`, or (B, T)
                   times=None, # x positions (seconds or frame numbers); default 0..T-1
                   *, ax=None, labels=None, # curve labels for (B, T)
@@ -361,9 +372,11 @@ def _baseline(X:torch.Tensor, baseline) -> torch.Tensor:
         return F.avg_pool3d(F.pad(X, (k//2,)*4 + (0, 0), mode='replicate'), (1, k, k), stride=1)
     raise UsageError('baseline', f"must be 'zero', 'blur' or a number, got {baseline!r}")
 
+# %% ../nbs/15_explain.ipynb #e007b0a8
 def _auc(y:np.ndarray, x:np.ndarray) -> np.ndarray:
     return ((y[..., 1:] + y[..., :-1])/2*np.diff(x)).sum(-1)
 
+# %% ../nbs/15_explain.ipynb #3e7cfa27
 def deletion_insertion(model:nn.Module, # the classifier
                        x:torch.Tensor, # raw clips (B, T, C, H, W) or the network input (B, C, T, H, W)
                        cam:torch.Tensor, # maps (B, T, H, W) at the network input's size (an upsampled map)
@@ -408,6 +421,7 @@ def deletion_insertion(model:nn.Module, # the classifier
     return dict(mode=mode, fractions=frac, deletion=d, insertion=i, deletion_auc=_auc(d, frac),
                 insertion_auc=_auc(i, frac), targets=targets.cpu().numpy())
 
+# %% ../nbs/15_explain.ipynb #b97f73d5
 def random_cam(shape, # the raw map's (B, T', H', W')
                size, # the network input's (T, H, W)
                *, seed:int=0, interpolation:str='trilinear', box=None) -> torch.Tensor:
@@ -449,6 +463,7 @@ def _ranks(v:np.ndarray) -> np.ndarray:
     r = np.empty(len(v)); r[order] = np.repeat(first + (counts - 1)/2, counts)
     return r
 
+# %% ../nbs/15_explain.ipynb #4c8897ec
 def spearman(a, b) -> float:
     "Spearman rank correlation of two maps (flattened); 0 when either is constant."
     flat = lambda v: np.asarray(v.detach().cpu() if isinstance(v, torch.Tensor) else v, np.float64).ravel()
@@ -456,12 +471,14 @@ def spearman(a, b) -> float:
     sa, sb = ra.std(), rb.std()
     return float(((ra - ra.mean())*(rb - rb.mean())).mean()/(sa*sb)) if sa > 0 and sb > 0 else 0.0
 
+# %% ../nbs/15_explain.ipynb #6266acdb
 def _groups(model:nn.Module) -> list:
     "[(name, [modules])] to randomise in cascade, from the output down."
     if isinstance(model, VideoClassifier):
         return [('head', [model.head])] + [(n, mods) for n, mods in reversed(model.backbone.stages())]
     return [('all', [model])]
 
+# %% ../nbs/15_explain.ipynb #e0f2cb40
 def _randomise(modules:list):
     for mod in modules:
         for m in mod.modules():
@@ -470,6 +487,7 @@ def _randomise(modules:list):
             else:
                 for p in m.parameters(recurse=False): nn.init.normal_(p, std=0.02)
 
+# %% ../nbs/15_explain.ipynb #6e759254
 def randomisation_check(explainer:GradCAM3d, # the explainer to test
                         x:torch.Tensor, # raw clips or the network input
                         target=None, # None (the original model's predicted class), or classes
@@ -509,6 +527,7 @@ def _hwc(frames) -> np.ndarray:
         f = f.astype(np.uint8)
     return f
 
+# %% ../nbs/15_explain.ipynb #6b19c311
 def overlay(frames, # (T, 3, H, W) or (T, H, W, 3) frames, uint8 (or float in [0, 1])
             cam, # map (T', H', W') in [0, 1]; resized to the frames if needed
             *,
@@ -527,6 +546,7 @@ def overlay(frames, # (T, 3, H, W) or (T, H, W, 3) frames, uint8 (or float in [0
     heat = matplotlib.colormaps[cmap](c.clamp(0, 1).numpy())[..., :3]*255
     return ((1 - alpha)*f + alpha*heat).round().clip(0, 255).astype(np.uint8)
 
+# %% ../nbs/15_explain.ipynb #37bb05a4
 def frame_strip(frames, # (T, 3, H, W) or (T, H, W, 3) frames
                 cam, # map (T, H, W) in [0, 1]
                 *,
@@ -557,6 +577,7 @@ def frame_strip(frames, # (T, 3, H, W) or (T, H, W, 3) frames
 # %% ../nbs/15_explain.ipynb #1b32f62d
 def _even(img:np.ndarray) -> np.ndarray: return img[:img.shape[0]//2*2, :img.shape[1]//2*2]
 
+# %% ../nbs/15_explain.ipynb #50c1ea6c
 def _audio_frames(rd:AudioReader, ast):
     "The reader's samples as AAC-ready frames of 1024 samples (the last one shorter)."
     buf, n = np.zeros((rd.channels, 0), np.float32), 0
@@ -570,6 +591,7 @@ def _audio_frames(rd:AudioReader, ast):
         while buf.shape[1] >= 1024: yield frame(buf[:, :1024]); buf = buf[:, 1024:]
     if buf.shape[1]: yield frame(buf)
 
+# %% ../nbs/15_explain.ipynb #0d870044
 def write_overlay_video(path, # output .mp4/.mov/.mkv (H.264) or .gif
                         images, # (T, H, W, 3) uint8 frames (e.g. from `overlay`)
                         times=None, # display time of each frame in seconds (increasing); default `fps`
@@ -663,6 +685,7 @@ def explain_video(explainer:GradCAM3d, # the explainer of a VideoClassifier
                 probs=dict(zip(classes, probs.tolist())), temporal=temporal_importance(pic),
                 layer=explainer.layer_name, weighting=explainer.weighting, method=explainer.method)
 
+# %% ../nbs/15_explain.ipynb #26cadb3e
 def save_explanation(ex:dict, # from `explain_video`
                      out_dir, # folder for the files
                      *,

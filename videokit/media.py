@@ -32,6 +32,7 @@ def media_format(path) -> str:
     if fmt is None: raise ValueError(f'{path}: cannot write {Path(path).suffix or "files without an extension"!r}; use one of {sorted(_FORMATS)}')
     return fmt
 
+# %% ../nbs/05_media.ipynb #7dc5163d
 def _check_number(name, what, v, lo=None, lo_open=False, hi=None):
     "Raise a ValueError naming `name` unless `v` is a finite number in the range."
     conds = ([f'> {lo}' if lo_open else f'>= {lo}'] if lo is not None else []) + ([f'<= {hi}'] if hi is not None else [])
@@ -39,6 +40,7 @@ def _check_number(name, what, v, lo=None, lo_open=False, hi=None):
        or (lo is not None and (v <= lo if lo_open else v < lo)) or (hi is not None and v > hi):
         raise ValueError(f"{name}: {what} must be a number{' ' + ' and '.join(conds) if conds else ''}, got {v!r}")
 
+# %% ../nbs/05_media.ipynb #210da66b
 def _secs(x) -> float|None:
     "A time as a float rounded to the microsecond, for listings."
     return None if x is None else round(float(x), 6)
@@ -52,12 +54,14 @@ def _pick_stream(c, path, kind:str, stream=None):
     "Old spelling of `core.pick_stream`, kept until syncnet uses that."
     return pick_stream(c, kind, stream)
 
+# %% ../nbs/05_media.ipynb #675ad917
 def _check_audio_args(path, sample_rate, channels):
     if sample_rate is not None and (not isinstance(sample_rate, (int, np.integer)) or not 1000 <= sample_rate <= 768_000):
         raise ValueError(f'{path}: sample_rate must be an int between 1000 and 768000 Hz, got {sample_rate!r}')
     if channels is not None and (not isinstance(channels, (int, np.integer)) or not 1 <= channels <= 8):
         raise ValueError(f'{path}: channels must be an int from 1 to 8, got {channels!r}')
 
+# %% ../nbs/05_media.ipynb #b89021ac
 class AudioReader:
     "Iterate over a file's audio as (channels, n) arrays, resampled and aligned to a start time."
     def __init__(self, path, # a media file with an audio stream
@@ -190,10 +194,12 @@ def _check_encoder(codec:str, crf, preset:str):
     if isinstance(crf, bool) or not isinstance(crf, (int, float)) or not 0 <= crf <= 51:
         raise UsageError('crf', f'must be a number from 0 (lossless) to 51, got {crf!r}')
 
+# %% ../nbs/05_media.ipynb #9adfba8c
 def _audio_codec(fmt:str, src_codec:str) -> str:
     "PCM stays PCM where the container takes it; everything else becomes AAC."
     return 'pcm_s16le' if fmt == 'wav' or (src_codec.startswith('pcm_') and fmt in ('avi', 'mov', 'matroska')) else 'aac'
 
+# %% ../nbs/05_media.ipynb #3e55ca78
 def _audio_items(reader, st):
     "(time from the reader's start, 'a', frame) in blocks of 1024 samples, ready for the encoder of stream `st`."
     planar, rate, n, buf = reader.fmt.endswith('p'), reader.rate, 0, []
@@ -211,6 +217,7 @@ def _audio_items(reader, st):
         buf, have = [x[:, k:]], have - k
     if have: yield frame(np.concatenate(buf, 1))
 
+# %% ../nbs/05_media.ipynb #5babb4d6
 def _copy_items(ix, a, b, vs):
     "(time, 'p', packet) for the packets of frames a..b-1, a closed run in decoding order, retimed to start at 0."
     p0, want, n, started = int(ix.pts[a]), set(ix.pts[a:b].tolist()), 0, False
@@ -226,6 +233,7 @@ def _copy_items(ix, a, b, vs):
             yield float(((p.dts if p.dts is not None else p.pts))*ix.time_base), 'p', p
     if n < b - a: raise DecodeError(ix.path, 'missing_frames', f'only {n} of the {b - a} packets of frames {a}..{b - 1} were found')
 
+# %% ../nbs/05_media.ipynb #2abffa48
 def _decoded(ix, a, b, state, seek=True):
     "(frame number, VideoFrame) for frames a..b-1, decoded forward from the keyframe before a; checked by timestamp."
     c = open_container(ix.path)
@@ -255,8 +263,10 @@ def _decoded(ix, a, b, state, seek=True):
         raise DecodeError(ix.path, 'missing_frames', f'the stream ended at frame {i}, before frame {b - 1}')
     finally: c.close()
 
+# %% ../nbs/05_media.ipynb #b9a29cfa
 class _SeekMissed(Exception): "A seek landed after its target frame."
 
+# %% ../nbs/05_media.ipynb #a0b6bae4
 def _encode_items(ix, a, b, vs, state):
     "(time, 'v', frame) for frames a..b-1, retimed to start at 0 in the encoder's time base."
     p0, out_tb, scaler = int(ix.pts[a]), vs.codec_context.time_base, VideoReformatter()
@@ -270,6 +280,7 @@ def _encode_items(ix, a, b, vs, state):
     try: yield from run(True)
     except _SeekMissed: yield from run(False)              # decode from the start instead
 
+# %% ../nbs/05_media.ipynb #8d2e7659
 def _video_encoder(out, ix, codec, crf, preset, avi, fps=None):
     "Add a video stream encoding like the source: size, pixel format if the encoder has it, SAR, rotation, time base."
     opts = {'crf': str(crf), 'preset': preset} if codec in ('libx264', 'libx265') else {}
@@ -284,12 +295,14 @@ def _video_encoder(out, ix, codec, crf, preset, avi, fps=None):
     if ix.rotation: vs.set_display_rotation(ix.rotation)
     return vs
 
+# %% ../nbs/05_media.ipynb #021ad554
 def _add_audio(out, fmt, rd):
     "Add an audio stream for the samples of AudioReader `rd` (which is set to the encoder's sample format)."
     acodec = _audio_codec(fmt, rd.codec)
     rd.fmt = {'aac': 'fltp', 'pcm_s16le': 's16'}[acodec]
     return out.add_stream(acodec, rate=rd.rate, layout=rd.layout)
 
+# %% ../nbs/05_media.ipynb #aa8e5e8b
 def _mux(out, items, vs, ast, encode_video:bool) -> int:
     "Mux the time-ordered merge of the item streams, flush the encoders; return the number of video frames."
     frames = 0
@@ -301,10 +314,12 @@ def _mux(out, items, vs, ast, encode_video:bool) -> int:
     if ast is not None: out.mux(ast.encode())
     return frames
 
+# %% ../nbs/05_media.ipynb #a642d5de
 def _audio_info(rd, ast) -> dict|None:
     return None if rd is None else dict(codec=ast.codec_context.name, sample_rate=rd.rate, channels=rd.channels,
                                         samples=rd.samples, errors=rd.errors)
 
+# %% ../nbs/05_media.ipynb #0f2953a2
 def _write_piece(ix, a, b, dst, copy, audio, codec, crf, preset) -> dict:
     "Write frames a..b-1 of the indexed video (and their audio) to `dst`; return what was written."
     fmt = media_format(dst); state = dict(corrupt=0)
@@ -322,6 +337,7 @@ def _write_piece(ix, a, b, dst, copy, audio, codec, crf, preset) -> dict:
         frames = _mux(out, items, vs, ast, not copy)
     return dict(frames=frames, method='copy' if copy else 'encode', corrupt_frames=state['corrupt'], audio=_audio_info(rd, ast))
 
+# %% ../nbs/05_media.ipynb #cfeaf6fa
 def cut_spans(video, # the source video
               out_dir, # folder for the pieces and their listing
               spans, # [(start, end)] in seconds from the first frame
@@ -395,6 +411,7 @@ def _check_chunk_args(name, duration, overlap, last):
     if overlap >= duration: raise ValueError(f'{name}: overlap must be < duration ({duration}), got {overlap!r}')
     if last not in _LAST: raise ValueError(f'{name}: last must be one of {", ".join(map(repr, _LAST))}, got {last!r}')
 
+# %% ../nbs/05_media.ipynb #70b535c1
 def time_spans(total, # length of the video in seconds
                duration, # chunk length in seconds
                overlap=0, # seconds shared by consecutive chunks
@@ -413,6 +430,7 @@ def time_spans(total, # length of the video in seconds
         break
     return spans
 
+# %% ../nbs/05_media.ipynb #ec5cf388
 def chunk_by_time(video, # the source video
                   out_dir, # folder for the chunks and their listing
                   duration:float=30, # chunk length in seconds
@@ -446,6 +464,7 @@ def audio_levels(path, # a media file with an audio stream
     with np.errstate(divide='ignore'): db = (10*np.log10(ms)).astype(np.float32)
     return db, float(r.start if r.start is not None else r.first)
 
+# %% ../nbs/05_media.ipynb #d07e97b6
 def detect_silences(path, # a media file with an audio stream
                     threshold_db:float=-40, # windows below this level (dBFS) are silent
                     min_silence:float=0.5, # shortest pause, in seconds
@@ -462,6 +481,7 @@ def detect_silences(path, # a media file with an audio stream
     edges = np.flatnonzero(np.diff(quiet.astype(np.int8)))
     return [(round(float(t0 + a*w), 6), round(float(t0 + b*w), 6)) for a, b in zip(edges[::2], edges[1::2]) if (b - a)*w >= min_silence - 1e-9]
 
+# %% ../nbs/05_media.ipynb #01490f2c
 def silence_cuts(silences, # [(start, end)] seconds from the first frame
                  total:float, # length of the video in seconds
                  min_chunk:float=5.0, # shortest chunk, in seconds
@@ -473,6 +493,7 @@ def silence_cuts(silences, # [(start, end)] seconds from the first frame
         if c - prev >= min_chunk and total - c >= min_chunk and 0 < c < total: cuts.append(c); prev = c
     return cuts
 
+# %% ../nbs/05_media.ipynb #e8eaa6a7
 def chunk_by_silence(video, # the source video
                      out_dir, # folder for the chunks and their listing
                      threshold_db:float=-40, # windows below this level (dBFS) are silent
@@ -504,6 +525,7 @@ def _thumbs(ix, size, state):
     for i, f in _decoded(ix, 0, len(ix), state):
         yield i, scaler.reformat(f, w, h, 'rgb24', interpolation='AREA').to_ndarray().astype(np.int16)
 
+# %% ../nbs/05_media.ipynb #c8c02e2b
 def detect_scenes(video, # a video file
                   threshold:float=3.0, # a cut's score must be this many times the mean score of its neighbours
                   *,
@@ -545,6 +567,7 @@ def detect_scenes(video, # a video file
     if scores: out['scores'] = [round(float(x), 3) for x in sc]
     return out
 
+# %% ../nbs/05_media.ipynb #3741f68a
 def split_scenes(video, # a video file
                  out_dir, # folder for one file per scene and the listing
                  threshold:float=3.0, # see `detect_scenes`
@@ -579,6 +602,7 @@ def _cfr_items(ix, vs, fps, n_out, state, stats):
     while cur is not None and nxt < n_out: yield emit(cur, nxt); nxt += 1
     retire()
 
+# %% ../nbs/05_media.ipynb #c7a84b14
 def resample_fps(video, # the source video
                  out, # output file (.mp4, .mov, .mkv, .avi)
                  fps=25, # output frame rate: a number, a Fraction or a string such as '30000/1001'

@@ -40,6 +40,7 @@ class BackboneSpec:
     weights: str|None = 'KINETICS400_V1' # default torchvision weights; None: no pretrained weights
     def to_dict(self) -> dict: return asdict(self)
 
+# %% ../nbs/11_models.ipynb #2a51adee
 _K400 = dict(mean=(0.43216, 0.394666, 0.37645), std=(0.22803, 0.22145, 0.216989))
 _MVIT = dict(mean=(0.45, 0.45, 0.45), std=(0.225, 0.225, 0.225))
 _IMNET = dict(mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225))
@@ -72,10 +73,12 @@ class TinyNet3d(nn.Module):
         self.channels = 4*width
     def forward(self, x): return self.layer2(self.layer1(self.stem(x)))
 
+# %% ../nbs/11_models.ipynb #9aa3b347
 def _tv_build(name, **kw):
     import torchvision.models as M
     return M.get_model(name, weights=None, **kw)
 
+# %% ../nbs/11_models.ipynb #d6224006
 def _mvit_map(net, x):
     x = net.conv_proj(x).flatten(2).transpose(1, 2)
     x = net.pos_encoding(x)
@@ -84,9 +87,11 @@ def _mvit_map(net, x):
     x = net.norm(x)[:, 1:]                                     # drop the class token
     return x.transpose(1, 2).reshape(x.shape[0], x.shape[2], *thw)
 
+# %% ../nbs/11_models.ipynb #13c5e011
 def _swin_map(net, x):
     return net.norm(net.features(net.pos_drop(net.patch_embed(x)))).permute(0, 4, 1, 2, 3)
 
+# %% ../nbs/11_models.ipynb #d27c1d51
 _MAPS = {'resnet3d': lambda n, x: n.layer4(n.layer3(n.layer2(n.layer1(n.stem(x))))),
          's3d': lambda n, x: n.features(x), 'mvit': _mvit_map, 'swin3d': _swin_map, 'tiny': lambda n, x: n(x)}
 _CLASSIFIER = {'resnet3d': 'fc', 's3d': 'classifier', 'mvit': 'head', 'swin3d': 'head'}
@@ -99,6 +104,7 @@ def _mvit_stages(n):
         cur.append(b); dim = d
     return out + [(f'stage{len(out)}', cur + [n.norm])]
 
+# %% ../nbs/11_models.ipynb #c5fcadb7
 def _s3d_stages(n):
     out, cur = [], []
     for m in n.features:
@@ -106,6 +112,7 @@ def _s3d_stages(n):
         cur.append(m)
     return out + [(f'block{len(out)}', cur)]
 
+# %% ../nbs/11_models.ipynb #e8f3c831
 def _swin_stages(n):
     f = list(n.features)                                       # [stage, merge, stage, merge, stage, merge, stage]
     out = [('patch_embed', [n.patch_embed]), ('stage0', [f[0]])]
@@ -113,6 +120,7 @@ def _swin_stages(n):
     out[-1][1].append(n.norm)
     return out
 
+# %% ../nbs/11_models.ipynb #ab27c3e0
 _STAGES = {'resnet3d': lambda n: [(k, [getattr(n, k)]) for k in ('stem', 'layer1', 'layer2', 'layer3', 'layer4')],
            's3d': _s3d_stages, 'mvit': _mvit_stages,
            'swin3d': _swin_stages,
@@ -139,6 +147,7 @@ def weights_file(name:str, # a torchvision backbone name
     d = Path(weights_dir) if weights_dir is not None else Path(torch.hub.get_dir())/'checkpoints'
     return d/os.path.basename(w.url)
 
+# %% ../nbs/11_models.ipynb #a54bedce
 def _weights_enum(name, weights):
     from torchvision.models import get_model_weights
     spec = backbone_spec(name)
@@ -149,6 +158,7 @@ def _weights_enum(name, weights):
     if weights in enum.__members__: return enum[weights]
     raise ValueError(f'{name} has no weights {weights!r}; known: DEFAULT, {", ".join(enum.__members__)}')
 
+# %% ../nbs/11_models.ipynb #81c787d1
 def load_state_dict_file(path) -> dict:
     "A state dict read safely (`weights_only=True`) from `path`, unwrapped from {'model'|'state_dict': ...} and 'module.' prefixes."
     p = Path(path)
@@ -161,6 +171,7 @@ def load_state_dict_file(path) -> dict:
         raise VideokitError(p, 'bad_weights', 'not a state dict (a dict of tensors)')
     return {k[7:] if k.startswith('module.') else k: v for k, v in sd.items()}
 
+# %% ../nbs/11_models.ipynb #85001477
 def _load_strict(module, sd, path):
     try: r = module.load_state_dict(sd, strict=False)
     except RuntimeError as e:                                  # shapes that do not fit
@@ -171,6 +182,7 @@ def _load_strict(module, sd, path):
         raise VideokitError(path, 'bad_weights', f'does not fit {type(module).__name__}: {len(r.missing_keys)} missing keys '
                             f'{r.missing_keys[:3]}, {len(r.unexpected_keys)} unexpected {r.unexpected_keys[:3]}')
 
+# %% ../nbs/11_models.ipynb #d49f07d3
 def _is_weights_name(name, weights):
     "True if `weights` names torchvision weights (rather than a file)."
     if weights is True or weights == 'DEFAULT': return True
@@ -178,6 +190,7 @@ def _is_weights_name(name, weights):
     from torchvision.models import get_model_weights
     return weights in get_model_weights(name).__members__
 
+# %% ../nbs/11_models.ipynb #1f4991de
 def build_backbone(name:str='r3d_18', # a registered backbone
                    weights=None, # None (random init), 'DEFAULT'/'KINETICS400_V1' (from the cache), or a file path
                    weights_dir=None, # folder of cached torchvision weights (default: torch's hub cache)
@@ -203,12 +216,14 @@ def build_backbone(name:str='r3d_18', # a registered backbone
 def _cbr(i, o, k):
     return nn.Sequential(nn.Conv3d(i, o, k, 1, k//2, bias=False), nn.BatchNorm3d(o), nn.ReLU(inplace=True))
 
+# %% ../nbs/11_models.ipynb #28f13d2f
 class LinearHead(nn.Module):
     "Global average pooling + dropout + linear: (B, C, T, H, W) or (B, C) -> (B, n_out)."
     def __init__(self, channels:int, n_out:int, dropout:float=0.5):
         super().__init__(); self.drop, self.fc = nn.Dropout(dropout), nn.Linear(channels, n_out)
     def forward(self, x): return self.fc(self.drop(x if x.dim() == 2 else x.mean((2, 3, 4))))
 
+# %% ../nbs/11_models.ipynb #e2bf0200
 class Inception3dHead(nn.Module):
     "Inception-style 3D block (1x1x1 | 3x3x3 | 5x5x5 as two 3x3x3 | pool) + global average pooling + dropout + linear."
     def __init__(self, channels:int, # input channels
@@ -244,6 +259,7 @@ def clips_to_input(x:torch.Tensor, # clips (B, T, C, H, W), uint8 or float in [0
         x = (x - m)/s
     return x.contiguous()
 
+# %% ../nbs/11_models.ipynb #9c92648f
 _HEADS = {'linear': LinearHead, 'inception': Inception3dHead}
 
 class VideoClassifier(nn.Module):
@@ -301,18 +317,21 @@ class VideoClassifier(nn.Module):
         return dict(total=n(self.parameters()), trainable=n(p for p in self.parameters() if p.requires_grad),
                     head=n(self.head.parameters()), trainable_stages=self.trainable_stages, stages=len(self._stages))
 
+# %% ../nbs/11_models.ipynb #056eb007
 def _freeze_stages(freeze, n_stages):
     if isinstance(freeze, int) and not isinstance(freeze, bool): return freeze        # (1 == True: ints first)
     if freeze is None or freeze is False or freeze == 'none': return n_stages
     if freeze is True or freeze in ('backbone', 'all'): return 0
     raise ValueError(f"freeze must be 'none', 'backbone' or a number of trainable stages, got {freeze!r}")
 
+# %% ../nbs/11_models.ipynb #faf18da6
 def logits_to_proba(logits:torch.Tensor, binary:bool) -> torch.Tensor:
     "Probabilities (B, n_classes): softmax, or [1 - p, p] of a single sigmoid logit."
     if binary:
         p = torch.sigmoid(logits.float().reshape(-1)); return torch.stack([1 - p, p], 1)
     return logits.float().softmax(1)
 
+# %% ../nbs/11_models.ipynb #72a96e4b
 def build_model(backbone:str='r3d_18', # registered backbone name
                 classes=2, # number of classes, or their names
                 *,
@@ -497,6 +516,7 @@ def response_kl(student_logits:torch.Tensor, teacher_logits:torch.Tensor, T:floa
     kl = (lt.exp()*(lt - ls)).sum(1)*T*T
     return kl if reduction == 'none' else kl.mean()
 
+# %% ../nbs/11_models.ipynb #3350e600
 class Distiller(nn.Module):
     "Teacher/student wrapper: task + temperature-scaled response KL + projected feature MSE."
     input_kind = 'unit'

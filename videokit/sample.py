@@ -40,14 +40,17 @@ def _count(src) -> tuple:
     if src < 0: raise ValueError(f'a frame count cannot be negative, got {src}')
     return int(src), f'<{int(src)} frames>'
 
+# %% ../nbs/04_sample.ipynb #f0ea0d0d
 def _positive(name, v) -> int:
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v <= 0:
         raise ValueError(f'{name} must be a positive int, got {v!r}')
     return int(v)
 
+# %% ../nbs/04_sample.ipynb #720f59cf
 def _choice(name, v, choices):
     if v not in choices: raise ValueError(f'{name} must be one of {", ".join(map(repr, choices))}, got {v!r}')
 
+# %% ../nbs/04_sample.ipynb #f7f2acd3
 def _frames_of(src, short='repeat') -> tuple:
     "Validated (frame count, name) of `src`; raises if the video has no frames."
     _choice('short', short, _SHORT)
@@ -55,6 +58,7 @@ def _frames_of(src, short='repeat') -> tuple:
     if N == 0: raise VideokitError(name, 'no_frames', 'the video has no frames')
     return N, name
 
+# %% ../nbs/04_sample.ipynb #e73d23aa
 def _too_short(name, n, have, what='the video'):
     return VideokitError(name, 'too_short', f'{n} frames asked, {what} has only {have}')
 
@@ -84,6 +88,7 @@ def _increasing(idx:list, N:int) -> list:
     for i in range(len(idx) - 2, -1, -1): idx[i] = min(idx[i], idx[i+1] - 1)
     return idx
 
+# %% ../nbs/04_sample.ipynb #7f9c8dc6
 def random_indices(src, # frame count or `VideoInfo`
                    n:int, # frames to sample
                    *,
@@ -145,11 +150,13 @@ def _clip(s, n, step, N, short, name) -> list:
     if short == 'pad': return idx + [idx[-1]]*(n - len(idx))
     m = len(idx); return [idx[(2*i + 1)*m//(2*n)] for i in range(n)]
 
+# %% ../nbs/04_sample.ipynb #607d0805
 def _clip_args(src, k, n, step, short) -> tuple:
     k, n, step = _positive('k', k), _positive('n', n), _positive('step', step)
     N, name = _frames_of(src, short)
     return N, name, k, n, step, max(N - (n - 1)*step, 1)           # last: one past the last valid start
 
+# %% ../nbs/04_sample.ipynb #1e9753f4
 def regular_clips(src, # frame count or `VideoInfo`
                   k:int, # number of clips
                   n:int, # frames per clip
@@ -162,6 +169,7 @@ def regular_clips(src, # frame count or `VideoInfo`
     starts = [0] if k == 1 else [i*(last - 1)//(k - 1) for i in range(k)]
     return [_clip(s, n, step, N, short, name) for s in starts]
 
+# %% ../nbs/04_sample.ipynb #a17dc2c2
 def random_clips(src, # frame count or `VideoInfo`
                  k:int, # number of clips
                  n:int, # frames per clip
@@ -183,6 +191,7 @@ def frame_pts(path, # a video file
     ix, _ = VideoIndex.cached(path, stream)
     return [float(p*ix.time_base) for p in ix.pts]
 
+# %% ../nbs/04_sample.ipynb #e637287e
 def count_frames(path, # a video file
                  stream:int|None=None, # container stream index; default the best video stream
                 ) -> int:
@@ -199,6 +208,7 @@ def _hw(size) -> tuple:
     if h <= 0 or w <= 0: raise ValueError(f'size must be positive, got {size!r}')
     return h, w
 
+# %% ../nbs/04_sample.ipynb #21444520
 def resize_mode(size, # output (height, width), an int for a square, or None (display size)
                 resize:str|None, # 'letterbox', 'short_side_crop', 'fit', 'stretch', or None
                ) -> str|None:
@@ -210,6 +220,7 @@ def resize_mode(size, # output (height, width), an int for a square, or None (di
     _hw(size)
     return resize or 'letterbox'
 
+# %% ../nbs/04_sample.ipynb #cc3271d8
 def resize_geometry(width:int, # coded frame width
                     height:int, # coded frame height
                     size=None, # output (height, width) or an int for a square; None: the display size
@@ -243,6 +254,7 @@ _TRACE = None      # set to a list to record ('seek', anchor), ('land', first fr
 class _Restart(Exception):
     "A decoded timestamp contradicts the index: read again by counting frames from the start."
 
+# %% ../nbs/04_sample.ipynb #ce28afae
 def _frames(c, s, state, want=None):
     "Decoded frames of `s` from the container's position; decode failures are recorded in `state`."
     cc = s.codec_context
@@ -256,15 +268,18 @@ def _frames(c, s, state, want=None):
             state.update(err=f'{where}{e}', damaged=True); continue
         yield from fs
 
+# %% ../nbs/04_sample.ipynb #ebeb89d8
 def _damaged(path, i, f, state):
     why = 'the decoder flagged it as corrupt' if f.is_corrupt and not state['damaged'] else 'it follows data that failed to decode'
     return DecodeError(path, 'decode_error', f'frame {i} is damaged: {why}' + (f' ({state["err"]})' if state['err'] else ''))
 
+# %% ../nbs/04_sample.ipynb #938974d8
 def _missing(path, i, ix, state):
     t = f' (pts {float(ix.pts[i]*ix.time_base):.6f} s)' if i < len(ix.pts) else ''
     return DecodeError(path, 'missing_frames', f'frame {i}{t} was not produced by the decoder'
                        + (f'; {state["err"]}' if state['err'] else ''))
 
+# %% ../nbs/04_sample.ipynb #6eddb1ad
 def _decode_by_pts(c, s, ix, targets, path, keep, rewind=False):
     "Decode the sorted unique `targets`, seeking forward only; hand each target frame to `keep(i, frame)`."
     pos = {int(p): i for i, p in enumerate(ix.pts)}
@@ -301,6 +316,7 @@ def _decode_by_pts(c, s, ix, targets, path, keep, rewind=False):
                 if state['damaged'] or f.is_corrupt: raise _damaged(path, i, f, state)
                 keep(i, f)
 
+# %% ../nbs/04_sample.ipynb #742a667b
 def _decode_by_count(c, s, ix, targets, path, keep):
     "Decode from the start and number the frames in output order (no seeking)."
     state, last = dict(err=None, damaged=False), targets[-1]
@@ -312,6 +328,7 @@ def _decode_by_count(c, s, ix, targets, path, keep):
         if i >= last: return
     raise _missing(path, last, ix, state)
 
+# %% ../nbs/04_sample.ipynb #83aab851
 class _Keep:
     "Converts each target frame once, as it is decoded, straight into its rows of the (T, H, W, 3) uint8 output."
     def __init__(self, idx, size, resize, rotate, apply_sar, interpolation, threads):
@@ -350,6 +367,7 @@ class _Keep:
         self.pts[i] = f.time                               # pts * time_base in seconds, or None
         self.got.add(i)
 
+# %% ../nbs/04_sample.ipynb #39b57157
 _SMALL_READ = 1_000_000   # threads=0: a read that decodes fewer pixels than this uses one thread
 
 def _auto_threads(area, ix, targets) -> int:
@@ -360,6 +378,7 @@ def _auto_threads(area, ix, targets) -> int:
         start = int(np.searchsorted(ix.pts, ix.key_pts[a]))
     return 1 if area*(targets[-1] - start + 1) < _SMALL_READ else 0
 
+# %% ../nbs/04_sample.ipynb #87f66645
 def _decode(path, si, c, ix, targets, keep, threads, by_pts, rewind=False):
     "Run one decoding pass on container `c` (or a freshly opened one), turning libav failures into `DecodeError`."
     c = c or open_container(path)
@@ -371,6 +390,7 @@ def _decode(path, si, c, ix, targets, keep, threads, by_pts, rewind=False):
     except av.error.FFmpegError as e: raise DecodeError(path, 'decode_error', str(e)) from e
     finally: c.close()
 
+# %% ../nbs/04_sample.ipynb #159902ad
 def read_frames(path, # a video file
                 indices, # frame indices (any order, duplicates allowed, negative from the end)
                 *,

@@ -35,11 +35,13 @@ def _group_keys(items:list, group) -> list:
     if miss is not None: raise ValueError(f"{miss['path']}: no value for the group key {group!r}")
     return [str(it[group]) for it in items]
 
+# %% ../nbs/08b_splits.ipynb #819590e8
 def _gap_change(cur, target, size, tsize, wc, N, cls, cnt, n, sign=1):
     "Change of the objective, per part, when a group (classes `cls` x `cnt`, `n` items) is added (sign 1) or removed (-1)."
     d = cur[..., cls] - target[..., cls]
     return ((2*sign*d*cnt + cnt**2)*wc[cls]).sum(-1) + (2*sign*(size - tsize)*n + n*n)/N**2
 
+# %% ../nbs/08b_splits.ipynb #f55352dc
 def _assign(items:list, shares:list, group, seed:int, passes:int=20) -> tuple:
     "Part index of every item: groups placed greedily so each (part, class) nears its share, then moved while that helps."
     keys = _group_keys(items, group)
@@ -93,6 +95,7 @@ def stratified_split(items:list, # items (dicts with path and label)
     part, keys = _assign(items, [float(fractions[n]) for n in names], group, seed)
     return [dict(it, split=names[p], **({'group': k} if group is not None else {})) for it, p, k in zip(items, part, keys)]
 
+# %% ../nbs/08b_splits.ipynb #15c8f73b
 def stratified_kfold(items:list, # items (dicts with path and label)
                      k:int=5, # number of folds
                      *,
@@ -105,6 +108,7 @@ def stratified_kfold(items:list, # items (dicts with path and label)
     part, keys = _assign(items, [1.0/k]*k, group, seed)
     return [dict(it, fold=p, **({'group': k_} if group is not None else {})) for it, p, k_ in zip(items, part, keys)]
 
+# %% ../nbs/08b_splits.ipynb #8e40336e
 def fold_split(items:list, # items with a `fold` column (from `stratified_kfold`)
                fold:int, # the fold held out for validation
               ) -> dict:
@@ -168,6 +172,7 @@ def _scan_files(scan, paths:list, roots) -> list:
         found += sorted(vk.glob('scan-*.jsonl')) + [vk/'report.json'] + [default_cache(d, lv) for lv in LEVELS]
     return [f for f in dict.fromkeys(found) if f.is_file()]
 
+# %% ../nbs/08b_splits.ipynb #9ca07775
 def _scan_records(path:Path) -> list:
     "Verdict records of a scan cache (JSONL) or report (JSON), each with an absolute `abs_path`."
     if path.suffix.lower() == '.jsonl':
@@ -184,6 +189,7 @@ def _scan_records(path:Path) -> list:
     root = Path((rep.get('summary') or {}).get('root') or path.parent)
     return [dict(r, abs_path=r.get('abs_path') or str(root/r['path'])) for r in rep['files'] if isinstance(r, dict) and r.get('path')]
 
+# %% ../nbs/08b_splits.ipynb #ed8bb5cb
 def scan_verdicts(paths:list, # the videos (paths)
                   scan=None, # a scan report (JSON) or cache (JSONL), or a list of them (default: found beside the data)
                   *,
@@ -235,6 +241,7 @@ def usable_items(items:list, # items from `load_items`
 def _split_values(items:list) -> list:
     return [None if it.get('split') in (None, '') else str(it['split']) for it in items]
 
+# %% ../nbs/08b_splits.ipynb #c5e20bfe
 def split_dataset(source, # dataset folder, manifest or annotations JSON
                   out=None, # folder for the manifests (default: SOURCE_splits or SOURCE_folds beside SOURCE)
                   *,

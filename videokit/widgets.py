@@ -53,6 +53,7 @@ def to_png(img:np.ndarray, # (H, W, 3) uint8 picture
     buf.seek(0)
     return buf.read()
 
+# %% ../nbs/17_widgets.ipynb #0cf7b17f
 def _wrap(text:str, width:int) -> list:
     out, line = [], ''
     for word in str(text).split():
@@ -66,6 +67,7 @@ def _wrap(text:str, width:int) -> list:
         else: line = f'{line} {word}'.strip()
     return out + ([line] if line else [])
 
+# %% ../nbs/17_widgets.ipynb #ba030551
 def placeholder(text:str, # why there is no picture
                 size=(72, 96), # (height, width)
                ) -> np.ndarray:
@@ -78,12 +80,14 @@ def placeholder(text:str, # why there is no picture
     for k, line in enumerate(lines): d.text((3, 2 + 11*k), line, fill=(235, 235, 235), font=font)
     return np.asarray(im)
 
+# %% ../nbs/17_widgets.ipynb #8b16e1cd
 def show_png(img:W.Image, # the widget
              pic:np.ndarray, # (H, W, 3) uint8 picture
             ):
     "Put `pic` into an Image widget at its own pixel width (a flex box would stretch it)."
     img.value, img.width = to_png(pic), str(pic.shape[1])
 
+# %% ../nbs/17_widgets.ipynb #45e223d7
 def hstack(pics:list, # (H, W, 3) uint8 pictures of one height
            gap:int=2, # pixels between them
           ) -> np.ndarray:
@@ -103,6 +107,7 @@ def why(e:BaseException) -> str:
     if isinstance(e, VideokitError): return f'{e.reason}: {e.detail}' if e.detail else e.reason
     return f'{type(e).__name__}: {e}'.splitlines()[0]
 
+# %% ../nbs/17_widgets.ipynb #01cf2df5
 def glimpse(path, # a video file (maybe damaged)
             n:int=6, # frames to try, spread over the file, frame 0 first
             size=(72, 96), # (height, width) each frame is fitted into
@@ -129,6 +134,7 @@ def glimpse(path, # a video file (maybe damaged)
     if not any(f is not None for _, f, _ in out['frames']): out['error'] = out['frames'][0][2]
     return out
 
+# %% ../nbs/17_widgets.ipynb #3df2a9ee
 def glimpse_isolated(path, # a video file (maybe damaged)
                      timeout:float=30.0, # seconds before the child is killed (the file then gets that reason)
                      **kwargs, # `glimpse` options
@@ -137,6 +143,7 @@ def glimpse_isolated(path, # a video file (maybe damaged)
     try: return run_isolated('videokit.widgets:glimpse', str(path), path=str(path), timeout=timeout, **kwargs)
     except VideokitError as e: return dict(path=str(path), info=why(e), n_frames=None, frames=[], error=why(e))
 
+# %% ../nbs/17_widgets.ipynb #7e120c3e
 def thumbnail(g:dict, # a `glimpse`
               size=(72, 96), # (height, width) of the placeholder
              ) -> np.ndarray:
@@ -144,6 +151,7 @@ def thumbnail(g:dict, # a `glimpse`
     f = next((f for _, f, _ in g['frames'] if f is not None), None)
     return f if f is not None else placeholder(g['error'] or 'no frame decoded', size)
 
+# %% ../nbs/17_widgets.ipynb #17d08966
 def strip(g:dict, # a `glimpse`
           size=(72, 96), # (height, width) of the placeholders
          ) -> np.ndarray:
@@ -163,6 +171,7 @@ def _first_run(path, N:int, n:int, size) -> tuple:
             if k == 1: raise
             k = max(1, k//2)
 
+# %% ../nbs/17_widgets.ipynb #86a53109
 def preview_mp4(path, # a video file (maybe damaged)
                 seconds:float=2.0, # longest preview
                 size=(96, 128), # (height, width) the frames are fitted into
@@ -185,6 +194,7 @@ def preview_mp4(path, # a video file (maybe damaged)
             for p in s.encode(): c.mux(p)
         return out.read_bytes()
 
+# %% ../nbs/17_widgets.ipynb #f25113a4
 def preview_isolated(path, # a video file (maybe damaged)
                      timeout:float=30.0, # seconds before the child is killed
                      **kwargs, # `preview_mp4` options
@@ -199,8 +209,10 @@ def _options(values:list, counts:Counter) -> list:
     "Dropdown options '(all) (n)' and 'value (n)' for the values, with their counts."
     return [(f'{ALL} ({sum(counts.values())})', ALL)] + [(f'{v} ({counts.get(v, 0)})', v) for v in values]
 
+# %% ../nbs/17_widgets.ipynb #29620001
 def _key(v): return ALL if v is None else str(v)
 
+# %% ../nbs/17_widgets.ipynb #847038f1
 def _load_report(report) -> tuple:
     "(report dict, its JSON path or None) from a report dict or a report JSON file."
     if isinstance(report, dict):
@@ -217,6 +229,7 @@ def _load_report(report) -> tuple:
         raise VideokitError(p, 'bad_report', "no 'files' list")
     return d, p
 
+# %% ../nbs/17_widgets.ipynb #6476f151
 class CorruptClipBrowser:
     "Browse a scan report's unusable files: filters with counts, pages of thumbnails, details, false-positive marks."
     def __init__(self, report, # a report (from `validate_dataset`/`build_report`) or its JSON file
@@ -409,6 +422,7 @@ def read_predictions(eval_run, # an evaluation folder (predictions.csv, metrics.
     y = np.array([classes.index(r['label']) for r in rows])
     return dict(path=pred, rows=rows, classes=classes, probs=probs, y=y, metrics=metrics)
 
+# %% ../nbs/17_widgets.ipynb #6566541b
 def predicted(probs:np.ndarray, # scores (N, K)
               threshold:float|None=None, # two classes: class 1 where its score is above this; None: argmax
              ) -> np.ndarray:
@@ -418,6 +432,7 @@ def predicted(probs:np.ndarray, # scores (N, K)
         raise UsageError('threshold', f'needs two classes, the predictions have {probs.shape[1]}')
     return (probs[:, 1] > threshold).astype(int)
 
+# %% ../nbs/17_widgets.ipynb #a9796d53
 def confusion(y:np.ndarray, # true class indices
               pred:np.ndarray, # predicted class indices
               K:int, # number of classes
@@ -425,6 +440,7 @@ def confusion(y:np.ndarray, # true class indices
     "K x K counts: row = true class, column = predicted class."
     return np.bincount(np.asarray(y)*K + np.asarray(pred), minlength=K*K).reshape(K, K)
 
+# %% ../nbs/17_widgets.ipynb #82c859fa
 def binary_scores(cm:np.ndarray, # a 2 x 2 confusion matrix
                  ) -> dict:
     "Precision, recall and accuracy of class 1 from a 2 x 2 confusion matrix (None where undefined)."
@@ -440,6 +456,7 @@ def _explain():
         return E
     except ImportError: return None
 
+# %% ../nbs/17_widgets.ipynb #b47dc51b
 def gradcam_strip(model, # a VideoClassifier
                   path, # a video file
                   n:int=6, # overlaid frames shown
@@ -454,6 +471,7 @@ def gradcam_strip(model, # a VideoClassifier
     pick = sorted({int(round(x)) for x in np.linspace(0, len(ov) - 1, min(n, len(ov)))})
     return hstack([ov[i] for i in pick])
 
+# %% ../nbs/17_widgets.ipynb #a620554d
 def _join_columns(rows:list, manifest) -> dict:
     "{column: value per prediction row} from the predictions' own extra columns and a manifest joined by path."
     own = [c for c in rows[0] if c not in ('index', 'path', 'label', 'pred') and not c.startswith('p_')]
@@ -469,6 +487,7 @@ def _join_columns(rows:list, manifest) -> dict:
             cols.setdefault(c, [str(h.get(c, '')) for h in hits])
     return cols
 
+# %% ../nbs/17_widgets.ipynb #f25053a5
 class ConfusionBrowser:
     "An evaluation's confusion matrix as buttons: a click lists that cell's clips; threshold slider for two classes."
     def __init__(self, eval_run, # an evaluation folder (predictions.csv + metrics.json) or its predictions.csv
@@ -671,11 +690,13 @@ def timeline(n:int, # frames in the clip
     if current is not None: out[:, max(0, x(current) - 1):x(current) + 2] = (220, 30, 30)
     return out
 
+# %% ../nbs/17_widgets.ipynb #5fce1b01
 def _uint8_hwc(f:torch.Tensor) -> np.ndarray:
     "A (3, H, W) frame, uint8 or float in [0, 1], as (H, W, 3) uint8."
     if f.dtype != torch.uint8: f = (f.float().clamp(0, 1)*255).round().to(torch.uint8)
     return f.permute(1, 2, 0).cpu().numpy()
 
+# %% ../nbs/17_widgets.ipynb #5fd77b8b
 class ClipViewer:
     "Scrub one clip's frames with its sampled indices marked, beside an augmented view and a Grad-CAM overlay."
     def __init__(self, item, # a video path, or a dataset item dict: 'path' (and 'indices': VideoDataset(output='dict'))
