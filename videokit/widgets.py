@@ -4,203 +4,25 @@
 
 # %% ../nbs/17_widgets.ipynb #14c99aad
 from __future__ import annotations
-import csv, html, json, math, os, tempfile, time
-from collections import Counter, OrderedDict
+import csv, html, json, math, os
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import torch
-import av
 import ipywidgets as W
-from PIL import Image, ImageDraw, ImageFont
 
-from .core import UsageError, VideokitError, probe, format_info, run_isolated
+from .core import UsageError, VideokitError
 from .sample import read_frames, count_frames, uniform_indices
+from .preview import (LRU, to_png, placeholder, show_png, hstack, why, glimpse, glimpse_isolated, thumbnail,
+                              strip, preview_mp4, preview_isolated)
 from .validate import (read_manifest, FALSE_POSITIVES, load_false_positives, mark_false_positive,
                                with_false_positives)
 from .augment import preset, PRESETS
 
 # %% auto #0
-__all__ = ['ALL', 'LRU', 'to_png', 'placeholder', 'show_png', 'hstack', 'why', 'glimpse', 'glimpse_isolated', 'thumbnail',
-           'strip', 'preview_mp4', 'preview_isolated', 'CorruptClipBrowser', 'read_predictions', 'predicted',
-           'confusion', 'binary_scores', 'gradcam_strip', 'ConfusionBrowser', 'timeline', 'ClipViewer']
-
-# %% ../nbs/17_widgets.ipynb #a72d5db5
-class LRU:
-    "A least-recently-used cache: `get(key, make)` returns the kept value or keeps `make()`'s."
-    def __init__(self, maxsize:int=256, # values kept
-                ):
-        if int(maxsize) < 1: raise UsageError('cache_size', f'must be at least 1, got {maxsize}')
-        self.maxsize, self.data, self.hits, self.misses = int(maxsize), OrderedDict(), 0, 0
-    def __len__(self): return len(self.data)
-    def get(self, key, make):
-        "The value kept under `key`, made by `make()` on a miss."
-        if key in self.data:
-            self.hits += 1
-            self.data.move_to_end(key)
-            return self.data[key]
-        self.misses += 1
-        v = self.data[key] = make()
-        while len(self.data) > self.maxsize: self.data.popitem(last=False)
-        return v
-
-# %% ../nbs/17_widgets.ipynb #5f9b3559
-def to_png(img:np.ndarray, # (H, W, 3) uint8 picture
-          ) -> bytes:
-    "PNG bytes of an RGB picture."
-    buf = tempfile.SpooledTemporaryFile()
-    Image.fromarray(np.ascontiguousarray(img)).save(buf, format='PNG')
-    buf.seek(0)
-    return buf.read()
-
-# %% ../nbs/17_widgets.ipynb #0cf7b17f
-def _wrap(text:str, width:int) -> list:
-    out, line = [], ''
-    for word in str(text).split():
-        while len(word) > width:
-            if line: out.append(line)
-            out.append(word[:width])
-            word, line = word[width:], ''
-        if len(line) + len(word) + 1 > width and line:
-            out.append(line)
-            line = word
-        else: line = f'{line} {word}'.strip()
-    return out + ([line] if line else [])
-
-# %% ../nbs/17_widgets.ipynb #ba030551
-def placeholder(text:str, # why there is no picture
-                size=(72, 96), # (height, width)
-               ) -> np.ndarray:
-    "A grey (H, W, 3) uint8 picture with `text` written on it."
-    h, w = size
-    im = Image.new('RGB', (w, h), (70, 70, 70))
-    d = ImageDraw.Draw(im)
-    font = ImageFont.load_default()
-    lines = _wrap(text, max(4, w//6))[:max(1, (h - 4)//11)]
-    for k, line in enumerate(lines): d.text((3, 2 + 11*k), line, fill=(235, 235, 235), font=font)
-    return np.asarray(im)
-
-# %% ../nbs/17_widgets.ipynb #8b16e1cd
-def show_png(img:W.Image, # the widget
-             pic:np.ndarray, # (H, W, 3) uint8 picture
-            ):
-    "Put `pic` into an Image widget at its own pixel width (a flex box would stretch it)."
-    img.value, img.width = to_png(pic), str(pic.shape[1])
-
-# %% ../nbs/17_widgets.ipynb #45e223d7
-def hstack(pics:list, # (H, W, 3) uint8 pictures of one height
-           gap:int=2, # pixels between them
-          ) -> np.ndarray:
-    "The pictures side by side on a white background."
-    if not pics: raise UsageError('pics', 'no picture to join')
-    h = max(p.shape[0] for p in pics)
-    out = np.full((h, sum(p.shape[1] for p in pics) + gap*(len(pics) - 1), 3), 255, np.uint8)
-    x = 0
-    for p in pics:
-        out[:p.shape[0], x:x + p.shape[1]] = p
-        x += p.shape[1] + gap
-    return out
-
-# %% ../nbs/17_widgets.ipynb #94411846
-def why(e:BaseException) -> str:
-    "A one-line reason for a failure to open or decode a file (without the path, which the page shows)."
-    if isinstance(e, VideokitError): return f'{e.reason}: {e.detail}' if e.detail else e.reason
-    return f'{type(e).__name__}: {e}'.splitlines()[0]
-
-# %% ../nbs/17_widgets.ipynb #01cf2df5
-def glimpse(path, # a video file (maybe damaged)
-            n:int=6, # frames to try, spread over the file, frame 0 first
-            size=(72, 96), # (height, width) each frame is fitted into
-            stop_at_first:bool=False, # stop at the first frame that decodes (a thumbnail)
-           ) -> dict:
-    "Probe info, frame count and up to `n` frames of `path`, each a (H, W, 3) uint8 array or the reason it failed."
-    out = dict(path=str(path), info=None, n_frames=None, frames=[], error=None)
-    try: out['info'] = format_info(probe(path))
-    except Exception as e: out['info'] = why(e)
-    try: N = count_frames(path)
-    except Exception as e:
-        out['error'] = why(e)
-        return out
-    out['n_frames'] = N
-    if N == 0:
-        out['error'] = 'the video stream has no frames'
-        return out
-    for i in sorted({int(round(x)) for x in np.linspace(0, N - 1, min(n, N))}):
-        try:
-            f = read_frames(path, [i], size=size, resize='fit')[0].permute(1, 2, 0).numpy().copy()
-            out['frames'].append((i, f, None))
-            if stop_at_first: break
-        except Exception as e: out['frames'].append((i, None, why(e)))
-    if not any(f is not None for _, f, _ in out['frames']): out['error'] = out['frames'][0][2]
-    return out
-
-# %% ../nbs/17_widgets.ipynb #3df2a9ee
-def glimpse_isolated(path, # a video file (maybe damaged)
-                     timeout:float=30.0, # seconds before the child is killed (the file then gets that reason)
-                     **kwargs, # `glimpse` options
-                    ) -> dict:
-    "`glimpse` in a killable child process: a hang or a crash comes back as the `error`, never as an exception."
-    try: return run_isolated('videokit.widgets:glimpse', str(path), path=str(path), timeout=timeout, **kwargs)
-    except VideokitError as e: return dict(path=str(path), info=why(e), n_frames=None, frames=[], error=why(e))
-
-# %% ../nbs/17_widgets.ipynb #7e120c3e
-def thumbnail(g:dict, # a `glimpse`
-              size=(72, 96), # (height, width) of the placeholder
-             ) -> np.ndarray:
-    "The first frame that decoded, or a placeholder saying why none did."
-    f = next((f for _, f, _ in g['frames'] if f is not None), None)
-    return f if f is not None else placeholder(g['error'] or 'no frame decoded', size)
-
-# %% ../nbs/17_widgets.ipynb #17d08966
-def strip(g:dict, # a `glimpse`
-          size=(72, 96), # (height, width) of the placeholders
-         ) -> np.ndarray:
-    "The glimpsed frames side by side, a placeholder with the reason where one failed."
-    pics = [f if f is not None else placeholder(f'frame {i}: {err}', size) for i, f, err in g['frames']]
-    return hstack(pics) if pics else placeholder(g['error'] or 'no frame', size)
-
-# %% ../nbs/17_widgets.ipynb #ec5366d3
-def _first_run(path, N:int, n:int, size) -> tuple:
-    "(first index, frames) of the longest run of at most `n` frames that decodes, from the first frame that does."
-    start = next((i for i, f, _ in glimpse(path, n=12, size=size)['frames'] if f is not None), None)
-    if start is None: raise VideokitError(path, 'decode_error', 'no frame decodes')
-    k = min(n, N - start)
-    while True:
-        try: return start, read_frames(path, list(range(start, start + k)), size=size, resize='fit')
-        except (VideokitError, IndexError):
-            if k == 1: raise
-            k = max(1, k//2)
-
-# %% ../nbs/17_widgets.ipynb #86a53109
-def preview_mp4(path, # a video file (maybe damaged)
-                seconds:float=2.0, # longest preview
-                size=(96, 128), # (height, width) the frames are fitted into
-               ) -> bytes:
-    "A small H.264 mp4 (bytes) of what decodes at the start of `path`, never more than `seconds`."
-    info = probe(path)
-    fps = float(info.video.fps) if info.video is not None and info.video.fps else 25.0
-    N = count_frames(path)
-    start, frames = _first_run(path, N, max(1, round(seconds*fps)), size)
-    x = frames.permute(0, 2, 3, 1).numpy()
-    x = x[:, :x.shape[1]//2*2, :x.shape[2]//2*2]
-    with tempfile.TemporaryDirectory() as d:
-        out = Path(d)/'preview.mp4'
-        with av.open(str(out), 'w') as c:
-            s = c.add_stream('libx264', rate=round(fps))
-            s.width, s.height, s.pix_fmt = x.shape[2], x.shape[1], 'yuv420p'
-            s.options = {'crf': '28', 'preset': 'ultrafast'}
-            for f in x:
-                for p in s.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(f), format='rgb24')): c.mux(p)
-            for p in s.encode(): c.mux(p)
-        return out.read_bytes()
-
-# %% ../nbs/17_widgets.ipynb #f25113a4
-def preview_isolated(path, # a video file (maybe damaged)
-                     timeout:float=30.0, # seconds before the child is killed
-                     **kwargs, # `preview_mp4` options
-                    ) -> bytes:
-    "`preview_mp4` in the killable child process; a hang or crash raises `DecodeError` naming the file."
-    return run_isolated('videokit.widgets:preview_mp4', str(path), path=str(path), timeout=timeout, **kwargs)
+__all__ = ['ALL', 'CorruptClipBrowser', 'read_predictions', 'predicted', 'confusion', 'binary_scores', 'gradcam_strip',
+           'ConfusionBrowser', 'timeline', 'ClipViewer']
 
 # %% ../nbs/17_widgets.ipynb #8c71a201
 ALL = '(all)'
