@@ -35,7 +35,8 @@ import av
 import numpy as np
 from videokit.synth import make_clip, synth_frames
 from videokit.sample import read_frames, count_frames
-from videokit.media import extract_audio, chunk_by_time, resample_fps, detect_scenes, time_spans, VideoIndex
+from videokit.core import VideoIndex
+from videokit.media import extract_audio, chunk_by_time, resample_fps, detect_scenes, time_spans
 from _bench_peers import usable_peers, failure, scratch_dir
 
 FF = None                       # the ffmpeg CLI, once its probe passed

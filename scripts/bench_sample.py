@@ -59,10 +59,9 @@ import numpy as np
 import torch
 import av
 
-from videokit import sample
 from videokit.sample import read_frames, uniform_indices, random_indices, random_clips, count_frames
 from videokit.synth import make_clip, frame_index
-from videokit.validate import write_json
+from videokit.core import VideoIndex, pick_stream, write_json
 from _bench_peers import usable_peers, failure, scratch_dir, skip_line
 
 SHARED_DIR = ROOT.parent / 'shared' / 'data' / 'videos'
@@ -124,7 +123,7 @@ def make_tools(peers):
     tools = {}
     def vk(path, stream, ix): return read_frames(path, ix, stream=stream)
     def vk_cold(path, stream, ix):
-        sample._CACHE.clear(); return read_frames(path, ix, stream=stream)
+        VideoIndex.clear_cache(); return read_frames(path, ix, stream=stream)
     tools['videokit'], tools['videokit cold'] = vk, vk_cold
 
     if 'torchcodec' in peers:
@@ -178,7 +177,7 @@ _BEST = {}
 def _best(path):
     "Container index of the best video stream (as videokit picks it), cached."
     if path not in _BEST:
-        with av.open(str(path)) as c: _BEST[path] = sample._pick_stream(c, None, path).index
+        with av.open(str(path)) as c: _BEST[path] = pick_stream(c).index
     return _BEST[path]
 
 def to_hwc(x) -> np.ndarray:

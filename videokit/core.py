@@ -473,6 +473,11 @@ class VideoIndex:
             while len(_INDEXES) > _INDEXES_MAX: _INDEXES.popitem(last=False)
         return ix, container is not None
 
+    @staticmethod
+    def clear_cache():
+        "Forget every cached index (benchmarks of the first epoch; files rewritten with the same size and mtime)."
+        with _INDEXES_LOCK: _INDEXES.clear()
+
     @cached_property
     def rotation(self) -> int:
         "Display rotation (degrees ccw) from the file's header, as `probe` reads it."
