@@ -4,11 +4,10 @@
 
 # %% ../nbs/00_core.ipynb #ae5a377d
 from __future__ import annotations
-import os, json, struct, math, platform, sys, tempfile, contextlib, signal, socket, subprocess, pickle, importlib
+import os, json, struct, math, platform, tempfile, contextlib, signal
 import hashlib, threading
 from collections import OrderedDict
 from functools import cached_property
-from multiprocessing.connection import Connection
 from dataclasses import dataclass, asdict
 from fractions import Fraction
 from pathlib import Path
@@ -23,8 +22,7 @@ __all__ = ['VIDEO_EXTENSIONS', 'VideokitError', 'MissingFileError', 'MediaOpenEr
            'StreamInfo', 'VideoInfo', 'iter_boxes', 'iter_payloads', 'mp4_boxes', 'stream_info', 'best_video_stream',
            'best_audio_stream', 'open_container', 'probe', 'pick_stream', 'is_still_image', 'exact_seconds',
            'VideoIndex', 'is_video_path', 'versions', 'format_info', 'atomic_output', 'write_json', 'file_sha256',
-           'read_jsonl', 'open_jsonl', 'append_jsonl', 'resolve_device', 'die_with_parent', 'IsolatedWorker',
-           'run_isolated']
+           'read_jsonl', 'open_jsonl', 'append_jsonl', 'resolve_device', 'die_with_parent']
 
 # %% ../nbs/00_core.ipynb #982f4110
 class VideokitError(Exception):
@@ -673,106 +671,3 @@ def die_with_parent(parent:int, # the pid this process must not outlive
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError): pass
     if os.getppid() != parent: os._exit(1)  # the parent died before prctl took effect
-
-# %% ../nbs/00_core.ipynb #8da6dfdd
-def _isolated_main():
-    "The child's loop: receive `('import', module)` or `(fn, args, kwargs)`, send back `(True, result)` or `(False, error)`."
-    die_with_parent(int(sys.argv[2]))
-    conn = Connection(int(sys.argv[1]))
-    while True:
-        try: msg = conn.recv_bytes()
-        except (EOFError, OSError): return
-        try:
-            fn, args, kw = pickle.loads(msg)
-            if fn == 'import': fn = lambda name: importlib.import_module(name) and None
-            elif isinstance(fn, str):
-                mod, _, name = fn.partition(':')
-                fn = getattr(importlib.import_module(mod), name)
-            res = (True, fn(*args, **kw))
-        except Exception as e: res = (False, e)
-        try: out = pickle.dumps(res)   # plain pickle: torch's multiprocessing reductions need a multiprocessing parent
-        except Exception as e: out = pickle.dumps((False, RuntimeError(f'{type(res[1]).__name__}: {res[1]} ({e})')))
-        conn.send_bytes(out)
-
-# %% ../nbs/00_core.ipynb #e63299b5
-class IsolatedWorker:
-    "Run calls in a killable child process: a hang or a crash in native code fails the call, not the caller."
-    def __init__(self, timeout:float=60.0, # default seconds a call may take before its process is killed
-                 start_timeout:float=300.0, # seconds to start the process and import a function's module (torch...)
-                ):
-        self.timeout, self.start_timeout = timeout, start_timeout
-        self._proc, self._conn, self._pid, self._modules = None, None, None, set()
-
-    def _start(self):
-        a, b = socket.socketpair()
-        cmd = [sys.executable, '-c', 'from videokit.core import _isolated_main; _isolated_main()',
-               str(b.fileno()), str(os.getpid())]
-        self._proc = subprocess.Popen(cmd, pass_fds=(b.fileno(),), stdin=subprocess.DEVNULL, start_new_session=True)
-        b.close()
-        self._conn, self._pid, self._modules = Connection(a.detach()), os.getpid(), set()
-
-    def _death(self) -> str:
-        try: rc = self._proc.wait(timeout=5)
-        except subprocess.TimeoutExpired: return 'decoder process stopped answering'
-        if rc < 0:
-            try: return f'decoder process killed by {signal.Signals(-rc).name}'
-            except ValueError: return f'decoder process killed by signal {-rc}'
-        return f'decoder process exited with code {rc}'
-
-    def close(self):
-        "Stop the child process (a forked copy of this object only forgets it: the child belongs to its creator)."
-        if self._proc is not None and self._pid == os.getpid():
-            try: os.killpg(self._proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError): pass
-            self._proc.wait()
-            self._conn.close()
-        self._proc = self._conn = self._pid = None
-
-    def call(self, fn, # a module-level function (pickled by name), or 'module:function'
-             *args,
-             path='', # the file the call is about, named in the errors
-             timeout:float|None=None, # seconds for this call (default: the worker's)
-             **kwargs):
-        "`fn(*args, **kwargs)` in the child; `DecodeError` (reason `timeout` or `crash`) naming `path` if it hangs or dies."
-        t = self.timeout if timeout is None else timeout
-        if self._proc is None or self._pid != os.getpid() or self._proc.poll() is not None:
-            self.close()
-            self._start()
-        mod = fn.partition(':')[0] if isinstance(fn, str) else getattr(fn, '__module__', None)
-        if mod and mod not in self._modules:      # importing torch is start-up, not the call: its own allowance
-            self._exchange('import', (mod,), {}, path, self.start_timeout, 'to start the decoder process')
-            self._modules.add(mod)
-        return self._exchange(fn, args, kwargs, path, t, 'for a result')
-
-    def _exchange(self, fn, args, kwargs, path, t, waiting):
-        try:
-            self._conn.send_bytes(pickle.dumps((fn, args, kwargs)))
-            if not self._conn.poll(t):
-                self.close()
-                raise DecodeError(path, 'timeout', f'waited {t:.1f} s {waiting}; decoder process killed')
-            ok, value = pickle.loads(self._conn.recv_bytes())
-        except (EOFError, OSError):
-            why = self._death()
-            self.close()
-            raise DecodeError(path, 'crash', why) from None
-        if ok: return value
-        raise value
-
-    def __enter__(self): return self
-    def __exit__(self, *exc): self.close()
-    def __del__(self):
-        try: self.close()
-        except Exception: pass
-
-# %% ../nbs/00_core.ipynb #21ab8abd
-_SHARED: IsolatedWorker|None = None
-
-def run_isolated(fn, # a module-level function, or 'module:function'
-                 *args,
-                 path='', # the file the call is about, named in the errors
-                 timeout:float|None=None, # seconds (default 60)
-                 **kwargs):
-    "`fn(*args, **kwargs)` in this process's shared `IsolatedWorker` (started on first use, one per process)."
-    global _SHARED
-    if _SHARED is None: _SHARED = IsolatedWorker()
-    return _SHARED.call(fn, *args, path=path, timeout=timeout, **kwargs)

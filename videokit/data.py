@@ -19,10 +19,11 @@ from torch.utils.data import Dataset, Sampler, DataLoader, WeightedRandomSampler
 from torch.utils.data import default_collate
 from tqdm.auto import tqdm
 
-from .core import (VideokitError, MissingFileError, MediaOpenError, VIDEO_EXTENSIONS, VideoIndex, run_isolated,
+from .core import (VideokitError, MissingFileError, MediaOpenError, VIDEO_EXTENSIONS, VideoIndex,
                            atomic_output)
 from .validate import collect_items, class_weights as _weights_of_counts
 from . import sample as S
+from .isolate import run_isolated
 
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'items_from_annotations', 'items_from_pattern', 'load_items', 'Skipped', 'sorted_labels',

@@ -13,7 +13,8 @@ import av
 import ipywidgets as W
 from PIL import Image, ImageDraw, ImageFont
 
-from .core import VideokitError, UsageError, probe, format_info, run_isolated
+from .core import VideokitError, UsageError, probe, format_info
+from .isolate import run_isolated
 from .sample import read_frames, count_frames
 
 # %% auto #0
@@ -135,7 +136,7 @@ def glimpse_isolated(path, # a video file (maybe damaged)
                      **kwargs, # `glimpse` options
                     ) -> dict:
     "`glimpse` in a killable child process: a hang or a crash comes back as the `error`, never as an exception."
-    try: return run_isolated('videokit.widgets:glimpse', str(path), path=str(path), timeout=timeout, **kwargs)
+    try: return run_isolated('videokit.preview:glimpse', str(path), path=str(path), timeout=timeout, **kwargs)
     except VideokitError as e: return dict(path=str(path), info=why(e), n_frames=None, frames=[], error=why(e))
 
 # %% ../nbs/17a_preview.ipynb #7e120c3e
@@ -195,4 +196,4 @@ def preview_isolated(path, # a video file (maybe damaged)
                      **kwargs, # `preview_mp4` options
                     ) -> bytes:
     "`preview_mp4` in the killable child process; a hang or crash raises `DecodeError` naming the file."
-    return run_isolated('videokit.widgets:preview_mp4', str(path), path=str(path), timeout=timeout, **kwargs)
+    return run_isolated('videokit.preview:preview_mp4', str(path), path=str(path), timeout=timeout, **kwargs)

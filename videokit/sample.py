@@ -12,8 +12,8 @@ import torch
 import av
 from av.video.reformatter import VideoReformatter
 
-from .core import (VideoInfo, VideoIndex, VideokitError, NoVideoStreamError, DecodeError, open_container,
-                           run_isolated)
+from .core import VideoInfo, VideoIndex, VideokitError, NoVideoStreamError, DecodeError, open_container
+from .isolate import run_isolated
 
 # %% auto #0
 __all__ = ['uniform_indices', 'random_indices', 'segment_indices', 'rolling_windows', 'regular_clips', 'random_clips',
