@@ -115,7 +115,8 @@ class capture_libav_log:
     def __exit__(self, *exc):
         self._cap.__exit__(*exc)
         self.log._raw = list(self.log._raw)
-        av.logging.set_level(self._old); av.logging.set_skip_repeated(self._skip)
+        av.logging.set_level(self._old)
+        av.logging.set_skip_repeated(self._skip)
         return False
 
 # %% ../nbs/00_core.ipynb #6ad07e73
@@ -193,7 +194,8 @@ class VideoInfo:
     def to_json(self, **kw) -> str: return json.dumps(self.to_dict(), **kw)
     @classmethod
     def from_dict(cls, d:dict):
-        d = dict(d); d['streams'] = [StreamInfo.from_dict(s) for s in d['streams']]
+        d = dict(d)
+        d['streams'] = [StreamInfo.from_dict(s) for s in d['streams']]
         return cls(**d)
 
 # %% ../nbs/00_core.ipynb #ba11f2ab
@@ -209,9 +211,11 @@ def iter_boxes(f, # a file opened in binary mode
     "Yield (type:bytes, offset, size, header_size) of the ISO-BMFF boxes in [start, end); stop at a malformed header."
     pos = start
     while pos + 8 <= end:
-        f.seek(pos); hdr = f.read(16)
+        f.seek(pos)
+        hdr = f.read(16)
         if len(hdr) < 8: return
-        size, typ = struct.unpack('>I4s', hdr[:8]); hs = 8
+        size, typ = struct.unpack('>I4s', hdr[:8])
+        hs = 8
         if size == 1:
             if len(hdr) < 16: return
             size, hs = struct.unpack('>Q', hdr[8:16])[0], 16
@@ -252,9 +256,11 @@ def _tkhd_rotations(path) -> list:
                     rot = 0
                     for t3, a3, b3 in iter_payloads(f, a2, b2):
                         if t3 != b'tkhd': continue
-                        f.seek(a3); ver = f.read(1)[0]
+                        f.seek(a3)
+                        ver = f.read(1)[0]
                         moff = a3 + (52 if ver == 1 else 40)
-                        f.seek(moff); m = struct.unpack('>9i', f.read(36))
+                        f.seek(moff)
+                        m = struct.unpack('>9i', f.read(36))
                         a_, b_, c_, d_ = (v / 65536 for v in (m[0], m[1], m[3], m[4]))
                         s0, s1 = math.hypot(a_, c_), math.hypot(b_, d_)
                         if s0 and s1: rot = -math.degrees(math.atan2(b_ / s1, a_ / s0))
@@ -533,7 +539,8 @@ def versions() -> dict:
 # %% ../nbs/00_core.ipynb #cf53f87a
 def _fmt_dur(s):
     if s is None: return '?'
-    m, sec = divmod(s, 60); h, m = divmod(int(m), 60)
+    m, sec = divmod(s, 60)
+    h, m = divmod(int(m), 60)
     return f"{h:d}:{m:02d}:{sec:06.3f}"
 
 # %% ../nbs/00_core.ipynb #b1980b68
@@ -564,15 +571,19 @@ def _umask() -> int:
         for line in open('/proc/self/status'):
             if line.startswith('Umask:'): return int(line.split()[1], 8)
     except OSError: pass
-    m = os.umask(0o22); os.umask(m); return m
+    m = os.umask(0o22)
+    os.umask(m)
+    return m
 
 # %% ../nbs/00_core.ipynb #9cc3c227
 @contextlib.contextmanager
 def atomic_output(path, # the file to write
                  ):
     "Yield a temporary path next to `path`; rename it to `path` if the block succeeds, remove it otherwise."
-    p = Path(path); p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f'.{p.name}.', suffix='.tmp'); os.close(fd)
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f'.{p.name}.', suffix='.tmp')
+    os.close(fd)
     try:
         yield tmp
         os.chmod(tmp, 0o666 & ~_umask())

@@ -89,7 +89,8 @@ def items_from_annotations(annotations, # JSON file, or the parsed object
         pk, lk = _first_key(rec, _PATH_KEYS, path_key), _first_key(rec, _LABEL_KEYS, label_key)
         if pk is None: raise VideokitError(src, 'bad_annotations', f"record {n} has no {path_key!r} key" if path_key else f'record {n} has none of the keys {", ".join(_PATH_KEYS)}')
         if label_key and lk is None: raise VideokitError(src, 'bad_annotations', f'record {n} has no {label_key!r} key')
-        name = str(rec[pk]); p = Path(name if Path(name).suffix or not ext else name + ext)
+        name = str(rec[pk])
+        p = Path(name if Path(name).suffix or not ext else name + ext)
         row = {k: v for k, v in rec.items() if k not in (pk, lk) and not isinstance(v, (list, dict))}
         row.update(path=str(p if p.is_absolute() else root / p), label=None if lk is None else str(rec[lk]))
         rows.append(_window(row))
@@ -111,7 +112,9 @@ def items_from_pattern(root, # folder with the videos (searched recursively)
     items, bad = [], []
     for it in files:
         m = rx.search(Path(it['rel']).as_posix())
-        if not m: bad.append(it['rel']); continue
+        if not m:
+            bad.append(it['rel'])
+            continue
         g = {k: v for k, v in m.groupdict().items() if v is not None}
         items.append(dict(it, **g))
     if bad and unmatched == 'raise':
@@ -205,7 +208,8 @@ def _meta_kinds(items:list) -> dict:
     "Type of every metadata column ('int', 'float' or 'str'), so dict outputs of all items collate together."
     kinds = {}
     for c in dict.fromkeys(k for it in items for k in it if k not in _OWN):
-        vals = [it.get(c) for it in items]; have = [v for v in vals if v is not None and v != '']
+        vals = [it.get(c) for it in items]
+        have = [v for v in vals if v is not None and v != '']
         num = all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) for v in have)
         kinds[c] = ('int' if num and have and len(have) == len(vals) and all(isinstance(v, (int, np.integer)) for v in have)
                     else 'float' if num and have else 'str')
@@ -271,7 +275,8 @@ class VideoDataset(Dataset):
         self.on_error, self.short, self.seed, self.stream, self.threads = on_error, short, seed, stream, threads
         self.isolate, self.timeout = isolate, timeout
         if error_log is None and on_error == 'skip':
-            fd, name = tempfile.mkstemp(prefix='videokit_skipped_', suffix='.jsonl'); os.close(fd)   # unique, even across jobs sharing /tmp
+            fd, name = tempfile.mkstemp(prefix='videokit_skipped_', suffix='.jsonl')
+            os.close(fd)  # unique, even across jobs sharing /tmp
             weakref.finalize(self, _remove_log, name, os.getpid())
             error_log = name
         self.error_log = Path(error_log) if error_log is not None else None
@@ -313,7 +318,9 @@ def _window_of(path, stream, item:dict) -> tuple:
 def _span(self, v:int, item:dict) -> tuple:
     "(stream index, first, end frame) of video `v`'s window, remembered in this process until the file changes."
     path = item['path']
-    try: st = os.stat(path); sig = (st.st_size, st.st_mtime_ns)
+    try:
+        st = os.stat(path)
+        sig = (st.st_size, st.st_mtime_ns)
     except OSError: sig = None                                     # the open below names the problem
     hit = self._spans.get(v)
     if hit is not None and hit[0] == sig: return hit[1:]
@@ -349,7 +356,8 @@ def _clip_indices(self, path, n:int, k:int, seed:int) -> list:
 # %% ../nbs/08_data.ipynb #96ed3cbc
 def _read(self, j:int):
     v, k = divmod(j, self.K)
-    item = self.items[v]; path = item['path']
+    item = self.items[v]
+    path = item['path']
     si, a, b = _span(self, v, item)
     idx = [a + int(i) for i in _clip_indices(self, path, b - a, k, _seed_for(self, j))]
     clip, pts = S.read_frames(path, idx, size=self.size, resize=self.resize, stream=si, threads=self.threads, with_pts=True,
@@ -369,16 +377,20 @@ def _record(self, v:int, item:dict, err:VideokitError):
 # %% ../nbs/08_data.ipynb #8a538321
 def _getitem(self, j:int):
     if not -len(self) <= j < len(self): raise IndexError(f'index {j} out of range for a dataset of {len(self)} clips')
-    j = j % len(self); v = j // self.K; path = self.items[v]['path']
+    j = j % len(self)
+    v = j // self.K
+    path = self.items[v]['path']
     if v in self._failed:                                     # known bad in this process: not read again
-        r = self._failed[v]; return Skipped(path, r['reason'], r['detail'])
+        r = self._failed[v]
+        return Skipped(path, r['reason'], r['detail'])
     try: item, k, idx, clip, pts = _read(self, j)
     except _READ_ERRORS as e:
         err = e if isinstance(e, VideokitError) else VideokitError(path, 'read_error', f'{type(e).__name__}: {e}')
         if self.on_error == 'raise':
             if err is e: raise
             raise err from e
-        _record(self, v, self.items[v], err); return Skipped(path, err.reason, err.detail)
+        _record(self, v, self.items[v], err)
+        return Skipped(path, err.reason, err.detail)
     if self.transform is not None:
         try: clip = self.transform(clip)
         except Exception as e:
@@ -516,18 +528,21 @@ def frames_to_video(files:list, # frame images in display order
                     threads:int=0, # encoder threads (0: libav decides)
                    ) -> dict:
     "Encode frame images into one H.264 mp4; return what was written."
-    out = Path(out); files = [Path(f) for f in files]
+    out = Path(out)
+    files = [Path(f) for f in files]
     if not files: raise ValueError(f'{out}: no frames to encode')
     rate = Fraction(str(fps)).limit_denominator(1001*1000)
     if rate <= 0: raise ValueError(f'{out}: fps must be positive, got {fps!r}')
-    first = _read_image(files[0]); W, H = first.width, first.height
+    first = _read_image(files[0])
+    W, H = first.width, first.height
     w, h = W - W % 2, H - H % 2
     if w == 0 or h == 0: raise MediaOpenError(files[0], 'bad_frame', f'{W}x{H} is too small to encode')
     with atomic_output(out) as tmp:
         with av.open(tmp, 'w', format='mp4') as c:
             s = c.add_stream('libx264', rate=rate, options={'crf': str(crf), 'preset': preset})
             s.width, s.height, s.pix_fmt = w, h, 'yuv420p'
-            cc = s.codec_context; cc.thread_count = threads
+            cc = s.codec_context
+            cc.thread_count = threads
             cc.color_range, cc.colorspace, cc.color_primaries, cc.color_trc = 1, 6, 6, 6   # limited range, BT.601 (SMPTE 170M)
             for i, p in enumerate(files):
                 f = first if i == 0 else _read_image(p)
@@ -569,7 +584,8 @@ def videos_from_frames(frames_dir, # folder of frame folders (class/video/frames
     single = out.suffix.lower() in VIDEO_EXTENSIONS
     if single and list(folders) != [root]: raise ValueError(f'{out}: an output file needs frames directly in {root}; give a folder instead')
     base = out.parent if single else out
-    journal = base/'.videokit'/'frames_to_video.jsonl'; journal.parent.mkdir(parents=True, exist_ok=True)
+    journal = base/'.videokit'/'frames_to_video.jsonl'
+    journal.parent.mkdir(parents=True, exist_ok=True)
     done = {}
     if journal.exists():
         for line in journal.read_text().splitlines():
@@ -580,9 +596,11 @@ def videos_from_frames(frames_dir, # folder of frame folders (class/video/frames
     for folder, files in folders.items():
         rel = folder.relative_to(root)
         dst = out if single else out/f"{rel.as_posix() if rel != Path('.') else root.name}.mp4"
-        sig = _signature(files); r = done.get(str(folder))
+        sig = _signature(files)
+        r = done.get(str(folder))
         if r and r.get('signature') == sig and r.get('path') == str(dst) and Path(dst).exists():
-            results.append(dict(r, skipped=True)); continue
+            results.append(dict(r, skipped=True))
+            continue
         for t in _partial_outputs(dst):                      # left by a killed run: never an output, deleted before redoing it
             try: t.unlink()
             except OSError: pass
@@ -590,8 +608,12 @@ def videos_from_frames(frames_dir, # folder of frame folders (class/video/frames
     bar = tqdm(total=len(jobs), desc='frames -> video', unit='video', disable=not progress)
     with open(journal, 'a') as jf:
         def note(res, sig):
-            res['signature'] = sig; jf.write(json.dumps(res) + '\n'); jf.flush(); os.fsync(jf.fileno())
-            results.append(res); bar.update(1)
+            res['signature'] = sig
+            jf.write(json.dumps(res) + '\n')
+            jf.flush()
+            os.fsync(jf.fileno())
+            results.append(res)
+            bar.update(1)
         if workers <= 1:
             for args, sig in jobs: note(_one_video(args), sig)
         else:
@@ -607,12 +629,14 @@ def write_manifest(items:list, # items (dicts with path, label, ...)
                    relative:bool=True, # paths relative to the CSV's folder (portable) or absolute
                   ) -> Path:
     "Write items as a CSV manifest (path, label, split, fold, group, other columns), atomically."
-    p = Path(path).absolute(); p.parent.mkdir(parents=True, exist_ok=True)
+    p = Path(path).absolute()
+    p.parent.mkdir(parents=True, exist_ok=True)
     skip = {'rel', 'abs_path'}
     first = [c for c in ('path', 'label', 'split', 'fold', 'group') if any(c in it for it in items)]
     cols = first + sorted({k for it in items for k in it if k not in skip and k not in first})
     with atomic_output(p) as tmp, open(tmp, 'w', newline='', encoding='utf-8') as f:
-        w = csv.DictWriter(f, fieldnames=cols, extrasaction='ignore'); w.writeheader()
+        w = csv.DictWriter(f, fieldnames=cols, extrasaction='ignore')
+        w.writeheader()
         for it in items:
             row = {k: ('' if it.get(k) is None else it.get(k)) for k in cols}
             if relative: row['path'] = os.path.relpath(it['path'], p.parent)
@@ -657,7 +681,8 @@ class BalancedBatchSampler(Sampler):
     def set_epoch(self, epoch:int): self.epoch = int(epoch)
     def __len__(self): return self.batches
     def __iter__(self):
-        g = _generator(self.seed, self.epoch); classes = sorted(self.by_class)
+        g = _generator(self.seed, self.epoch)
+        classes = sorted(self.by_class)
         queues = {c: [] for c in classes}
         def take(c, n):
             out = []
@@ -689,7 +714,8 @@ def weighted_sampler(labels, # class index per dataset item (a list, a tensor, o
                      seed:int|None=None, # seed of the sampler's generator (None: torch's RNG)
                     ) -> WeightedRandomSampler:
     "A `WeightedRandomSampler` drawing each class equally often on average (unlabelled items never)."
-    ls = _label_list(labels); w = class_weights(ls)
+    ls = _label_list(labels)
+    w = class_weights(ls)
     weights = torch.tensor([float(w[l]) if l >= 0 else 0.0 for l in ls], dtype=torch.double)
     n = num_samples or sum(l >= 0 for l in ls)
     return WeightedRandomSampler(weights, n, replacement=replacement, generator=None if seed is None else torch.Generator().manual_seed(seed))

@@ -52,7 +52,8 @@ def _html(summary:dict) -> str:
 # %% ../nbs/80_demo.ipynb #9ac43ff3
 def _train_and_evaluate(out:Path, manifest:Path, epochs:int, seed:int, progress:bool) -> dict:
     "Train a tiny 3D CNN on the clean manifest and evaluate it on the validation split."
-    import matplotlib; matplotlib.use('Agg')
+    import matplotlib
+    matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     from videokit.data import VideoDataset, class_weights
     from videokit.models import build_model
@@ -70,7 +71,10 @@ def _train_and_evaluate(out:Path, manifest:Path, epochs:int, seed:int, progress:
     pr = predict(model, val)
     m = classification_metrics(pr['labels'], pr['probs'], train.classes)
     fig = plot_confusion(m['confusion_matrix'], train.classes, normalize=False, title='validation confusion matrix')
-    fig = getattr(fig, 'figure', fig); png = out/'confusion.png'; fig.savefig(png, dpi=100, bbox_inches='tight'); plt.close(fig)
+    fig = getattr(fig, 'figure', fig)
+    png = out/'confusion.png'
+    fig.savefig(png, dpi=100, bbox_inches='tight')
+    plt.close(fig)
     print(f"trained {epochs} epochs in {secs} s: val accuracy {m['accuracy']:.3f}, balanced accuracy {m['balanced_accuracy']:.3f}")
     keep = ('n', 'accuracy', 'balanced_accuracy', 'macro_f1', 'per_class', 'confusion_matrix', 'roc_auc', 'ece')
     return dict(model='tiny3d (width 8)', trainable_params=run['params']['trainable'], epochs=run['epochs_done'], seconds=secs,
@@ -120,8 +124,10 @@ def run_demo(out, # output folder (created)
              progress:bool=True, # progress bars
             ) -> dict:
     "The journey on synthetic data: validate, load, train, evaluate, explain, AV sync; writes summary.json/html, returns the summary."
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    t0 = time.monotonic(); ds = out / 'dataset'
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.monotonic()
+    ds = out / 'dataset'
     print(f"[1/7] synthesising a dataset in {ds} ...", flush=True)
     truth = make_dataset(ds, classes=('calm', 'violent'), splits={'train': clips_per_class, 'val': max(2, clips_per_class // 2)},
                          damaged={'calm': 0.1, 'violent': 0.5}, sizes=((48, 48), (64, 48)), durations=(1.0, 2.0),

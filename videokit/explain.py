@@ -138,7 +138,9 @@ def letterbox_mask(box, # (x0, y0, x1, y1) of the picture, a list of them (one p
         raise UsageError('box', f'needs one box for the batch or one per clip ({B}), got {len(boxes)}')
     m = torch.zeros(B, H, W, dtype=torch.bool, device=device)
     for i, b in enumerate(boxes):
-        if b is None: m[i] = True; continue
+        if b is None:
+            m[i] = True
+            continue
         x0, y0, x1, y1 = (int(v) for v in b)
         if not (0 <= x0 < x1 <= W and 0 <= y0 < y1 <= H):
             raise UsageError('box', f'{tuple(b)} is not inside a {W}x{H} frame (x0, y0, x1, y1)')
@@ -357,7 +359,8 @@ def plot_temporal(importance, # (T,) shares from `temporal_importance`, or (B, T
     if ax is None: _, ax = plt.subplots(figsize=(6, 2))
     x = np.arange(imp.shape[1]) if times is None else np.asarray(times)
     for i, row in enumerate(imp): ax.plot(x, row, marker='.', label=None if labels is None else labels[i])
-    ax.set_xlabel(xlabel or ('frame' if times is None else 'time (s)')); ax.set_ylabel('share of the map')
+    ax.set_xlabel(xlabel or ('frame' if times is None else 'time (s)'))
+    ax.set_ylabel('share of the map')
     ax.set_ylim(0, max(float(imp.max())*1.15, 1e-3))
     if labels is not None: ax.legend(fontsize=8)
     return ax
@@ -460,7 +463,8 @@ def _ranks(v:np.ndarray) -> np.ndarray:
     "Ranks with ties averaged (0-based)."
     order = np.argsort(v, kind='stable')
     _, first, counts = np.unique(v[order], return_index=True, return_counts=True)
-    r = np.empty(len(v)); r[order] = np.repeat(first + (counts - 1)/2, counts)
+    r = np.empty(len(v))
+    r[order] = np.repeat(first + (counts - 1)/2, counts)
     return r
 
 # %% ../nbs/15_explain.ipynb #4c8897ec
@@ -556,8 +560,10 @@ def frame_strip(frames, # (T, 3, H, W) or (T, H, W, 3) frames
     "A figure: `n` overlaid frames in a row, the temporal importance curve under them."
     import matplotlib.pyplot as plt
     ov = overlay(frames, cam, cmap=cmap, alpha=alpha)
-    T = len(ov); n = max(1, min(n, T))
-    pick = np.unique(np.linspace(0, T - 1, n).round().astype(int)); n = len(pick)
+    T = len(ov)
+    n = max(1, min(n, T))
+    pick = np.unique(np.linspace(0, T - 1, n).round().astype(int))
+    n = len(pick)
     imp = temporal_importance(cam)
     if len(imp) != T: imp = np.interp(np.linspace(0, len(imp) - 1, T), np.arange(len(imp)), imp)
     h, w = ov.shape[1:3]
@@ -565,7 +571,9 @@ def frame_strip(frames, # (T, 3, H, W) or (T, H, W, 3) frames
     gs = fig.add_gridspec(2, n, height_ratios=[width*h/w, 1.2])
     x = np.arange(T) if times is None else np.asarray(times, float)
     for k, i in enumerate(pick):
-        ax = fig.add_subplot(gs[0, k]); ax.imshow(ov[i]); ax.axis('off')
+        ax = fig.add_subplot(gs[0, k])
+        ax.imshow(ov[i])
+        ax.axis('off')
         ax.set_title(f'{x[i]:.2f} s' if times is not None else f'frame {i}', fontsize=8)
     ax = fig.add_subplot(gs[1, :])
     plot_temporal(imp, x, ax=ax)
@@ -584,11 +592,14 @@ def _audio_frames(rd:AudioReader, ast):
     def frame(x):
         nonlocal n
         f = av.AudioFrame.from_ndarray(np.ascontiguousarray(x), format='fltp', layout=rd.layout)
-        f.sample_rate, f.pts, f.time_base = rd.rate, n, Fraction(1, rd.rate); n += x.shape[1]
+        f.sample_rate, f.pts, f.time_base = rd.rate, n, Fraction(1, rd.rate)
+        n += x.shape[1]
         return f
     for x in rd:
         buf = np.concatenate([buf, x.astype(np.float32)], 1)
-        while buf.shape[1] >= 1024: yield frame(buf[:, :1024]); buf = buf[:, 1024:]
+        while buf.shape[1] >= 1024:
+            yield frame(buf[:, :1024])
+            buf = buf[:, 1024:]
     if buf.shape[1]: yield frame(buf)
 
 # %% ../nbs/15_explain.ipynb #0d870044
@@ -600,7 +611,8 @@ def write_overlay_video(path, # output .mp4/.mov/.mkv (H.264) or .gif
                         audio=None, # a media file whose audio of [times[0], times[-1] + a frame) is muxed in
                         crf:int=23) -> dict:
     "Write overlaid frames as a video (with the source's audio of the span) or a GIF; return what was written."
-    path = Path(path); ext = path.suffix.lower()
+    path = Path(path)
+    ext = path.suffix.lower()
     fmt = {'.mp4': 'mp4', '.m4v': 'mp4', '.mov': 'mov', '.mkv': 'matroska', '.gif': 'gif'}.get(ext)
     if fmt is None: raise UsageError('path', f'{path}: write .mp4, .mov, .mkv or .gif')
     imgs = _hwc(images)
@@ -694,7 +706,8 @@ def save_explanation(ex:dict, # from `explain_video`
                      cmap:str='jet', alpha:float=0.5) -> dict:
     "Write NAME_strip.png, NAME.mp4 (original audio), NAME.gif and NAME.json; return their paths."
     import matplotlib.pyplot as plt
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
     name = name or Path(ex['path']).stem
     files = {}
     title = (f"{Path(ex['path']).name}: {ex['target_name']} (p={ex['probs'][ex['target_name']]:.2f}), "
@@ -702,7 +715,8 @@ def save_explanation(ex:dict, # from `explain_video`
     fig = frame_strip(ex['frames'], ex['cam'], times=ex['times'], cmap=cmap, alpha=alpha, title=title)
     with atomic_output(out/f'{name}_strip.png') as tmp:
         fig.savefig(tmp, dpi=90, format='png')
-    plt.close(fig); files['strip'] = str(out/f'{name}_strip.png')
+    plt.close(fig)
+    files['strip'] = str(out/f'{name}_strip.png')
     ov = overlay(ex['frames'], ex['cam'], cmap=cmap, alpha=alpha) if video or gif else None
     if video: files['video'] = write_overlay_video(out/f'{name}.mp4', ov, ex['times'], audio=ex['path'])['path']
     if gif: files['gif'] = write_overlay_video(out/f'{name}.gif', ov, ex['times'])['path']

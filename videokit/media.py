@@ -82,7 +82,8 @@ class AudioReader:
             self.source_rate, self.source_channels = s.codec_context.sample_rate, s.codec_context.channels
             self.first = Fraction(s.start_time*tb) if s.start_time is not None else Fraction(0)
             self.declared_end = self.first + Fraction(s.duration*tb) if s.duration else None
-        self.rate = int(sample_rate or self.source_rate); self.channels = int(channels or self.source_channels)
+        self.rate = int(sample_rate or self.source_rate)
+        self.channels = int(channels or self.source_channels)
         self.layout = _LAYOUTS[self.channels]
         self.start = None if start is None else exact_seconds(start)
         self.end = self.declared_end if end is None else exact_seconds(end)
@@ -91,7 +92,8 @@ class AudioReader:
     def __iter__(self):
         c = open_container(self.path)
         try:
-            s = c.streams[self.stream]; tb = s.time_base
+            s = c.streams[self.stream]
+            tb = s.time_base
             if self.start is not None and self.start - _PREROLL > self.first:
                 c.seek(int((self.start - _PREROLL)/tb), stream=s)
             yield from self._blocks(c, s, tb)
@@ -105,7 +107,9 @@ class AudioReader:
             nonlocal made
             a, b = max(w0 - made, 0), min(x.shape[1], w1 - made) if w1 is not None else x.shape[1]
             made += x.shape[1]
-            if b > a: self.samples += b - a; return x[:, a:b]
+            if b > a:
+                self.samples += b - a
+                return x[:, a:b]
         def out(frames):
             for g in frames:
                 a = g.to_ndarray()
@@ -115,7 +119,8 @@ class AudioReader:
         for p in c.demux(s):
             try: frames = p.decode()
             except av.error.FFmpegError as e:
-                self.errors.append(f'near {float(p.pts*tb):.3f} s: {e}' if p.pts is not None else str(e)); continue
+                self.errors.append(f'near {float(p.pts*tb):.3f} s: {e}' if p.pts is not None else str(e))
+                continue
             for f in frames:
                 t = Fraction(f.pts*tb) if f.pts is not None else expected
                 if origin is None:
@@ -127,7 +132,8 @@ class AudioReader:
                         self.samples += min(-w0, w1 - w0 if w1 is not None else -w0)
                         yield np.zeros((self.channels, min(-w0, w1 - w0 if w1 is not None else -w0)), self._dtype)
                 elif t is not None and t - expected > _GAP:             # a hole: flush, pad with silence
-                    yield from out(rs.resample(None)); rs = self._resampler()
+                    yield from out(rs.resample(None))
+                    rs = self._resampler()
                     gap = round((t - origin)*self.rate) - made
                     if gap > 0:
                         y = place(np.zeros((self.channels, gap), self._dtype))
@@ -175,7 +181,9 @@ def extract_audio(video, # a media file with an audio stream
     r = AudioReader(video, sample_rate, channels, start, end, 's16', stream)
     with atomic_output(wav) as tmp:
         with wave.open(tmp, 'wb') as w:
-            w.setnchannels(r.channels); w.setsampwidth(2); w.setframerate(r.rate)
+            w.setnchannels(r.channels)
+            w.setsampwidth(2)
+            w.setframerate(r.rate)
             for x in r: w.writeframes(np.ascontiguousarray(x.T).astype('<i2').tobytes())
     return dict(path=str(wav), source=str(video), stream=r.stream, codec=r.codec, sample_rate=r.rate,
                 channels=r.channels, samples=r.samples, duration=_secs(Fraction(r.samples, r.rate)),
@@ -206,13 +214,17 @@ def _audio_items(reader, st):
     def frame(x):
         nonlocal n
         f = av.AudioFrame.from_ndarray(np.ascontiguousarray(x if planar else x.T.reshape(1, -1)), format=reader.fmt, layout=reader.layout)
-        f.sample_rate, f.pts, f.time_base = rate, n, Fraction(1, rate); t = n/rate; n += x.shape[1]
+        f.sample_rate, f.pts, f.time_base = rate, n, Fraction(1, rate)
+        t = n/rate
+        n += x.shape[1]
         return t, 'a', f
     have = 0
     for x in reader:
-        buf.append(x); have += x.shape[1]
+        buf.append(x)
+        have += x.shape[1]
         if have < 1024: continue
-        x = np.concatenate(buf, 1); k = have//1024*1024
+        x = np.concatenate(buf, 1)
+        k = have//1024*1024
         for i in range(0, k, 1024): yield frame(x[:, i:i + 1024])
         buf, have = [x[:, k:]], have - k
     if have: yield frame(np.concatenate(buf, 1))
@@ -229,7 +241,10 @@ def _copy_items(ix, a, b, vs):
             started = True
             if n == b - a: break
             if p.pts not in want: raise DecodeError(ix.path, 'copy_error', f'packet at pts {p.pts} is not one of frames {a}..{b - 1}')
-            p.pts -= p0; p.dts = None if p.dts is None else p.dts - p0; p.stream = vs; n += 1
+            p.pts -= p0
+            p.dts = None if p.dts is None else p.dts - p0
+            p.stream = vs
+            n += 1
             yield float(((p.dts if p.dts is not None else p.pts))*ix.time_base), 'p', p
     if n < b - a: raise DecodeError(ix.path, 'missing_frames', f'only {n} of the {b - a} packets of frames {a}..{b - 1} were found')
 
@@ -238,7 +253,8 @@ def _decoded(ix, a, b, state, seek=True):
     "(frame number, VideoFrame) for frames a..b-1, decoded forward from the keyframe before a; checked by timestamp."
     c = open_container(ix.path)
     try:
-        s = c.streams[ix.stream]; s.codec_context.thread_type = 'AUTO'
+        s = c.streams[ix.stream]
+        s.codec_context.thread_type = 'AUTO'
         keys = np.flatnonzero(ix.key[:a + 1])
         if seek and ix.exact and len(keys) and keys[-1] > 0: c.seek(int(ix.seek[keys[-1]]), stream=s, backward=True, any_frame=False)
         i = -1
@@ -251,7 +267,9 @@ def _decoded(ix, a, b, state, seek=True):
                     j = int(np.searchsorted(ix.pts, f.pts)) if f.pts is not None else len(ix.pts)
                     if j == len(ix.pts) or ix.pts[j] != f.pts: raise DecodeError(ix.path, 'decode_error', f'decoded pts {f.pts} is not a frame of the index')
                     if i < 0 and j > a and seek: raise _SeekMissed()
-                    if j < a: i = j; continue
+                    if j < a:
+                        i = j
+                        continue
                     if j != max(i + 1, a): raise DecodeError(ix.path, 'missing_frames', f'frame {max(i + 1, a)} was not produced by the decoder')
                     i = j
                 else:
@@ -307,8 +325,12 @@ def _mux(out, items, vs, ast, encode_video:bool) -> int:
     "Mux the time-ordered merge of the item streams, flush the encoders; return the number of video frames."
     frames = 0
     for t, kind, obj in heapq.merge(*items, key=lambda it: it[0]):
-        if kind == 'p': out.mux(obj); frames += 1
-        elif kind == 'v': out.mux(vs.encode(obj)); frames += 1
+        if kind == 'p':
+            out.mux(obj)
+            frames += 1
+        elif kind == 'v':
+            out.mux(vs.encode(obj))
+            frames += 1
         else: out.mux(ast.encode(obj))
     if encode_video: out.mux(vs.encode())
     if ast is not None: out.mux(ast.encode())
@@ -322,7 +344,8 @@ def _audio_info(rd, ast) -> dict|None:
 # %% ../nbs/05_media.ipynb #0f2953a2
 def _write_piece(ix, a, b, dst, copy, audio, codec, crf, preset) -> dict:
     "Write frames a..b-1 of the indexed video (and their audio) to `dst`; return what was written."
-    fmt = media_format(dst); state = dict(corrupt=0)
+    fmt = media_format(dst)
+    state = dict(corrupt=0)
     rd = AudioReader(ix.path, start=ix.origin + ix.time_of(a), end=ix.origin + ix.time_of(b)) if audio else None
     with atomic_output(dst) as tmp, av.open(tmp, 'w', format=fmt) as out:
         if copy:
@@ -383,8 +406,11 @@ def cut_spans(video, # the source video
                    frames=b - a, source=str(video), source_start=_secs(ix.origin + ix.time_of(a)), key=key)
         old = done.get(key)
         if old is not None and old.get('status') == 'ok' and dst.exists() and dst.stat().st_size == old.get('size'):
-            records.append(dict(old, resumed=True)); continue
-        if b <= a: records.append(dict(rec, status='empty', method=None, reason='no frame lies in the span')); continue
+            records.append(dict(old, resumed=True))
+            continue
+        if b <= a:
+            records.append(dict(rec, status='empty', method=None, reason='no frame lies in the span'))
+            continue
         copy = mode == 'auto' and ix.copyable(a, b)
         try:
             try: info = _write_piece(ix, a, b, dst, copy, audio, codec, crf, preset)
@@ -407,7 +433,8 @@ def cut_spans(video, # the source video
 _LAST = ('keep', 'drop', 'shift', 'merge')
 
 def _check_chunk_args(name, duration, overlap, last):
-    _check_number(name, 'duration (s)', duration, 0, True); _check_number(name, 'overlap (s)', overlap, 0)
+    _check_number(name, 'duration (s)', duration, 0, True)
+    _check_number(name, 'overlap (s)', overlap, 0)
     if overlap >= duration: raise ValueError(f'{name}: overlap must be < duration ({duration}), got {overlap!r}')
     if last not in _LAST: raise ValueError(f'{name}: last must be one of {", ".join(map(repr, _LAST))}, got {last!r}')
 
@@ -422,8 +449,11 @@ def time_spans(total, # length of the video in seconds
     total, d, o = exact_seconds(total), exact_seconds(duration), exact_seconds(overlap)
     spans, k = [], 0
     while k*(d - o) < total and not (spans and spans[-1][1] >= total):
-        s = k*(d - o); k += 1
-        if s + d <= total: spans.append((s, s + d)); continue
+        s = k*(d - o)
+        k += 1
+        if s + d <= total:
+            spans.append((s, s + d))
+            continue
         if last == 'keep' or (last == 'merge' and not spans): spans.append((s, total))
         elif last == 'shift': spans.append((max(total - d, Fraction(0)), total))
         elif last == 'merge': spans[-1] = (spans[-1][0], total)
@@ -453,10 +483,12 @@ def audio_levels(path, # a media file with an audio stream
                 ) -> tuple:
     "(dBFS level of each `window` of the mono mix at 16 kHz, time of the first window on the file's clock)."
     _check_number(path, 'window', window, 0, True, 10)
-    r = AudioReader(path, 16000, 1, stream=stream); w = max(1, round(window*16000))
+    r = AudioReader(path, 16000, 1, stream=stream)
+    w = max(1, round(window*16000))
     levels, rest = [], np.zeros(0, np.float32)
     for x in r:
-        x = np.concatenate([rest, x[0]]); k = len(x)//w*w
+        x = np.concatenate([rest, x[0]])
+        k = len(x)//w*w
         if k: levels.append(np.mean(x[:k].reshape(-1, w).astype(np.float64)**2, 1))
         rest = x[k:]
     if len(rest): levels.append(np.array([np.mean(rest.astype(np.float64)**2)]))
@@ -490,7 +522,9 @@ def silence_cuts(silences, # [(start, end)] seconds from the first frame
     cuts, prev = [], 0
     for a, b in silences:
         c = (a + b)/2
-        if c - prev >= min_chunk and total - c >= min_chunk and 0 < c < total: cuts.append(c); prev = c
+        if c - prev >= min_chunk and total - c >= min_chunk and 0 < c < total:
+            cuts.append(c)
+            prev = c
     return cuts
 
 # %% ../nbs/05_media.ipynb #e8eaa6a7
@@ -520,7 +554,8 @@ def chunk_by_silence(video, # the source video
 # %% ../nbs/05_media.ipynb #e7b76d04
 def _thumbs(ix, size, state):
     "Thumbnails (int16 RGB arrays, `size` px wide) of every frame, decoded once, in order."
-    w = max(2, int(size)); h = max(2, round(w*ix.height/ix.width/2)*2)
+    w = max(2, int(size))
+    h = max(2, round(w*ix.height/ix.width/2)*2)
     scaler = VideoReformatter()                          # one scaler context for the whole stream (frame.reformat makes one per call)
     for i, f in _decoded(ix, 0, len(ix), state):
         yield i, scaler.reformat(f, w, h, 'rgb24', interpolation='AREA').to_ndarray().astype(np.int16)
@@ -538,12 +573,17 @@ def detect_scenes(video, # a video file
                   progress:bool=False, # show a progress bar
                  ) -> dict:
     "Content-based shot cuts of `video` (adaptive threshold on thumbnail differences) and the scenes between them."
-    _check_number(video, 'threshold', threshold, 1); _check_number(video, 'min_score', min_score, 0)
+    _check_number(video, 'threshold', threshold, 1)
+    _check_number(video, 'min_score', min_score, 0)
     for k, v in (('window', window), ('min_scene_len', min_scene_len), ('size', size)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < (1 if k != 'size' else 8):
             raise ValueError(f'{video}: {k} must be an int >= {1 if k != "size" else 8}, got {v!r}')
-    ix = VideoIndex(video, stream, strict=True); state = dict(corrupt=0)
-    sc = np.zeros(len(ix), np.float32); cuts = []; prev = None; last = 0
+    ix = VideoIndex(video, stream, strict=True)
+    state = dict(corrupt=0)
+    sc = np.zeros(len(ix), np.float32)
+    cuts = []
+    prev = None
+    last = 0
     def decide(i):                                          # frame i's neighbours i-window..i+window are scored
         nonlocal last
         nb = [sc[j] for j in range(max(1, i - window), min(len(ix), i + window + 1)) if j != i]
@@ -554,7 +594,8 @@ def detect_scenes(video, # a video file
     bar = tqdm(total=len(ix), desc=f'{Path(video).name}: scenes', unit='frame', disable=not progress)
     for i, t in _thumbs(ix, size, state):
         if prev is not None: sc[i] = np.abs(t - prev).mean()
-        prev = t; bar.update()
+        prev = t
+        bar.update()
         if i - window >= 1: decide(i - window)
     bar.close()
     for i in range(max(1, len(ix) - window), len(ix)): decide(i)
@@ -586,7 +627,8 @@ def _cfr_items(ix, vs, fps, n_out, state, stats):
     "(time, 'v', frame) for output frames 0..n_out-1 at 1/fps: each shows the last source frame whose nearest slot is <= j."
     tb, nxt, cur, scaler = vs.codec_context.time_base, 0, None, VideoReformatter()
     def emit(f, j):
-        f.pts, f.time_base = j, tb; f.pict_type = av.video.frame.PictureType.NONE
+        f.pts, f.time_base = j, tb
+        f.pict_type = av.video.frame.PictureType.NONE
         stats['shown'] += 1
         return float(Fraction(j)/fps), 'v', f
     def retire():
@@ -596,10 +638,14 @@ def _cfr_items(ix, vs, fps, n_out, state, stats):
         stats['shown'] = 0
     for i, f in _decoded(ix, 0, len(ix), state):
         slot = math.floor(ix.time_of(i)*fps + Fraction(1, 2))
-        while cur is not None and nxt < min(slot, n_out): yield emit(cur, nxt); nxt += 1
+        while cur is not None and nxt < min(slot, n_out):
+            yield emit(cur, nxt)
+            nxt += 1
         retire()
         cur = f if f.format.name == vs.pix_fmt else scaler.reformat(f, format=vs.pix_fmt)
-    while cur is not None and nxt < n_out: yield emit(cur, nxt); nxt += 1
+    while cur is not None and nxt < n_out:
+        yield emit(cur, nxt)
+        nxt += 1
     retire()
 
 # %% ../nbs/05_media.ipynb #c7a84b14
@@ -620,8 +666,10 @@ def resample_fps(video, # the source video
     except (ValueError, TypeError, ZeroDivisionError): rate = None
     if rate is None or isinstance(fps, bool) or not 0 < rate <= 1000: raise ValueError(f'{video}: fps must be a number > 0 and <= 1000, got {fps!r}')
     if out.suffix.lower() not in _CHUNK_FORMATS: raise ValueError(f'{out}: the output must be one of {_CHUNK_FORMATS}')
-    ix = VideoIndex(video, stream, strict=True); fmt = media_format(out)
-    n_out = max(1, round(ix.duration*rate)); state, stats = dict(corrupt=0), dict(shown=0, dropped=0, duplicated=0)
+    ix = VideoIndex(video, stream, strict=True)
+    fmt = media_format(out)
+    n_out = max(1, round(ix.duration*rate))
+    state, stats = dict(corrupt=0), dict(shown=0, dropped=0, duplicated=0)
     rd = None
     if audio:
         try: rd = AudioReader(video, start=ix.origin, end=ix.origin + Fraction(n_out)/rate)

@@ -100,15 +100,20 @@ def _mvit_stages(n):
     out, cur, dim = [('patch_embed', [n.conv_proj, n.pos_encoding])], [], None
     for b in n.blocks:
         d = b.mlp[0].in_features
-        if cur and d != dim: out.append((f'stage{len(out)}', cur)); cur = []
-        cur.append(b); dim = d
+        if cur and d != dim:
+            out.append((f'stage{len(out)}', cur))
+            cur = []
+        cur.append(b)
+        dim = d
     return out + [(f'stage{len(out)}', cur + [n.norm])]
 
 # %% ../nbs/11_models.ipynb #c5fcadb7
 def _s3d_stages(n):
     out, cur = [], []
     for m in n.features:
-        if isinstance(m, nn.MaxPool3d) and cur: out.append((f'block{len(out)}', cur)); cur = []
+        if isinstance(m, nn.MaxPool3d) and cur:
+            out.append((f'block{len(out)}', cur))
+            cur = []
         cur.append(m)
     return out + [(f'block{len(out)}', cur)]
 
@@ -220,7 +225,8 @@ def _cbr(i, o, k):
 class LinearHead(nn.Module):
     "Global average pooling + dropout + linear: (B, C, T, H, W) or (B, C) -> (B, n_out)."
     def __init__(self, channels:int, n_out:int, dropout:float=0.5):
-        super().__init__(); self.drop, self.fc = nn.Dropout(dropout), nn.Linear(channels, n_out)
+        super().__init__()
+        self.drop, self.fc = nn.Dropout(dropout), nn.Linear(channels, n_out)
     def forward(self, x): return self.fc(self.drop(x if x.dim() == 2 else x.mean((2, 3, 4))))
 
 # %% ../nbs/11_models.ipynb #e2bf0200
@@ -231,7 +237,8 @@ class Inception3dHead(nn.Module):
                  width:int|None=None, # channels of each branch (default channels // 4, at least 8)
                  dropout:float=0.5):
         super().__init__()
-        w = width or max(8, channels//4); r = max(4, w//2)
+        w = width or max(8, channels//4)
+        r = max(4, w//2)
         self.b1 = _cbr(channels, w, 1)
         self.b3 = nn.Sequential(_cbr(channels, r, 1), _cbr(r, w, 3))
         self.b5 = nn.Sequential(_cbr(channels, r, 1), _cbr(r, w, 3), _cbr(w, w, 3))
@@ -328,7 +335,8 @@ def _freeze_stages(freeze, n_stages):
 def logits_to_proba(logits:torch.Tensor, binary:bool) -> torch.Tensor:
     "Probabilities (B, n_classes): softmax, or [1 - p, p] of a single sigmoid logit."
     if binary:
-        p = torch.sigmoid(logits.float().reshape(-1)); return torch.stack([1 - p, p], 1)
+        p = torch.sigmoid(logits.float().reshape(-1))
+        return torch.stack([1 - p, p], 1)
     return logits.float().softmax(1)
 
 # %% ../nbs/11_models.ipynb #72a96e4b
@@ -429,7 +437,8 @@ def extract_features(model:VideoClassifier, # the backbone to run (its head is n
     sampling = dataset_sampling(dataset) if sampling is None else sampling
     if len(keys) != len(dataset): raise ValueError(f'{len(keys)} keys for {len(dataset)} dataset items')
     if len(set(keys)) != len(keys): raise ValueError('feature keys must be unique')
-    d = feature_cache_dir(cache_root, model, sampling, pooled); d.mkdir(parents=True, exist_ok=True)
+    d = feature_cache_dir(cache_root, model, sampling, pooled)
+    d.mkdir(parents=True, exist_ok=True)
     index = {r['key']: r['label'] for r in read_jsonl(d/'index.jsonl') if isinstance(r, dict) and {'key', 'label'} <= set(r)}
     todo = [i for i, k in enumerate(keys) if k not in index or not (d/f'{k}.pt').exists()]
     device = torch.device(device) if device is not None else next(model.parameters()).device
@@ -482,7 +491,8 @@ class HeadClassifier(nn.Module):
     "A head alone, trained on cached features (input: (B, C) vectors or (B, C, T, H, W) maps)."
     input_kind = 'features'
     def __init__(self, head:nn.Module, classes:list, binary:bool=False):
-        super().__init__(); self.head, self.classes, self.binary = head, list(classes), binary
+        super().__init__()
+        self.head, self.classes, self.binary = head, list(classes), binary
     def prepare(self, x): return x.float()
     def forward(self, x): return self.head(x)
     def param_counts(self) -> dict:
@@ -532,10 +542,13 @@ class Distiller(nn.Module):
         if temperature <= 0: raise ValueError(f'temperature must be positive, got {temperature}')
         self.teacher, self.student = teacher.eval().requires_grad_(False), student
         self.classes, self.binary = student.classes, student.binary
-        self.weights = dict(task=task_weight, kd=kd_weight, feature=feature_weight); self.T = temperature
+        self.weights = dict(task=task_weight, kd=kd_weight, feature=feature_weight)
+        self.T = temperature
         self.project = nn.Linear(student.backbone.channels, teacher.backbone.channels)
     def train(self, mode:bool=True):
-        super().train(mode); self.teacher.eval(); return self
+        super().train(mode)
+        self.teacher.eval()
+        return self
     def optim_parameters(self) -> list:
         "What an optimizer should hold: the student's and the projection's parameters (never the teacher's)."
         return list(self.student.parameters()) + list(self.project.parameters())
@@ -544,13 +557,16 @@ class Distiller(nn.Module):
         return (x - torch.as_tensor(m.mean, device=x.device).view(1, -1, 1, 1, 1))/torch.as_tensor(m.std, device=x.device).view(1, -1, 1, 1, 1)
     def forward(self, x): return self.student(self._norm(self.student, x))
     def param_counts(self) -> dict:
-        c = self.student.param_counts(); p = sum(q.numel() for q in self.project.parameters())
+        c = self.student.param_counts()
+        p = sum(q.numel() for q in self.project.parameters())
         return dict(c, total=c['total'] + p, trainable=c['trainable'] + p, teacher=self.teacher.param_counts()['total'])
     def training_loss(self, x, y, task_loss):
         "(per-sample loss, student logits, per-sample parts) for prepared input `x`, labels `y` and a per-sample task loss fn(logits, y)."
         with torch.no_grad():
-            tmap = self.teacher.forward_map(self._norm(self.teacher, x)); tlog = self.teacher.head(tmap)
-        smap = self.student.forward_map(self._norm(self.student, x)); slog = self.student.head(smap)
+            tmap = self.teacher.forward_map(self._norm(self.teacher, x))
+            tlog = self.teacher.head(tmap)
+        smap = self.student.forward_map(self._norm(self.student, x))
+        slog = self.student.head(smap)
         parts = dict(task=task_loss(slog, y), kd=response_kl(slog, tlog, self.T, self.binary, reduction='none'))
         if self.weights['feature']:
             parts['feature'] = (self.project(smap.float().mean((2, 3, 4))) - tmap.float().mean((2, 3, 4))).pow(2).mean(1)

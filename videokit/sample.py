@@ -71,7 +71,8 @@ def uniform_indices(src, # frame count or `VideoInfo`
                     short:str='repeat', # window shorter than n: 'repeat', 'pad' or 'raise'
                    ) -> list:
     "`n` frames at the centres of `n` equal segments of the window `[start, end)`."
-    n = _positive('n', n); N, name = _frames_of(src, short)
+    n = _positive('n', n)
+    N, name = _frames_of(src, short)
     end = N if end is None else end
     if not 0 <= start < end <= N: raise ValueError(f'need 0 <= start < end <= {N} (the frame count), got start={start}, end={end}')
     L = end - start
@@ -97,14 +98,16 @@ def random_indices(src, # frame count or `VideoInfo`
                    short:str='repeat', # video shorter than n: 'repeat', 'pad' or 'raise'
                   ) -> list:
     "`n` sorted random frames: distinct frames anywhere, or jittered around the uniform positions."
-    n = _positive('n', n); N, name = _frames_of(src, short)
+    n = _positive('n', n)
+    N, name = _frames_of(src, short)
     if jitter is not None and not 0 <= jitter <= 1: raise ValueError(f'jitter must be None or in [0, 1], got {jitter}')
     rng = np.random.default_rng(seed)
     if n > N:
         if short == 'raise': raise _too_short(name, n, N)
         if short == 'pad': return list(range(N)) + [N - 1]*(n - N)
         if jitter is None:                                 # every frame n // N times, a random n % N of them once more
-            extra = np.zeros(N, int); extra[rng.choice(N, n % N, replace=False)] = 1
+            extra = np.zeros(N, int)
+            extra[rng.choice(N, n % N, replace=False)] = 1
             return [i for i in range(N) for _ in range(n//N + int(extra[i]))]
     if jitter is None: return sorted(int(i) for i in rng.choice(N, n, replace=False))
     u = rng.random(n)
@@ -132,7 +135,8 @@ def rolling_windows(src, # frame count or `VideoInfo`
                    ) -> list:
     "All windows of `length` consecutive frames every `stride` frames, with an explicit last window."
     length, stride = _positive('length', length), _positive('stride', stride)
-    _choice('last', last, ('pad', 'drop', 'shift')); N, name = _frames_of(src)
+    _choice('last', last, ('pad', 'drop', 'shift'))
+    N, name = _frames_of(src)
     out = [list(range(s, s + length)) for s in range(0, N - length + 1, stride)]
     nxt = len(out)*stride                                  # where the first window that does not fit starts
     if nxt >= N or (out and out[-1][-1] == N - 1) or last == 'drop': return out
@@ -148,7 +152,8 @@ def _clip(s, n, step, N, short, name) -> list:
     if len(idx) == n: return idx
     if short == 'raise': raise _too_short(name, (n - 1)*step + 1, N - s, 'the video from the clip start')
     if short == 'pad': return idx + [idx[-1]]*(n - len(idx))
-    m = len(idx); return [idx[(2*i + 1)*m//(2*n)] for i in range(n)]
+    m = len(idx)
+    return [idx[(2*i + 1)*m//(2*n)] for i in range(n)]
 
 # %% ../nbs/04_sample.ipynb #607d0805
 def _clip_args(src, k, n, step, short) -> tuple:
@@ -233,12 +238,15 @@ def resize_geometry(width:int, # coded frame width
     resize = resize_mode(size, resize)
     dw, dh = width*Fraction(sar or 1), Fraction(height)
     if rotation % 180: dw, dh = dh, dw
-    if resize is None: sh, sw = max(1, round(dh)), max(1, round(dw)); H, W = sh, sw
+    if resize is None:
+        sh, sw = max(1, round(dh)), max(1, round(dw))
+        H, W = sh, sw
     else:
         H, W = _hw(size)
         if resize == 'stretch': sh, sw = H, W
         elif resize == 'short_side_crop':
-            s = max(H/dh, W/dw); sh, sw = max(H, round(dh*s)), max(W, round(dw*s))
+            s = max(H/dh, W/dw)
+            sh, sw = max(H, round(dh*s)), max(W, round(dw*s))
         else:
             s = min(H/dh, W/dw, 1 if resize == 'fit' else math.inf)
             sh, sw = max(1, min(H, round(dh*s))), max(1, min(W, round(dw*s)))
@@ -265,7 +273,8 @@ def _frames(c, s, state, want=None):
         except av.error.EOFError: return
         except av.error.FFmpegError as e:
             where = f'near {float(p.pts*p.time_base):.3f} s: ' if p.pts is not None and p.time_base else ''
-            state.update(err=f'{where}{e}', damaged=True); continue
+            state.update(err=f'{where}{e}', damaged=True)
+            continue
         yield from fs
 
 # %% ../nbs/04_sample.ipynb #ebeb89d8
@@ -305,7 +314,9 @@ def _decode_by_pts(c, s, ix, targets, path, keep, rewind=False):
             if landing:
                 if i > t:                                 # landed after the target: seek by decode time
                     if ix.seek_dts: raise _Restart(f'the seek for frame {t} landed after it, at frame {i}')
-                    ix.seek_dts = True; gen = seek(a); continue
+                    ix.seek_dts = True
+                    gen = seek(a)
+                    continue
                 if _TRACE is not None: _TRACE.append(('land', i))
                 landing = False
             if _TRACE is not None: _TRACE.append(('frame', i))
@@ -347,7 +358,8 @@ class _Keep:
             g = resize_geometry(f.width, f.height, self.size, self.resize, sar=Fraction(sar), rotation=rot)
             if self.out is None: self.out = g['out']
             elif g['out'] != self.out:                     # the stream changed size: stretch to the first output size
-                H, W = self.out; g = dict(scaled=(H, W), out=(H, W), box=(0, 0, W, H), offset=(0, 0))
+                H, W = self.out
+                g = dict(scaled=(H, W), out=(H, W), box=(0, 0, W, H), offset=(0, 0))
             self.plans[key] = (g, rot)
         return self.plans[key]
     def __call__(self, i, f):
@@ -358,9 +370,11 @@ class _Keep:
         else: a = self.scaler.reformat(f, pw, ph, 'rgb24', interpolation=self.interp, threads=self.threads).to_ndarray()
         if rot: a = np.rot90(a, rot//90)
         if self.buf is None: self.buf = np.empty((self.n, H, W, 3), np.uint8)
-        rows = self.slots[i]; dst = self.buf[rows[0]]     # copied now, so libav reuses the frame's memory
+        rows = self.slots[i]
+        dst = self.buf[rows[0]]  # copied now, so libav reuses the frame's memory
         if (sh, sw) != (H, W):
-            dst[:] = 0; h, w = min(sh, H), min(sw, W)
+            dst[:] = 0
+            h, w = min(sh, H), min(sw, W)
             dst[max(y0, 0):max(y0, 0) + h, max(x0, 0):max(x0, 0) + w] = a[max(-y0, 0):max(-y0, 0) + h, max(-x0, 0):max(-x0, 0) + w]
         else: dst[:] = a
         for j in rows[1:]: self.buf[j] = dst
@@ -383,8 +397,10 @@ def _decode(path, si, c, ix, targets, keep, threads, by_pts, rewind=False):
     "Run one decoding pass on container `c` (or a freshly opened one), turning libav failures into `DecodeError`."
     c = c or open_container(path)
     try:
-        s = c.streams[si]; keep.s = s
-        s.codec_context.thread_type = 'AUTO'; s.codec_context.thread_count = threads
+        s = c.streams[si]
+        keep.s = s
+        s.codec_context.thread_type = 'AUTO'
+        s.codec_context.thread_count = threads
         if by_pts: _decode_by_pts(c, s, ix, targets, path, keep, rewind)
         else: _decode_by_count(c, s, ix, targets, path, keep)
     except av.error.FFmpegError as e: raise DecodeError(path, 'decode_error', str(e)) from e
@@ -416,8 +432,12 @@ def read_frames(path, # a video file
     try:
         ix, used = VideoIndex.cached(path, stream, c)
         si, area = ix.stream, (ix.width or 0)*(ix.height or 0)
-    except BaseException: c.close(); raise
-    if used and not ix.exact: c.close(); c = None             # indexed by a decode: count from a fresh start
+    except BaseException:
+        c.close()
+        raise
+    if used and not ix.exact:
+        c.close()
+        c = None  # indexed by a decode: count from a fresh start
     N = len(ix.pts)
     bad = [i for i in idx if not -N <= i < N]
     if bad or not idx:
@@ -433,7 +453,8 @@ def read_frames(path, # a video file
     keep = _Keep(idx, size, resize, rotate, apply_sar, interpolation, threads)
     try: _decode(path, si, c, ix, targets, keep, threads, ix.exact, rewind=used)   # after indexing: seek first
     except _Restart:
-        keep.reset(); _decode(path, si, None, ix, targets, keep, threads, False)
+        keep.reset()
+        _decode(path, si, None, ix, targets, keep, threads, False)
     out = torch.from_numpy(keep.buf).permute(0, 3, 1, 2)       # (T, H, W, 3) storage seen as (T, C, H, W)
     return (out, [keep.pts[i] for i in idx]) if with_pts else out
 
@@ -472,7 +493,9 @@ def show_frames(frames, # (T, 3, H, W) uint8 tensor or array
     "Draw frames as an image grid with matplotlib and return the figure."
     import matplotlib.pyplot as plt
     frames = frames.numpy() if hasattr(frames, 'numpy') else np.asarray(frames)
-    T = len(frames); ncols = max(1, min(ncols, T)); nrows = max(1, math.ceil(T/ncols))
+    T = len(frames)
+    ncols = max(1, min(ncols, T))
+    nrows = max(1, math.ceil(T/ncols))
     h, w = frames.shape[2:4] if T else (1, 1)
     fig, axes = plt.subplots(nrows, ncols, figsize=(width*ncols, width*nrows*h/w + 0.3*nrows), squeeze=False)
     for k, ax in enumerate(axes.flat):

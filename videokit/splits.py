@@ -46,14 +46,18 @@ def _assign(items:list, shares:list, group, seed:int, passes:int=20) -> tuple:
     "Part index of every item: groups placed greedily so each (part, class) nears its share, then moved while that helps."
     keys = _group_keys(items, group)
     labels = [str(it.get('label')) for it in items]
-    classes = sorted(set(labels)); ci = {c: i for i, c in enumerate(classes)}
+    classes = sorted(set(labels))
+    ci = {c: i for i, c in enumerate(classes)}
     members = defaultdict(list)
     for i, k in enumerate(keys): members[k].append(i)
-    gk = sorted(members); rng = np.random.default_rng(seed); rng.shuffle(gk)   # sorted first: the input's order does not matter
+    gk = sorted(members)
+    rng = np.random.default_rng(seed)
+    rng.shuffle(gk)  # sorted first: the input's order does not matter
     gk.sort(key=lambda k: -len(members[k]))                  # stable: equal sizes keep the shuffled order
     P, C, N = len(shares), len(classes), float(len(items))
     tot_c = np.bincount([ci[l] for l in labels], minlength=C).astype(float)
-    tsize = np.array(shares, float)*N; target = np.outer(shares, tot_c)
+    tsize = np.array(shares, float)*N
+    target = np.outer(shares, tot_c)
     wc = 1/np.maximum(tot_c, 1)**2                           # every class counts by its share, however small
     cur, size, where = np.zeros((P, C)), np.zeros(P), np.zeros(len(gk), int)
     hist = []
@@ -64,15 +68,23 @@ def _assign(items:list, shares:list, group, seed:int, passes:int=20) -> tuple:
         gain = _gap_change(cur, target, size, tsize, wc, N, cls, cnt, n)
         fill = size/np.maximum(tsize, 1e-9)
         p = min(range(P), key=lambda q: (round(gain[q], 12), fill[q]))
-        cur[p, cls] += cnt; size[p] += n; where[g] = p
+        cur[p, cls] += cnt
+        size[p] += n
+        where[g] = p
     for _ in range(passes):                                   # then single-group moves, while one lowers the objective
         moved = 0
         for g, (cls, cnt, n) in enumerate(hist):
             p = where[g]
             delta = _gap_change(cur, target, size, tsize, wc, N, cls, cnt, n) + _gap_change(cur[p], target[p], size[p], tsize[p], wc, N, cls, cnt, n, -1)
-            delta[p] = 0; q = int(np.argmin(delta))
+            delta[p] = 0
+            q = int(np.argmin(delta))
             if delta[q] < -1e-12:
-                cur[p, cls] -= cnt; cur[q, cls] += cnt; size[p] -= n; size[q] += n; where[g] = q; moved += 1
+                cur[p, cls] -= cnt
+                cur[q, cls] += cnt
+                size[p] -= n
+                size[q] += n
+                where[g] = q
+                moved += 1
         if not moved: break
     part = [0]*len(items)
     for g, k in enumerate(gk):
@@ -138,7 +150,8 @@ def write_split_manifests(items:list, # items with a `split` or `fold` column
     if by not in ('split', 'fold'): raise ValueError(f"by must be 'split' or 'fold', got {by!r}")
     miss = next((it for it in items if it.get(by) in (None, '')), None)
     if miss is not None: raise ValueError(f"{miss['path']}: no {by!r} value (run stratified_{'split' if by == 'split' else 'kfold'} first)")
-    out = Path(out_dir); files = {}
+    out = Path(out_dir)
+    files = {}
     if by == 'split':
         for s in sorted({it['split'] for it in items}):
             files[s] = str(write_manifest([it for it in items if it['split'] == s], out/f'{s}.csv'))
@@ -149,7 +162,8 @@ def write_split_manifests(items:list, # items with a `split` or `fold` column
             for part, lst in fold_split(fi, f).items():              # split column = the role in this fold
                 lst = [dict({k: v for k, v in it.items() if k != 'split'}, split=part,
                             **({'source_split': it['split']} if it.get('split') not in (None, '') else {})) for it in lst]
-                files[f'fold_{f}/{part}'] = str(write_manifest(lst, out/f'fold_{f}'/f'{part}.csv')); both += lst
+                files[f'fold_{f}/{part}'] = str(write_manifest(lst, out/f'fold_{f}'/f'{part}.csv'))
+                both += lst
             files[f'fold_{f}/all'] = str(write_manifest(both, out/f'fold_{f}'/'all.csv'))
     files['all'] = str(write_manifest(items, out/'all.csv'))
     summ = dict(_summary(items, by), files=files)
@@ -199,7 +213,9 @@ def scan_verdicts(paths:list, # the videos (paths)
     want = {str(Path(p).absolute()): p for p in paths}
     stats = {}
     for a in want:
-        try: st = os.stat(a); stats[a] = (st.st_size, st.st_mtime_ns)
+        try:
+            st = os.stat(a)
+            stats[a] = (st.st_size, st.st_mtime_ns)
         except OSError: pass
     rank = {lv: i for i, lv in enumerate(LEVELS)}
     out = {}
@@ -268,7 +284,8 @@ def split_dataset(source, # dataset folder, manifest or annotations JSON
     items, excluded = usable_items(items, scan, unscanned=unscanned, source=source)
     if not items: raise VideokitError(source, 'no_usable_videos', f'the scan found none of the {n_all} videos usable')
     if group is not None: items = [dict(it, group=g) for it, g in zip(items, _group_keys(items, group))]
-    vals = _split_values(items); parts = sorted({s for s in vals if s})
+    vals = _split_values(items)
+    parts = sorted({s for s in vals if s})
     kept = by == 'split' and len(parts) >= 2 and not resplit
     if kept:
         if None in vals:

@@ -150,7 +150,9 @@ class CorruptClipBrowser:
     def glimpse(self, r:dict, thumb:bool=False) -> dict:
         "What decodes of record `r`'s file (cached): a thumbnail's worth, or a strip's."
         p = self.abs_path(r)
-        try: st = p.stat(); sig = (st.st_size, st.st_mtime_ns)
+        try:
+            st = p.stat()
+            sig = (st.st_size, st.st_mtime_ns)
         except OSError: sig = None
         kw = dict(n=8, size=self.thumb, stop_at_first=thumb)
         def make():
