@@ -43,6 +43,8 @@ DataLoader: clips/s of a torch DataLoader with 2 workers (1 decoding thread each
 uint8 batches (16 random frames per clip) from a small folder of generated clips: videokit.data.VideoDataset
 letterboxing to 112x112 (a minimal Dataset wrapping read_frames where videokit.data is missing), and, like for
 like, read_frames vs torchcodec (approximate mode, its decoder-native Resize) both stretching to 112x112.
+The same VideoDataset with isolate=True (every worker's reads in its own killable decoder process,
+videokit.isolate) gives the cost of isolation per clip.
 
   python scripts/bench_sample.py              # clips in bench_out/sample_data (reused when unchanged)
   python scripts/bench_sample.py --smoke      # tiny clips in a temp dir, < 1 min (used by scripts/test.sh)
@@ -312,13 +314,18 @@ def report(summary, live=False):
         print(f"\n== DataLoader: {summary['loader_setup']}")
         for name, r in loader.items():
             if 'skipped' in r or 'failed' in r:
-                print(f"{name:<44}" + (f"skipped ({r['skipped']})" if 'skipped' in r else f"FAILED: {r['failed']}"))
+                print(f"{name:<48}" + (f"skipped ({r['skipped']})" if 'skipped' in r else f"FAILED: {r['failed']}"))
                 continue
-            print(f"{name:<44}{fmt_rate(r['clips_per_s']):>8} clips/s after the first batch, {fmt_rate(r['clips_per_s_with_startup']):>8} "
+            print(f"{name:<48}{fmt_rate(r['clips_per_s']):>8} clips/s after the first batch, {fmt_rate(r['clips_per_s_with_startup']):>8} "
                   f"with worker start-up; batches {tuple(r['batch_shapes'][0])}")
         tcr = loader.get('torchcodec approx + Resize, stretch', {}).get('clips_per_s')
         vks = loader['videokit read_frames, stretch'].get('clips_per_s')
         if tcr and vks: print(f'ratio videokit / torchcodec (stretch, like for like): {vks/tcr:.2f}x')
+        plain = loader.get('videokit VideoDataset, letterbox', {}).get('clips_per_s')
+        iso = loader.get(ISOLATED, {}).get('clips_per_s')
+        if plain and iso:      # 2 workers: each clip holds one worker for 2/rate seconds
+            print(f'isolate=True costs {2000*(1/iso - 1/plain):.1f} ms per clip per worker '
+                  f'({iso/plain:.2f}x the throughput of in-process decoding)')
 
 def fmt_rate(v): return '-' if v is None else f'{v:.2f}' if v < 10 else f'{v:.1f}' if v < 1000 else f'{v:.0f}'
 
@@ -340,14 +347,18 @@ def tc_stretch(path, ix):
     from torchcodec.transforms import Resize
     return VideoDecoder(path, seek_mode='approximate', num_ffmpeg_threads=1, transforms=[Resize((112, 112))]).get_frames_at(ix).data
 
+ISOLATED = 'videokit VideoDataset, letterbox, isolate=True'
+
 def loader_datasets(clips, root, peers):
     "[(name, dataset or why skipped)] for the DataLoader rows: videokit's VideoDataset (or a stand-in), like-for-like stretch rows."
     try:
         from videokit.data import VideoDataset
-        main = ('videokit VideoDataset, letterbox', VideoDataset(root, frames=16, sampler='random', size=(112, 112), resize='letterbox'))
+        kw = dict(frames=16, sampler='random', size=(112, 112), resize='letterbox')
+        out = [('videokit VideoDataset, letterbox', VideoDataset(root, **kw)),
+               (ISOLATED, VideoDataset(root, isolate=True, **kw))]   # each worker's reads in a killable decoder process
     except ImportError:
-        main = ('videokit read_frames, letterbox (videokit.data not there yet)', ClipDataset(clips, vk_letterbox))
-    out = [main, ('videokit read_frames, stretch', ClipDataset(clips, vk_stretch))]
+        out = [('videokit read_frames, letterbox (videokit.data not there yet)', ClipDataset(clips, vk_letterbox))]
+    out.append(('videokit read_frames, stretch', ClipDataset(clips, vk_stretch)))
     out.append(('torchcodec approx + Resize, stretch', ClipDataset(clips, tc_stretch) if 'torchcodec' in peers else 'torchcodec'))
     return out
 
