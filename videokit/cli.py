@@ -4,15 +4,17 @@
 
 # %% ../nbs/90_cli.ipynb #de42aa1b
 from __future__ import annotations
-import os, sys, json, math, argparse
+import os, sys, json, math, argparse, importlib, inspect, logging, warnings
+from collections import Counter
 from fractions import Fraction
 from pathlib import Path
+from fastcore.docments import docments
 from .core import probe, format_info, VideokitError, UsageError, resolve_device
 
 # %% auto #0
-__all__ = ['command', 'existing_file', 'existing_dir', 'output_dir', 'output_file', 'output_path', 'input_path', 'positive_int',
-           'non_negative_int', 'positive_float', 'non_negative_float', 'finite_float', 'crf', 'frame_rate',
-           'x264_preset', 'class_copies', 'frame_size', 'augment_config', 'main']
+__all__ = ['positive_int', 'non_negative_int', 'positive_float', 'non_negative_float', 'finite_float', 'crf', 'command',
+           'existing_file', 'existing_dir', 'output_dir', 'output_file', 'output_path', 'input_path', 'frame_rate',
+           'x264_preset', 'flags_from', 'class_copies', 'frame_size', 'augment_config', 'main']
 
 # %% ../nbs/90_cli.ipynb #274f6cdd
 _COMMANDS: dict = {}
@@ -23,13 +25,42 @@ def command(name:str, # the sub-command, e.g. 'scan'
            ):
     "Register the decorated `fn(parsed_args)` as `videokit NAME`."
     def deco(fn):
-        _COMMANDS[name] = (help, args, fn); return fn
+        _COMMANDS[name] = (help, args, fn)
+        return fn
     return deco
 
+# %% ../nbs/90_cli.ipynb #053deb6d
 def _normalise(argv):
     "Accept --snake_case spellings of --kebab-case options."
-    return [a.replace('_', '-') if a.startswith('--') and '=' not in a else
-            (a.split('=', 1)[0].replace('_', '-') + '=' + a.split('=', 1)[1] if a.startswith('--') else a) for a in argv]
+    def one(w):
+        if not w.startswith('--'): return w
+        name, eq, value = w.partition('=')
+        return name.replace('_', '-') + eq + value
+    return [one(w) for w in argv]
+
+# %% ../nbs/90_cli.ipynb #4e2c4524
+_WHERE = {   # module -> the names the commands use from it (imported by `_fn` when a command runs)
+    'media': 'is_still_image X264_PRESETS extract_audio chunk_by_time chunk_by_silence detect_scenes '
+             'split_scenes resample_fps cut_spans',
+    'validate': 'LEVELS check_workers check_timeout parse_shard validate_dataset format_summary restore '
+                'write_merged_report',
+    'batch': 'run_notebook sweep Resources wait format_tasks refresh resubmit RESUBMIT',
+    'demo': 'run_demo',
+    'splits': 'split_dataset',
+    'data': 'videos_from_frames',
+    'augment': 'PRESETS augment_dataset format_augment_summary',
+    'train': 'train_from_config evaluate_run format_metrics extract_dataset_features load_model',
+    'syncnet': 'get_detector process_video process_long_video batch_process shift_audio score_clip '
+               'offsets_line',
+    'explain': 'GradCAM3d explain_video save_explanation run_sampling',
+}
+
+# %% ../nbs/90_cli.ipynb #52da693e
+def _fn(name:str):
+    "The function (or constant) `name` from its module in `_WHERE`, imported now."
+    mod = next((m for m, names in _WHERE.items() if name in names.split()), None)
+    if mod is None: raise KeyError(f'{name} is not in cli._WHERE')
+    return getattr(importlib.import_module(f'videokit.{mod}'), name)
 
 # %% ../nbs/90_cli.ipynb #9f3ee1e7
 def _path(s:str, what:str) -> Path:
@@ -37,11 +68,14 @@ def _path(s:str, what:str) -> Path:
     if not s.strip(): raise argparse.ArgumentTypeError(f'an empty string is not a {what}')
     return Path(s)
 
+# %% ../nbs/90_cli.ipynb #6ad5f21d
 def _parent_is_folder(p:Path):
     "Raise when the nearest existing ancestor of `p` is a file (the path cannot be created)."
     up = next((q for q in p.absolute().parents if q.exists()), None)
-    if up is not None and not up.is_dir(): raise argparse.ArgumentTypeError(f'{p}: {up} is a file, not a folder')
+    if up is not None and not up.is_dir():
+        raise argparse.ArgumentTypeError(f'{p}: {up} is a file, not a folder')
 
+# %% ../nbs/90_cli.ipynb #d63d026f
 def existing_file(s:str) -> str:
     "argparse type: a file that exists (a folder or a missing path is a usage error)."
     p = _path(s, 'file')
@@ -49,6 +83,7 @@ def existing_file(s:str) -> str:
     if not p.exists(): raise argparse.ArgumentTypeError(f'{s}: no such file')
     return s
 
+# %% ../nbs/90_cli.ipynb #b26484d9
 def existing_dir(s:str) -> str:
     "argparse type: a folder that exists (a file or a missing path is a usage error)."
     p = _path(s, 'folder')
@@ -56,6 +91,7 @@ def existing_dir(s:str) -> str:
     if not p.exists(): raise argparse.ArgumentTypeError(f'{s}: no such folder')
     return s
 
+# %% ../nbs/90_cli.ipynb #07d16be8
 def output_dir(s:str) -> str:
     "argparse type: a folder to write into; it may exist, but must not be a file."
     p = _path(s, 'folder')
@@ -63,6 +99,7 @@ def output_dir(s:str) -> str:
     _parent_is_folder(p)
     return s
 
+# %% ../nbs/90_cli.ipynb #6fbc2034
 def output_file(s:str) -> str:
     "argparse type: a file to write (replaced if it exists); it must not be a folder."
     p = _path(s, 'file')
@@ -70,14 +107,16 @@ def output_file(s:str) -> str:
     _parent_is_folder(p)
     return s
 
+# %% ../nbs/90_cli.ipynb #45e33da7
 def output_path(s:str) -> str:
     "argparse type: a file or folder to write (for outputs that can be either)."
     p = _path(s, 'path')
     _parent_is_folder(p)
     return s
 
+# %% ../nbs/90_cli.ipynb #30651de7
 def input_path(s:str) -> str:
-    "argparse type: a path to read that the command itself checks (so a missing file names its reason); not empty."
+    "argparse type: a path to read, not empty, that the command checks itself (naming why it cannot be read)."
     _path(s, 'path')
     return s
 
@@ -94,51 +133,95 @@ def _number(s:str, kind, lowest=None, strict:bool=False, highest=None):
         raise argparse.ArgumentTypeError(f'must be {what}, got {s!r}')
     return v
 
-def positive_int(s:str) -> int:
-    "argparse type: an int >= 1 (workers, frames, copies, ...)."
-    return _number(s, int, 1)
-positive_int.lowest = 1
+# %% ../nbs/90_cli.ipynb #24f90db2
+def _number_type(name:str, # the name argparse shows
+                 kind, # int or float
+                 lowest=None, strict:bool=False, highest=None, # the bounds (see `_number`)
+                 doc:str=''): # what it accepts
+    "An argparse type: `kind` within the bounds; its `lowest` tells the fuzz test below what to refuse."
+    def check(s:str): return _number(s, kind, lowest, strict, highest)
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = f'argparse type: {doc}'
+    check.lowest = -math.inf if lowest is None else lowest
+    return check
 
-def non_negative_int(s:str) -> int:
-    "argparse type: an int >= 0 (seeds, counts that may be zero)."
-    return _number(s, int, 0)
-non_negative_int.lowest = 0
+# %% ../nbs/90_cli.ipynb #ed79b157
+positive_int = _number_type('positive_int', int, 1, doc='an int >= 1 (workers, frames, copies, ...).')
+non_negative_int = _number_type('non_negative_int', int, 0, doc='an int >= 0 (seeds, counts that may be 0).')
+positive_float = _number_type('positive_float', float, 0, strict=True, doc='a finite number > 0 (durations).')
+non_negative_float = _number_type('non_negative_float', float, 0, doc='a finite number >= 0 (overlaps).')
+finite_float = _number_type('finite_float', float, doc='a finite number (dB levels): not nan or inf.')
+crf = _number_type('crf', int, 0, highest=51, doc='an x264 quality, an int from 0 (lossless) to 51.')
 
-def positive_float(s:str) -> float:
-    "argparse type: a finite number > 0 (durations, scales)."
-    return _number(s, float, 0, strict=True)
-positive_float.lowest = 0
-
-def non_negative_float(s:str) -> float:
-    "argparse type: a finite number >= 0 (overlaps, scores)."
-    return _number(s, float, 0)
-non_negative_float.lowest = 0
-
-def finite_float(s:str) -> float:
-    "argparse type: any finite number (levels in dB, signed offsets): refuses nan and inf."
-    return _number(s, float)
-finite_float.lowest = -math.inf
-
-def crf(s:str) -> int:
-    "argparse type: an x264 quality, an int from 0 (lossless) to 51."
-    return _number(s, int, 0, highest=51)
-crf.lowest = 0
-
+# %% ../nbs/90_cli.ipynb #2dd924db
 def frame_rate(s:str) -> str:
     "argparse type: a frame rate in (0, 1000] written as 25, 29.97 or 30000/1001; returned as given."
     try: r = Fraction(s.strip())
     except (ValueError, ZeroDivisionError): r = None
     if r is None or not 0 < r <= 1000:
-        raise argparse.ArgumentTypeError(f'must be a frame rate in (0, 1000] such as 25, 29.97 or 30000/1001, got {s!r}')
+        raise argparse.ArgumentTypeError(f'must be a frame rate in (0, 1000] such as 25, 29.97 or '
+                                         f'30000/1001, got {s!r}')
     return s.strip()
 frame_rate.lowest = 0
 
+# %% ../nbs/90_cli.ipynb #39724c31
 def x264_preset(s:str) -> str:
     "argparse type: an x264 speed preset (ultrafast .. placebo)."
-    from videokit.media import X264_PRESETS
-    if s not in X264_PRESETS:
-        raise argparse.ArgumentTypeError(f"must be an x264 preset ({', '.join(X264_PRESETS)}), got {s!r}")
+    presets = _fn('X264_PRESETS')
+    if s not in presets:
+        raise argparse.ArgumentTypeError(f"must be an x264 preset ({', '.join(presets)}), got {s!r}")
     return s
+
+# %% ../nbs/90_cli.ipynb #4c7c52f9
+def _type_of(p:inspect.Parameter):
+    "int or float from the annotation of `p` (`int | None` is int), else from its default; None: a string."
+    ann = p.annotation
+    if not isinstance(ann, str): ann = getattr(ann, '__name__', str(ann))        # int, or int | None
+    kind = {'int': int, 'float': float}.get(ann.split('|')[0].strip())
+    if kind is None and type(p.default) in (int, float): kind = type(p.default)
+    return kind
+
+# %% ../nbs/90_cli.ipynb #30937b50
+def flags_from(func, # the function whose parameters become options
+               parser, # an argparse parser (or argument group)
+               *names:str, # the parameters to add, in the order `--help` lists them
+               flags:dict|None=None, # name -> option string(s), if not `--name-with-dashes`
+               types:dict|None=None, # name -> argparse type check (default: int or float from the annotation)
+               opts:dict|None=None, # name -> more `add_argument` keywords (choices, help, nargs, ...)
+              ) -> list:
+    "Add an option per parameter of `func` in `names`: default from the signature, help from its docment."
+    sig, docs = inspect.signature(func).parameters, docments(func)
+    flags, types, opts = flags or {}, types or {}, opts or {}
+    acts = []
+    for n in names:
+        d = sig[n].default
+        flag = flags.get(n, ('--no-' if d is True else '--') + n.replace('_', '-'))
+        flag = (flag,) if isinstance(flag, str) else flag
+        doc = (docs.get(n) or '').replace('`', '').replace('%', '%%')      # argparse formats help with %
+        kw = dict(dest=n, default=d, help=(f'off: {doc}' if d is True else doc) or None)
+        if isinstance(d, bool): kw['action'] = 'store_false' if d else 'store_true'
+        else: kw['type'] = types.get(n, _type_of(sig[n]))
+        shown = flag[0].lstrip('-').replace('-', '_')
+        if shown != n and 'action' not in kw: kw['metavar'] = shown.upper()     # `--out OUT`, not OUT_DIR
+        if d is inspect.Parameter.empty: kw.update(default=None, required=True)
+        if type(d) is int and _type_of(sig[n]) is float: kw['default'] = float(d)    # 30.0, as typed
+        act = parser.add_argument(*flag, **(kw | opts.get(n, {})))
+        act.parameter = (func, n)                    # the test below checks that the defaults agree
+        acts.append(act)
+    return acts
+
+# %% ../nbs/90_cli.ipynb #494fcb8f
+def _call(func, # the function a command calls
+          a:argparse.Namespace, # the parsed arguments of the command
+          *more:str, # more names to take from `a` (parameters that `func` passes on in its `**kwargs`)
+          **kw): # arguments given here (positionals spelled otherwise, converted values)
+    "`func` called with its parameters the command has options for, and `kw`; errors name the option."
+    names = [*inspect.signature(func).parameters, *more]
+    try: return func(**{n: getattr(a, n) for n in names if hasattr(a, n)} | kw)
+    except UsageError as e:
+        option = getattr(a, '_options', {}).get(e.path)
+        if option is None: raise
+        raise UsageError(option, e.detail) from None
 
 # %% ../nbs/90_cli.ipynb #5562eb10
 def _args_info(a):
@@ -147,101 +230,92 @@ def _args_info(a):
 
 @command('info', 'print what a media file declares (streams, fps, frames, rotation)', _args_info)
 def _cmd_info(a):
-    from videokit.media import is_still_image
     info = probe(a.file)
-    if is_still_image(info.format):
+    if _fn('is_still_image')(info.format):
         raise VideokitError(a.file, 'not_video', f'a still image ({info.format}), not a video or audio file')
     print(info.to_json(indent=1) if a.json else format_info(info))
 
+# %% ../nbs/90_cli.ipynb #2aaa3e54
 def _args_scan(a):
-    a.add_argument('root', type=input_path, help='dataset folder, or a CSV/JSON/JSONL manifest (for one file: videokit info FILE)')
-    a.add_argument('--level', default='full', choices=['quick', 'full', 'full+audio'])
-    a.add_argument('--workers', type=int, default=None, help='worker processes, >= 1 (default: CPU cores)')
-    a.add_argument('--timeout', type=float, default=None,
-                   help='seconds per file before its worker is killed, > 0; inf: no limit (default grows with size)')
-    a.add_argument('--report', default=None, help='report JSON (figure saved next to it as .png)')
-    a.add_argument('--manifest', default=None, help='clean manifest CSV to write')
-    a.add_argument('--quarantine', action='store_true', help='move unusable files to ROOT/corrupted_videos (journaled)')
-    a.add_argument('--dry-run', action='store_true', help='with --quarantine: only show what would move')
-    a.add_argument('--cache', default=None, help='scan cache JSONL (default: ROOT/.videokit/)')
+    a.add_argument('root', type=input_path,
+                   help='dataset folder, or a CSV/JSON/JSONL manifest (for one file: videokit info FILE)')
+    shard = ('i/n: check only shard i (0-based) of n, files picked by a hash of their path; auto: this SLURM '
+             'array task (SLURM_ARRAY_TASK_ID/_COUNT); merge with videokit scan-merge')
+    flags_from(_fn('validate_dataset'), a, 'level', 'workers', 'timeout', 'report', 'manifest',
+               'do_quarantine', 'dry_run', 'cache', flags=dict(do_quarantine='--quarantine'),
+               opts=dict(level=dict(choices=_fn('LEVELS'))))
     a.add_argument('--no-cache', action='store_true', help='check every file again, keep no cache')
-    a.add_argument('--layout', default='auto', choices=['auto', 'split/class', 'class', 'flat'])
-    a.add_argument('--all-files', action='store_true', help='check every file, not only video extensions')
-    a.add_argument('--no-figure', action='store_true', help='do not draw the figure')
-    a.add_argument('--no-progress', action='store_true', help='no progress bar')
+    flags_from(_fn('validate_dataset'), a, 'layout', 'all_files', 'figure', 'progress', 'shard',
+               opts=dict(layout=dict(choices=['auto', 'split/class', 'class', 'flat']),
+                         shard=dict(help=shard), figure=dict(help='do not draw the figure')))
     a.add_argument('--json', action='store_true', help='print the summary as JSON')
-    a.add_argument('--shard', default=None,
-                   help='i/n: check only shard i (0-based) of n, files picked by a hash of their path; auto: '
-                        'this SLURM array task (SLURM_ARRAY_TASK_ID/_COUNT); merge with videokit scan-merge')
 
 @command('scan', 'find corrupt/truncated/non-video files, report losses per split and class', _args_scan)
 def _cmd_scan(a):
-    from videokit.validate import validate_dataset, check_workers, check_timeout, parse_shard
-    check_workers(a.workers, '--workers')
-    check_timeout(a.timeout, '--timeout')
-    shard = None if a.shard is None else parse_shard(a.shard, '--shard')
-    rep = validate_dataset(a.root, level=a.level, workers=a.workers, timeout=a.timeout, report=a.report,
-                           manifest=a.manifest, figure=not a.no_figure, do_quarantine=a.quarantine, dry_run=a.dry_run,
-                           cache=False if a.no_cache else a.cache, layout=a.layout, all_files=a.all_files,
-                           progress=not a.no_progress, shard=shard)
-    if a.json: print(json.dumps(rep['summary'], indent=1, default=str))
+    _fn('check_workers')(a.workers, '--workers')
+    _fn('check_timeout')(a.timeout, '--timeout')
+    shard = None if a.shard is None else _fn('parse_shard')(a.shard, '--shard')
+    cache = False if a.no_cache else a.cache
+    rep = _call(_fn('validate_dataset'), a, source=a.root, shard=shard, cache=cache)
+    s = rep['summary']
+    if a.json: print(json.dumps(s, indent=1, default=str))
     else: _print_scan(rep)
-    sh = rep['summary'].get('shard')
+    sh = s.get('shard')
     if sh and not a.json:
-        print(f"shard {sh['index']}/{sh['count']}: {rep['summary']['total']} of the {sh['files_in_scan']} "
-              f"files; merge the {sh['count']} shard reports with: videokit scan-merge REPORTS... --report OUT")
-    if rep['summary']['decision']['tier'] == 'no_video' and not (sh and sh['files_in_scan']):
-        raise VideokitError(a.root, 'no_video', f"no video found (skipped: {rep['summary']['skipped']['total']} files, "
-                                                f"see {rep['summary']['outputs']['report']})")
+        print(f"shard {sh['index']}/{sh['count']}: {s['total']} of the {sh['files_in_scan']} files; "
+              f"merge the {sh['count']} shard reports with: videokit scan-merge REPORTS... --report OUT")
+    if s['decision']['tier'] == 'no_video' and not (sh and sh['files_in_scan']):
+        raise VideokitError(a.root, 'no_video', f"no video found (skipped: {s['skipped']['total']} files, "
+                                                f"see {s['outputs']['report']})")
 
+# %% ../nbs/90_cli.ipynb #16c30417
 def _print_scan(rep):
-    from videokit.validate import format_summary
-    print(format_summary(rep))
+    "The summary of a scan report, what its quarantine moved, and its output files."
+    print(_fn('format_summary')(rep))
     if 'quarantine' in rep:
-        q = rep['quarantine']; verb = 'would move' if q['dry_run'] else 'moved'
-        print(f"quarantine: {verb} {len(q['moved'])} files" + (f", skipped {len(q['skipped'])}" if q['skipped'] else '')
+        q = rep['quarantine']
+        print(f"quarantine: {'would move' if q['dry_run'] else 'moved'} {len(q['moved'])} files"
+              + (f", skipped {len(q['skipped'])}" if q['skipped'] else '')
               + (f"; undo with: videokit restore {q['journal']}" if q['journal'] else ''))
         for m in q['moved'][:20]: print(f"  {m['src']} -> {m['dst']} ({m['reason']})")
         for m in q['skipped'][:20]: print(f"  left in place: {m['src']} ({m['why']})")
     for k, v in rep['summary']['outputs'].items(): print(f"{k}: {v}")
 
+# %% ../nbs/90_cli.ipynb #6a6e9e18
 def _args_restore(a):
-    a.add_argument('journal', type=input_path); a.add_argument('--dry-run', action='store_true')
+    a.add_argument('journal', type=input_path)
+    flags_from(_fn('restore'), a, 'dry_run')
 
 @command('restore', 'undo a quarantine from its journal', _args_restore)
 def _cmd_restore(a):
-    from videokit.validate import restore
-    r = restore(a.journal, dry_run=a.dry_run)
-    print(f"{'would restore' if a.dry_run else 'restored'} {len(r['restored'])} files, skipped {len(r['skipped'])}")
+    r = _call(_fn('restore'), a)
+    verb = 'would restore' if a.dry_run else 'restored'
+    print(f"{verb} {len(r['restored'])} files, skipped {len(r['skipped'])}")
     for s in r['skipped']: print(f"  skipped {s['src']}: {s['why']}")
     if r['unreadable_lines']:
-        print(f"  ignored {r['unreadable_lines']} unreadable journal line(s) (a line torn by a crash is harmless)")
+        print(f"  ignored {r['unreadable_lines']} unreadable journal line(s) "
+              "(a line torn by a crash is harmless)")
 
+# %% ../nbs/90_cli.ipynb #2722e1fa
 def _args_demo(a):
     a.add_argument('out', nargs='?', default='demo_out', type=output_dir, help='output folder')
-    a.add_argument('--workers', type=positive_int, default=None, help='worker processes (default: CPU cores)')
+    flags_from(_fn('run_demo'), a, 'workers', types=dict(workers=positive_int))
 
 @command('demo', 'run the end-to-end demo on synthetic data', _args_demo)
-def _cmd_demo(a):
-    from videokit.demo import run_demo
-    run_demo(a.out, workers=a.workers)
+def _cmd_demo(a): _fn('run_demo')(a.out, workers=a.workers)
 
 # %% ../nbs/90_cli.ipynb #5f7cd217
 def _args_scan_merge(a):
     a.add_argument('reports', nargs='+',
                    help='the shard reports of one scan (videokit scan ROOT --shard i/n --report R)')
-    a.add_argument('--report', required=True,
-                   help='the merged report JSON to write (figure saved next to it as .png)')
-    a.add_argument('--manifest', default=None,
-                   help='clean manifest CSV (default: clean_manifest.csv next to the report)')
-    a.add_argument('--no-figure', action='store_true', help='do not draw the figure')
+    flags_from(_fn('write_merged_report'), a, 'report', 'manifest', 'figure',
+               opts=dict(figure=dict(help='do not draw the figure')))
     a.add_argument('--json', action='store_true', help='print the summary as JSON')
 
 @command('scan-merge', 'merge the shard reports of a sharded scan into the report of the whole scan',
          _args_scan_merge)
 def _cmd_scan_merge(a):
-    from videokit.validate import write_merged_report
-    rep = write_merged_report(a.reports, a.report, manifest=a.manifest, figure=not a.no_figure)
+    rep = _call(_fn('write_merged_report'), a)
     if a.json: print(json.dumps(rep['summary'], indent=1, default=str))
     else: _print_scan(rep)
 
@@ -258,6 +332,7 @@ def _param_value(s:str):
             raise UsageError('-p', f"{s!r} looks like JSON but is not valid JSON") from None
     return s
 
+# %% ../nbs/90_cli.ipynb #3241ad8d
 def _array_axis(spec:str) -> tuple:
     "`KEY=V1,V2,...` or `KEY=A-B` (whole numbers A..B) as (key, values)."
     key, eq, vals = spec.partition('=')
@@ -270,132 +345,130 @@ def _array_axis(spec:str) -> tuple:
         return key, list(range(a, b + 1))
     return key, [_param_value(v) for v in vals.split(',')]
 
-def _resource_options(a, defaults:bool=True):
-    "The SLURM options shared by `run` and `resubmit` (resubmit: None keeps each task's recorded value)."
-    d = (lambda v: v) if defaults else (lambda v: None)
-    a.add_argument('--partition', default=None, help='SLURM partition')
-    a.add_argument('--time', default=None, help='time limit per task (minutes, H:MM:SS, D-HH:MM:SS)')
-    a.add_argument('--cpus', type=int, default=d(1), help='CPUs per task')
-    a.add_argument('--mem', default=None, help='memory per task, e.g. 8G')
-    a.add_argument('--gpus', type=int, default=None, help='GPUs per task')
-    a.add_argument('--throttle', type=int, default=None, help='at most N array tasks at once (%%N)')
-    a.add_argument('--dependency', default=None, help='e.g. afterok:1234')
-    a.add_argument('--signal-before', type=int, default=d(60),
-                   help='seconds before the time limit at which a task checkpoints')
-    a.add_argument('--setup', action='append', default=None, help='a shell line run before the notebook (repeatable)')
+# %% ../nbs/90_cli.ipynb #44f6f5ac
+_RESOURCES = ('partition', 'time', 'cpus', 'mem', 'gpus', 'throttle', 'dependency', 'signal_before')
+
+def _resource_options(a, keep:bool=False):
+    "The SLURM options of `run` and `resubmit` (`keep`: defaults None, keeping each task's recorded values)."
+    keep_all = {n: dict(default=None) for n in _RESOURCES} if keep else None
+    flags_from(_fn('Resources'), a, *_RESOURCES, opts=keep_all)
+    a.add_argument('--setup', action='append', default=None,
+                   help='a shell line run before the notebook (repeatable)')
     a.add_argument('--sbatch-option', action='append', default=None,
                    help='another sbatch option, e.g. --constraint=a100')
     a.add_argument('--dry-run', action='store_true', help='write the sbatch script, do not submit it')
 
+# %% ../nbs/90_cli.ipynb #f9cf4004
 def _resource_changes(a) -> dict:
-    ch = dict(partition=a.partition, time=a.time, cpus=a.cpus, mem=a.mem, gpus=a.gpus, throttle=a.throttle,
-              dependency=a.dependency, signal_before=a.signal_before, setup=a.setup, extra=a.sbatch_option)
+    "The resources given on the command line (None: not given)."
+    ch = {n: getattr(a, n) for n in _RESOURCES} | dict(setup=a.setup, extra=a.sbatch_option)
     return {k: v for k, v in ch.items() if v is not None}
 
+# %% ../nbs/90_cli.ipynb #ae5d5899
 def _args_run(a):
     a.add_argument('notebook', type=input_path, help='a notebook with a parameters cell')
     a.add_argument('-p', '--param', nargs=2, action='append', default=[], metavar=('KEY', 'VALUE'),
                    help='a parameter (repeatable)')
     a.add_argument('--array', action='append', default=[], metavar='KEY=VALUES',
                    help='one task per value: KEY=V1,V2 or KEY=0-4 (repeatable: a grid)')
-    a.add_argument('--out', default=None, help='run folder (default: NOTEBOOK_out)')
-    a.add_argument('--no-reuse', action='store_true', help='run again tasks that already completed')
+    flags_from(_fn('run_notebook'), a, 'out_dir', 'reuse', flags=dict(out_dir='--out', reuse='--no-reuse'),
+               opts=dict(out_dir=dict(help='run folder (default: NOTEBOOK_out)')))
     a.add_argument('--slurm', action='store_true', help='submit a SLURM job array instead of running here')
     a.add_argument('--wait', action='store_true', help='with --slurm: wait until every task has ended')
     _resource_options(a)
 
 @command('run', 'run a notebook with parameters (papermill), here or as a SLURM job array', _args_run)
 def _cmd_run(a):
-    from videokit.batch import run_notebook, sweep, Resources, wait, format_tasks
     fixed = {k: _param_value(v) for k, v in a.param}
     axes = dict(_array_axis(s) for s in a.array)
-    params = sweep(**axes, **fixed) if axes else fixed
-    res = Resources.from_dict(_resource_changes(a)) if a.slurm else None
+    params = _fn('sweep')(**axes, **fixed) if axes else fixed
+    res = _fn('Resources').from_dict(_resource_changes(a)) if a.slurm else None
     if not a.slurm:   # the notebook's output as it runs, on stderr (as the papermill command shows it)
-        import logging
         logging.basicConfig(level=logging.INFO, format='%(message)s')
-    recs = run_notebook(a.notebook, params, a.out, backend='slurm' if a.slurm else 'local', resources=res,
-                        reuse=not a.no_reuse, submit=not a.dry_run)
+    backend = 'slurm' if a.slurm else 'local'
+    recs = _call(_fn('run_notebook'), a, params=params, backend=backend, resources=res, submit=not a.dry_run)
     out = Path(recs[0]['output']).parent
-    if a.slurm and a.wait and not a.dry_run: recs = wait(out)
-    print(format_tasks(recs))
+    if a.slurm and a.wait and not a.dry_run: recs = _fn('wait')(out)
+    print(_fn('format_tasks')(recs))
     if a.dry_run:
-        print('sbatch scripts (not submitted): ' + ' '.join(sorted({r['sbatch'] for r in recs if r.get('sbatch')})))
+        scripts = sorted({r['sbatch'] for r in recs if r.get('sbatch')})
+        print('sbatch scripts (not submitted): ' + ' '.join(scripts))
     print(f"run folder: {out}  (states: videokit jobs {out})")
 
+# %% ../nbs/90_cli.ipynb #1ed4c140
 def _args_jobs(a):
-    a.add_argument('run', nargs='?', default='.', type=input_path, help='run folder or its run_manifest.jsonl')
+    a.add_argument('run', nargs='?', default='.', type=input_path, help='run folder or run_manifest.jsonl')
     a.add_argument('--json', action='store_true', help='print the task records as JSON')
 
 @command('jobs', "show a run's tasks: state, exit code, job id, output notebook", _args_jobs)
 def _cmd_jobs(a):
-    from videokit.batch import refresh, format_tasks
-    recs = refresh(a.run)
-    print(json.dumps(list(recs.values()), indent=1, default=str) if a.json else format_tasks(recs))
+    recs = _fn('refresh')(a.run)
+    print(json.dumps(list(recs.values()), indent=1, default=str) if a.json else _fn('format_tasks')(recs))
 
+# %% ../nbs/90_cli.ipynb #22e19be9
 def _args_resubmit(a):
-    a.add_argument('run', nargs='?', default='.', type=input_path, help='run folder or its run_manifest.jsonl')
-    a.add_argument('--states', default=None, help='states to run again, comma-separated (default: all failed kinds)')
-    _resource_options(a, defaults=False)
+    a.add_argument('run', nargs='?', default='.', type=input_path, help='run folder or run_manifest.jsonl')
+    a.add_argument('--states', default=None,
+                   help='states to run again, comma-separated (default: all failed kinds)')
+    _resource_options(a, keep=True)
 
 @command('resubmit', "run again a run's failed, timed-out or cancelled tasks", _args_resubmit)
 def _cmd_resubmit(a):
-    from videokit.batch import resubmit, format_tasks, RESUBMIT
-    states = tuple(s.strip().upper() for s in a.states.split(',')) if a.states else RESUBMIT
-    new = resubmit(a.run, states, _resource_changes(a), submit=not a.dry_run)
-    print(format_tasks(new) if new else f"nothing to resubmit (no task in {', '.join(states)})")
+    states = tuple(s.strip().upper() for s in a.states.split(',')) if a.states else _fn('RESUBMIT')
+    new = _call(_fn('resubmit'), a, states=states, resources=_resource_changes(a), submit=not a.dry_run)
+    print(_fn('format_tasks')(new) if new else f"nothing to resubmit (no task in {', '.join(states)})")
 
 # %% ../nbs/90_cli.ipynb #3984078d
 def _fractions(s:str) -> dict:
+    "`train=0.8,val=0.1,test=0.1` as a dict."
     try: return {k.strip(): float(v) for k, v in (p.split('=') for p in s.split(','))}
-    except ValueError: raise UsageError('--fractions', f'must look like train=0.8,val=0.1,test=0.1, got {s!r}') from None
+    except ValueError:
+        raise UsageError('--fractions', f'must look like train=0.8,val=0.1,test=0.1, got {s!r}') from None
 
+# %% ../nbs/90_cli.ipynb #5742ddc9
 def _args_split(a):
-    a.add_argument('source', type=input_path, help='dataset folder, manifest or annotations JSON (scanned first with videokit scan)')
-    a.add_argument('--by', choices=['split', 'kfold'], default='split', help='train/val/test split or k folds')
-    a.add_argument('--fractions', default=None, help='with --by split: part=share,... for a new split (default train=0.8,val=0.1,test=0.1)')
-    a.add_argument('--resplit', action='store_true', help='replace the split SOURCE already has (split/class folders, a split column)')
-    a.add_argument('--k', type=int, default=5, help='with --by kfold: number of folds')
-    a.add_argument('--group', default=None, help='column name or path regex: clips of one group stay together')
-    a.add_argument('--only-split', default=None, help='use only the items of this split of SOURCE (e.g. train for k-fold)')
-    a.add_argument('--seed', type=int, default=0)
-    a.add_argument('--scan', default=None, help="scan report or cache with the verdicts (default: those `videokit scan SOURCE` wrote)")
-    a.add_argument('--unscanned', choices=['raise', 'keep'], default='raise', help='videos no scan has checked: refuse, or keep them unchecked')
-    a.add_argument('--missing', choices=['raise', 'skip'], default='raise', help='listed files that do not exist: fail, or leave them out')
-    a.add_argument('--out', default=None, help='folder for the manifests (default: SOURCE_splits or SOURCE_folds next to SOURCE)')
+    a.add_argument('source', type=input_path,
+                   help='dataset folder, manifest or annotations JSON (scanned first with videokit scan)')
+    flags_from(_fn('split_dataset'), a, 'by', 'fractions', 'resplit', 'k', 'group', 'only_split', 'seed',
+               'scan', 'unscanned', 'missing', 'out',
+               opts=dict(by=dict(choices=['split', 'kfold']), unscanned=dict(choices=['raise', 'keep']),
+                         missing=dict(choices=['raise', 'skip'])))
 
-@command('split', 'stratified (group-aware) train/val/test split or k-fold of the videos a scan passed, as manifests', _args_split)
+@command('split', 'stratified (group-aware) train/val/test split or k-fold of the videos a scan passed, '
+         'as manifests', _args_split)
 def _cmd_split(a):
-    from collections import Counter
-    from videokit.splits import split_dataset
-    s = split_dataset(a.source, a.out, by=a.by, fractions=_fractions(a.fractions) if a.fractions else None, k=a.k, group=a.group,
-                      seed=a.seed, only_split=a.only_split, resplit=a.resplit, scan=a.scan, unscanned=a.unscanned, missing=a.missing)
-    bad = [e for e in s['excluded'] if not e['rescan']]; again = [e for e in s['excluded'] if e['rescan']]
-    for what, lst in (('unusable videos', bad), ('videos the scan could not finish (scan again to check them)', again)):
-        if lst: print(f"left out {len(lst)} {what}: " + ', '.join(f'{r} {n}' for r, n in Counter(e['reason'] for e in lst).most_common()))
+    s = _call(_fn('split_dataset'), a, fractions=_fractions(a.fractions) if a.fractions else None)
+    bad = [e for e in s['excluded'] if not e['rescan']]
+    again = [e for e in s['excluded'] if e['rescan']]
+    unfinished = 'videos the scan could not finish (scan again to check them)'
+    for what, lst in (('unusable videos', bad), (unfinished, again)):
+        if lst:
+            reasons = Counter(e['reason'] for e in lst).most_common()
+            print(f"left out {len(lst)} {what}: " + ', '.join(f'{r} {n}' for r, n in reasons))
     if s['kept_split']: print(f"kept the existing split ({', '.join(s['total'])}); --resplit makes a new one")
     elif s['replaced_split']: print(f"new split (replacing {', '.join(s['replaced_split'])})")
     if s['note']: print(f"note: {s['note']}")
     for p, counts in s['counts'].items():
-        print(f"{'fold ' if a.by == 'kfold' else ''}{p}: {s['total'][p]} clips  " + '  '.join(f'{c}={n}' for c, n in sorted(counts.items())))
+        print(f"{'fold ' if a.by == 'kfold' else ''}{p}: {s['total'][p]} clips  "
+              + '  '.join(f'{c}={n}' for c, n in sorted(counts.items())))
     if s['groups']: print(f"groups: {s['groups']}, in two parts: {s['groups_in_two_parts']}")
     print(f"classes: {', '.join(s['classes'])}")
     print(f"manifests: {s['out']}")
 
+# %% ../nbs/90_cli.ipynb #94ddea81
 def _args_f2v(a):
-    a.add_argument('frames_dir', type=existing_dir, help='folder of frame folders (class/video/*.jpg or video/*.png)')
-    a.add_argument('out', type=output_path, help='output folder (or an .mp4 when FRAMES_DIR holds the frames itself)')
-    a.add_argument('--fps', type=frame_rate, default='25', help="frame rate (25, 29.97 or 30000/1001)")
-    a.add_argument('--crf', type=crf, default=18, help='H.264 quality (0 lossless .. 51; 18 visually lossless)')
-    a.add_argument('--preset', type=x264_preset, default='medium', help='x264 preset (ultrafast .. veryslow)')
-    a.add_argument('--workers', type=positive_int, default=1, help='videos encoded in parallel')
-    a.add_argument('--no-progress', action='store_true')
+    a.add_argument('frames_dir', type=existing_dir,
+                   help='folder of frame folders (class/video/*.jpg or video/*.png)')
+    a.add_argument('out', type=output_path,
+                   help='output folder (or an .mp4 when FRAMES_DIR holds the frames itself)')
+    flags_from(_fn('videos_from_frames'), a, 'fps', 'crf', 'preset', 'workers', 'progress',
+               types=dict(fps=frame_rate, crf=crf, preset=x264_preset, workers=positive_int))
 
 @command('frames-to-video', 'turn folders of extracted frames into mp4 files (resumable)', _args_f2v)
 def _cmd_f2v(a):
-    from videokit.data import videos_from_frames
-    res = videos_from_frames(a.frames_dir, a.out, a.fps, crf=a.crf, preset=a.preset, workers=a.workers, progress=not a.no_progress)
-    ok = [r for r in res if r['ok']]; bad = [r for r in res if not r['ok']]
+    res = _call(_fn('videos_from_frames'), a)
+    ok = [r for r in res if r['ok']]
+    bad = [r for r in res if not r['ok']]
     print(f"{len(ok)} videos ({sum(bool(r.get('skipped')) for r in ok)} already done), {len(bad)} failed")
     for r in bad: print(f"  failed {r['source']}: {r['detail']}")
 
@@ -408,456 +481,473 @@ def class_copies(s:str) -> dict:
         raise argparse.ArgumentTypeError(f'must look like walk=6,run=2 (copies >= 0), got {s!r}')
     return d
 
+# %% ../nbs/90_cli.ipynb #93b6369c
 def frame_size(s:str):
     "argparse type: a frame size, `112` (int) or `128x171` ([height, width]), each side >= 1."
     try: v = [int(x) for x in s.lower().split('x')]
     except ValueError: v = []
-    if len(v) not in (1, 2) or min(v) < 1: raise argparse.ArgumentTypeError(f'must look like 112 or 128x171, got {s!r}')
+    if len(v) not in (1, 2) or min(v) < 1:
+        raise argparse.ArgumentTypeError(f'must look like 112 or 128x171, got {s!r}')
     return v[0] if len(v) == 1 else v
 
+# %% ../nbs/90_cli.ipynb #d6f1fc06
 def augment_config(s:str) -> str:
     "argparse type: an augmentation preset (light, standard, heavy) or a JSON config file."
-    from videokit.augment import PRESETS
-    if s in PRESETS: return s
+    presets = _fn('PRESETS')
+    if s in presets: return s
     if not s.lower().endswith('.json') or not Path(s).is_file():
-        raise argparse.ArgumentTypeError(f"must be a preset ({', '.join(PRESETS)}) or an existing .json file, got {s!r}")
+        raise argparse.ArgumentTypeError(f"must be a preset ({', '.join(presets)}) or an existing .json "
+                                         f"file, got {s!r}")
     return s
 
+# %% ../nbs/90_cli.ipynb #bc794697
+_OVERRIDES = ('frames', 'size', 'decode_size', 'window', 'sampler', 'seed')    # config fields to replace
+
 def _args_augment(a):
-    a.add_argument('manifest', type=existing_file, help='clean manifest (CSV/JSON/JSONL with path, label, split)')
-    a.add_argument('--out', type=output_dir, default=None, help='output root (default: MANIFEST folder/augmented)')
-    a.add_argument('--copies', type=non_negative_int, default=3, help='augmented copies per clip')
-    a.add_argument('--config', type=augment_config, default='standard', help='preset (light, standard, heavy) or a JSON config file')
+    f = _fn('augment_dataset')
+    a.add_argument('manifest', type=existing_file, help='clean manifest (CSV/JSON/JSONL: path, label, split)')
+    flags_from(f, a, 'out', 'copies', 'config',
+               types=dict(out=output_dir, copies=non_negative_int, config=augment_config))
     g = a.add_mutually_exclusive_group()
-    g.add_argument('--class-copies', type=class_copies, default=None, help='copies per class, e.g. walk=6,run=2 (others get --copies)')
-    g.add_argument('--from-report', type=existing_file, default=None, help='scan report JSON: copies per class from its class weights')
-    a.add_argument('--split', default='train', help="rows of this split only, or 'all'")
-    a.add_argument('--frames', type=positive_int, default=None, help='frames per stored clip (config override)')
-    a.add_argument('--size', type=frame_size, default=None, help='output size of presets, 112 or 112x112 (config override)')
-    a.add_argument('--decode-size', type=frame_size, default=None, help='decode size before augmenting, e.g. 128x171 (config override)')
-    a.add_argument('--window', type=positive_int, default=None, help='decode this many frames and crop --frames in time (config override)')
-    a.add_argument('--sampler', choices=['uniform', 'random'], default=None, help='frame sampler (config override)')
+    flags_from(f, g, 'class_copies', types=dict(class_copies=class_copies),
+               opts=dict(class_copies=dict(help='copies per class, e.g. walk=6,run=2 (others get --copies)')))
+    g.add_argument('--from-report', type=existing_file, default=None,
+                   help='scan report JSON: copies per class from its class weights')
+    flags_from(f, a, 'split', opts=dict(split=dict(help="rows of this split only, or 'all'")))
+    a.add_argument('--frames', type=positive_int, default=None,
+                   help='frames per stored clip (config override)')
+    a.add_argument('--size', type=frame_size, default=None,
+                   help='output size of presets, 112 or 112x112 (config override)')
+    a.add_argument('--decode-size', type=frame_size, default=None,
+                   help='decode size before augmenting, e.g. 128x171 (config override)')
+    a.add_argument('--window', type=positive_int, default=None,
+                   help='decode this many frames and crop --frames in time (config override)')
+    a.add_argument('--sampler', choices=['uniform', 'random'], default=None,
+                   help='frame sampler (config override)')
     a.add_argument('--seed', type=non_negative_int, default=None, help='base seed (config override)')
-    a.add_argument('--no-progress', action='store_true', help='no progress bar')
+    flags_from(f, a, 'progress')
     a.add_argument('--json', action='store_true', help='print the summary as JSON')
 
-@command('augment', 'write K augmented copies of every training clip (reproducible, resumable)', _args_augment)
+@command('augment', 'write K augmented copies of every training clip (reproducible, resumable)',
+         _args_augment)
 def _cmd_augment(a):
-    from videokit.augment import augment_dataset, format_augment_summary
-    s = augment_dataset(a.manifest, a.out, copies=a.copies, config=a.config,
-                        class_copies=a.class_copies or a.from_report,
-                        split=None if a.split == 'all' else a.split, progress=not a.no_progress,
-                        overrides=dict(frames=a.frames, size=a.size, decode_size=a.decode_size, window=a.window,
-                                       sampler=a.sampler, seed=a.seed))
-    print(json.dumps(s, indent=1) if a.json else format_augment_summary(s))
+    s = _call(_fn('augment_dataset'), a, class_copies=a.class_copies or a.from_report,
+              split=None if a.split == 'all' else a.split, overrides={n: getattr(a, n) for n in _OVERRIDES})
+    print(json.dumps(s, indent=1) if a.json else _fn('format_augment_summary')(s))
 
 # %% ../nbs/90_cli.ipynb #8b89cb13
 class _OptionsAnywhere(argparse.ArgumentParser):
-    "A command's parser that takes its positionals before, between and after the options (`train c.yaml --out r k=v`)."
+    "A parser that takes positionals before, between and after the options (`train c.yaml --out r k=v`)."
     def parse_known_args(self, args=None, namespace=None):
         if getattr(self, '_inner', False): return super().parse_known_args(args, namespace)
         self._inner = True
         try: return self.parse_known_intermixed_args(args, namespace)
         finally: self._inner = False
 
+# %% ../nbs/90_cli.ipynb #3fa6f64f
 def _args_train(a):
     a.__class__ = _OptionsAnywhere                          # overrides may follow the options
     a.add_argument('config', type=input_path, help='run config (.yaml/.yml or .json)')
     a.add_argument('overrides', nargs='*', help='section.key=value overrides, e.g. train.lr=3e-4')
-    a.add_argument('--out', default=None, help="run directory (default: the config's out)")
-    a.add_argument('--no-resume', action='store_true', help='refuse to continue an existing run in --out')
-    a.add_argument('--no-progress', action='store_true', help='no progress bars')
+    flags_from(_fn('train_from_config'), a, 'out', 'resume', 'progress',
+               opts=dict(resume=dict(help='refuse to continue an existing run in --out'),
+                         progress=dict(help='no progress bars')))
     a.add_argument('--json', action='store_true', help='print the summary as JSON')
 
-@command('train', 'train a video classifier from a YAML/JSON config (+ key=value overrides); resumes a run', _args_train)
+@command('train', 'train a video classifier from a YAML/JSON config (+ key=value overrides); resumes a run',
+         _args_train)
 def _cmd_train(a):
-    from videokit.train import train_from_config
-    s = train_from_config(a.config, a.overrides, out=a.out, resume=not a.no_resume, progress=not a.no_progress)
+    s = _call(_fn('train_from_config'), a)
     s = {k: v for k, v in s.items() if k != 'history'}
-    if a.json: print(json.dumps(s, indent=1, default=str)); return
-    if 'folds' in s:
+    if a.json: print(json.dumps(s, indent=1, default=str))
+    elif 'folds' in s:
         print(f"{s['folds_done']}/{s['k']} folds")
         for k, v in s['metrics'].items(): print(f"  {k}: {v['mean']:.4f} +- {v['std']:.4f}")
-        return
-    b, last = s['best'], s['last'] or {}
-    print(f"{s['status']}: {s['epochs_done']}/{s['epochs']} epochs in {s['run_dir']} ({s['params']['trainable']:,} of "
-          f"{s['params']['total']:,} parameters trained, effective batch {s['effective_batch']})")
-    print(f"best {b['metric']} = {b['value']} at epoch {b['epoch']}; last: " +
-          ', '.join(f'{k} {v:.4f}' for k, v in last.items() if k.startswith(('train_loss', 'val_')) and isinstance(v, float)))
+    else: _print_run(s)
 
+def _print_run(s):
+    "The one-run summary of `videokit train`."
+    b, last = s['best'], s['last'] or {}
+    print(f"{s['status']}: {s['epochs_done']}/{s['epochs']} epochs in {s['run_dir']} "
+          f"({s['params']['trainable']:,} of {s['params']['total']:,} parameters trained, "
+          f"effective batch {s['effective_batch']})")
+    shown = {k: v for k, v in last.items() if k.startswith(('train_loss', 'val_')) and isinstance(v, float)}
+    print(f"best {b['metric']} = {b['value']} at epoch {b['epoch']}; last: "
+          + ', '.join(f'{k} {v:.4f}' for k, v in shown.items()))
+
+# %% ../nbs/90_cli.ipynb #7586391d
 def _args_evaluate(a):
     a.add_argument('run', type=input_path, help='run directory or checkpoint')
-    a.add_argument('--data', default=None, help="dataset folder or manifest (default: the run's data.source)")
-    a.add_argument('--split', default='val', help="split to score ('all' for every item)")
-    a.add_argument('--out', default=None, help='output folder (default: RUN/eval_SPLIT)')
-    a.add_argument('--frames', type=int, default=None); a.add_argument('--size', type=int, default=None)
-    a.add_argument('--clips', type=int, default=1, help='clips per video, averaged (temporal TTA)')
-    a.add_argument('--flip', action='store_true', help='average with horizontal flips')
-    a.add_argument('--flip-swap', nargs='+', default=None, metavar='A:B',
-                   help='with --flip: class pairs a flip exchanges (left:right), swapped back in the flipped views')
-    a.add_argument('--crops', type=int, default=0, choices=[0, 1, 5], help='spatial crops averaged')
-    a.add_argument('--by', nargs='*', default=None, help='manifest columns to break the metrics down by')
-    a.add_argument('--batch-size', type=int, default=8); a.add_argument('--workers', type=int, default=0)
-    a.add_argument('--device', default=None, help='torch device (cpu, cuda, cuda:N, mps, auto; default cpu)')
-    a.add_argument('--no-progress', action='store_true'); a.add_argument('--json', action='store_true')
+    flags_from(_fn('evaluate_run'), a, 'source', 'split', 'out_dir', 'frames', 'size', 'clips', 'flip',
+               'flip_swap', 'crops', 'by', 'batch_size', 'num_workers', 'device', 'progress',
+               flags=dict(source='--data', out_dir='--out', num_workers='--workers'), types=dict(size=int),
+               opts=dict(split=dict(help="split to score ('all' for every item)"),
+                         flip=dict(help='average with horizontal flips'), crops=dict(choices=[0, 1, 5]),
+                         flip_swap=dict(nargs='+', metavar='A:B'), by=dict(nargs='*')))
+    a.add_argument('--json', action='store_true')
 
-@command('evaluate', "score a trained run on a dataset split (metrics, predictions.csv, plots), with optional TTA", _args_evaluate)
+@command('evaluate', 'score a trained run on a dataset split (metrics, predictions.csv, plots), '
+         'with optional TTA', _args_evaluate)
 def _cmd_evaluate(a):
-    import warnings
-    from videokit.train import evaluate_run, format_metrics
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always', UserWarning)
-        m = evaluate_run(a.run, a.data, split=None if a.split == 'all' else a.split, out_dir=a.out, frames=a.frames, size=a.size,
-                         clips=a.clips, flip=a.flip, crops=a.crops, flip_swap=a.flip_swap, by=a.by, batch_size=a.batch_size,
-                         num_workers=a.workers, device=a.device, progress=not a.no_progress)
+        m = _call(_fn('evaluate_run'), a, split=None if a.split == 'all' else a.split)
     for w in caught: print(f'videokit evaluate: warning: {w.message}', file=sys.stderr)
-    if a.json: print(json.dumps({k: v for k, v in m.items() if k != 'reliability'}, indent=1, default=str)); return
-    print(format_metrics(m))
+    if a.json: print(json.dumps({k: v for k, v in m.items() if k != 'reliability'}, indent=1, default=str))
+    else: print(_fn('format_metrics')(m))
 
+# %% ../nbs/90_cli.ipynb #17d75229
 def _args_features(a):
     a.add_argument('data', type=input_path, help='dataset folder or manifest')
-    a.add_argument('--cache', required=True, help='root folder of the feature caches')
-    a.add_argument('--backbone', default='r3d_18'); a.add_argument('--weights', default=None, help="'DEFAULT', an enum name, or a file")
-    a.add_argument('--weights-dir', default=None, help='folder of cached torchvision weights')
-    a.add_argument('--split', default=None); a.add_argument('--frames', type=int, default=None); a.add_argument('--size', type=int, default=None)
-    a.add_argument('--clips', type=int, default=1, help='clips per video')
-    a.add_argument('--maps', action='store_true', help='keep feature maps (for the Inception head) instead of pooled vectors')
-    a.add_argument('--batch-size', type=int, default=8); a.add_argument('--workers', type=int, default=0)
-    a.add_argument('--device', default=None, help='torch device (default auto), checked before any work')
-    a.add_argument('--no-progress', action='store_true')
+    flags_from(_fn('extract_dataset_features'), a, 'cache', 'backbone', 'weights', 'weights_dir', 'split',
+               'frames', 'size', 'clips_per_video', 'pooled', 'batch_size', 'num_workers', 'device',
+               'progress', types=dict(size=int),
+               flags=dict(clips_per_video='--clips', pooled='--maps', num_workers='--workers'),
+               opts=dict(weights=dict(help="'DEFAULT', an enum name, or a file"),
+                         pooled=dict(help='keep feature maps (for the Inception head), not pooled vectors')))
 
-@command('extract-features', "cache a backbone's features of every clip of a dataset (resumable)", _args_features)
+@command('extract-features', "cache a backbone's features of every clip of a dataset (resumable)",
+         _args_features)
 def _cmd_features(a):
-    from videokit.train import extract_dataset_features
-    r = extract_dataset_features(a.data, a.cache, backbone=a.backbone, weights=a.weights, weights_dir=a.weights_dir, split=a.split,
-                                 frames=a.frames, size=a.size, clips_per_video=a.clips, pooled=not a.maps, batch_size=a.batch_size,
-                                 num_workers=a.workers, device=a.device, progress=not a.no_progress)
+    r = _call(_fn('extract_dataset_features'), a, source=a.data)
     print(f"{r['items']} clips cached in {r['folder']} (features {r['shape']}), {r['skipped']} skipped")
     for p in r['failures']: print(f'  unreadable: {p}')
 
 # %% ../nbs/90_cli.ipynb #bfd9cca4
+_CUT = ('mode', 'ext', 'audio', 'crf', 'preset', 'resume', 'progress')      # options for `cut_spans`
+
 def _cut_options(a):
-    a.add_argument('--mode', default='auto', choices=['auto', 'encode'], help='auto: stream copy where exact, else re-encode')
-    a.add_argument('--ext', default=None, help='container of the chunks, e.g. .mp4 (default: the input\'s)')
-    a.add_argument('--no-audio', action='store_true', help='leave the audio out')
-    a.add_argument('--crf', type=crf, default=18, help='x264 quality of re-encoded chunks')
-    a.add_argument('--preset', type=x264_preset, default='veryfast', help='x264 preset of re-encoded chunks')
-    a.add_argument('--no-resume', action='store_true', help='rewrite chunks a previous run finished')
-    a.add_argument('--no-progress', action='store_true', help='no progress bar')
+    flags_from(_fn('cut_spans'), a, *_CUT, types=dict(crf=crf, preset=x264_preset),
+               opts=dict(mode=dict(choices=['auto', 'encode']), progress=dict(help='no progress bar')))
     a.add_argument('--json', action='store_true', help='print the chunk records as JSON')
 
-def _cut_kwargs(a) -> dict:
-    return dict(mode=a.mode, ext=a.ext, audio=not a.no_audio, crf=a.crf, preset=a.preset, resume=not a.no_resume,
-                progress=not a.no_progress)
-
+# %% ../nbs/90_cli.ipynb #ab4d8e55
 def _report_chunks(recs, as_json):
     "Print chunk records; raise if any failed (exit code 1) after printing them all."
     if as_json: print(json.dumps(recs, indent=1))
     else:
         for r in recs:
             what = r.get('method') or r['status']
-            print(f"{r['index']:4d}  {r['start']:9.3f} - {r['end']:9.3f} s  frames {r['start_frame']}-{r['end_frame'] - 1} "
-                  f"({r['frames']})  {what}{' (done before)' if r.get('resumed') else ''}  {r['path']}")
+            print(f"{r['index']:4d}  {r['start']:9.3f} - {r['end']:9.3f} s  "
+                  f"frames {r['start_frame']}-{r['end_frame'] - 1} ({r['frames']})  {what}"
+                  f"{' (done before)' if r.get('resumed') else ''}  {r['path']}")
     bad = [r for r in recs if r['status'] == 'failed']
     for r in bad: print(f"chunk {r['index']} failed: {r['reason']}", file=sys.stderr)
-    if bad: raise VideokitError(recs[0]['source'], 'chunks_failed', f'{len(bad)} of {len(recs)} chunks failed (the others are written)')
+    if bad:
+        raise VideokitError(recs[0]['source'], 'chunks_failed',
+                            f'{len(bad)} of {len(recs)} chunks failed (the others are written)')
 
+# %% ../nbs/90_cli.ipynb #bf973ad2
 def _args_extract_audio(a):
     a.add_argument('--input', type=existing_file, required=True, help='video or audio file')
     a.add_argument('--output', type=output_file, required=True, help='.wav file')
-    a.add_argument('--sample-rate', type=positive_int, default=16000, help='samples per second')
-    a.add_argument('--channels', type=positive_int, default=1, help='1 (mono) or more')
-    a.add_argument('--start', type=finite_float, default=None, help='first sample at this time (s, file clock)')
-    a.add_argument('--end', type=finite_float, default=None, help='stop at this time (s, file clock)')
+    flags_from(_fn('extract_audio'), a, 'sample_rate', 'channels', 'start', 'end',
+               types=dict(sample_rate=positive_int, channels=positive_int, start=finite_float,
+                          end=finite_float))
     a.add_argument('--json', action='store_true')
 
-@command('extract-audio', 'write the audio of a file as a 16-bit PCM WAV (resampled, aligned)', _args_extract_audio)
+@command('extract-audio', 'write the audio of a file as a 16-bit PCM WAV (resampled, aligned)',
+         _args_extract_audio)
 def _cmd_extract_audio(a):
-    from videokit.media import extract_audio
-    r = extract_audio(a.input, a.output, a.sample_rate, a.channels, start=a.start, end=a.end)
-    print(json.dumps(r, indent=1) if a.json else
-          f"{r['path']}: {r['samples']} samples, {r['sample_rate']} Hz, {r['channels']} ch, {r['duration']:.3f} s from {r['start']:.3f} s")
+    r = _call(_fn('extract_audio'), a, video=a.input, wav=a.output)
+    print(json.dumps(r, indent=1) if a.json else f"{r['path']}: {r['samples']} samples, "
+          f"{r['sample_rate']} Hz, {r['channels']} ch, {r['duration']:.3f} s from {r['start']:.3f} s")
 
+# %% ../nbs/90_cli.ipynb #d640b517
 def _args_chunk_time(a):
     a.add_argument('--input', type=existing_file, required=True, help='a video')
     a.add_argument('--output-dir', type=output_dir, required=True, help='folder for the chunks')
-    a.add_argument('--duration', type=positive_float, default=30.0, help='chunk length (s)')
-    a.add_argument('--overlap', type=non_negative_float, default=5.0, help='seconds shared by consecutive chunks')
-    a.add_argument('--last', default='keep', choices=['keep', 'drop', 'shift', 'merge'], help='what to do with a short last chunk')
+    flags_from(_fn('chunk_by_time'), a, 'duration', 'overlap', 'last',
+               types=dict(duration=positive_float, overlap=non_negative_float),
+               opts=dict(last=dict(choices=['keep', 'drop', 'shift', 'merge'])))
     _cut_options(a)
 
 @command('chunk-time', 'cut a video into frame-exact overlapping chunks of fixed length', _args_chunk_time)
 def _cmd_chunk_time(a):
-    from videokit.media import chunk_by_time
-    _report_chunks(chunk_by_time(a.input, a.output_dir, a.duration, a.overlap, last=a.last, **_cut_kwargs(a)), a.json)
+    _report_chunks(_call(_fn('chunk_by_time'), a, *_CUT, video=a.input, out_dir=a.output_dir), a.json)
 
+# %% ../nbs/90_cli.ipynb #af400e6d
 def _args_chunk_silence(a):
     a.add_argument('--input', type=existing_file, required=True, help='a video with audio')
     a.add_argument('--output-dir', type=output_dir, required=True, help='folder for the chunks')
-    a.add_argument('--threshold', type=finite_float, default=-40.0, help='silence is below this level (dBFS)')
-    a.add_argument('--min-silence', type=positive_float, default=0.5, help='shortest pause to cut in (s)')
-    a.add_argument('--min-chunk', type=positive_float, default=5.0, help='shortest chunk (s)')
+    flags_from(_fn('chunk_by_silence'), a, 'threshold_db', 'min_silence', 'min_chunk',
+               flags=dict(threshold_db='--threshold'),
+               types=dict(threshold_db=finite_float, min_silence=positive_float, min_chunk=positive_float))
     _cut_options(a)
 
-@command('chunk-silence', 'cut a video into frame-exact chunks in the middle of its pauses', _args_chunk_silence)
+@command('chunk-silence', 'cut a video into frame-exact chunks in the middle of its pauses',
+         _args_chunk_silence)
 def _cmd_chunk_silence(a):
-    from videokit.media import chunk_by_silence
-    _report_chunks(chunk_by_silence(a.input, a.output_dir, a.threshold, a.min_silence, a.min_chunk, **_cut_kwargs(a)), a.json)
+    _report_chunks(_call(_fn('chunk_by_silence'), a, *_CUT, video=a.input, out_dir=a.output_dir), a.json)
 
+# %% ../nbs/90_cli.ipynb #2bd66738
 def _args_scenes(a):
     a.add_argument('--input', type=existing_file, required=True, help='a video')
-    a.add_argument('--threshold', type=positive_float, default=3.0, help="a cut's score over its neighbours' mean")
-    a.add_argument('--min-score', type=non_negative_float, default=15.0, help='lowest score of a cut (mean abs difference, 0-255)')
-    a.add_argument('--min-scene-len', type=positive_int, default=10, help='frames')
+    flags_from(_fn('detect_scenes'), a, 'threshold', 'min_score', 'min_scene_len',
+               types=dict(threshold=positive_float, min_score=non_negative_float, min_scene_len=positive_int))
     a.add_argument('--output-dir', type=output_dir, default=None, help='also write one file per shot here')
     _cut_options(a)
 
 @command('scenes', 'find shot cuts (and optionally write one file per shot)', _args_scenes)
 def _cmd_scenes(a):
-    from videokit.media import detect_scenes, split_scenes
     if a.output_dir:
-        _report_chunks(split_scenes(a.input, a.output_dir, a.threshold, min_score=a.min_score, min_scene_len=a.min_scene_len,
-                                    **_cut_kwargs(a)), a.json); return
-    r = detect_scenes(a.input, a.threshold, min_score=a.min_score, min_scene_len=a.min_scene_len, progress=not a.no_progress)
-    if a.json: print(json.dumps(r, indent=1)); return
+        _report_chunks(_call(_fn('split_scenes'), a, *_CUT, video=a.input, out_dir=a.output_dir), a.json)
+        return
+    r = _call(_fn('detect_scenes'), a, video=a.input)
+    if a.json:
+        print(json.dumps(r, indent=1))
+        return
     print(f"{r['path']}: {len(r['cuts'])} cuts, {len(r['scenes'])} scenes, {r['frames']} frames")
-    for s in r['scenes']: print(f"{s['index']:4d}  {s['start']:9.3f} - {s['end']:9.3f} s  frames {s['start_frame']}-{s['end_frame'] - 1}")
+    for s in r['scenes']:
+        print(f"{s['index']:4d}  {s['start']:9.3f} - {s['end']:9.3f} s  "
+              f"frames {s['start_frame']}-{s['end_frame'] - 1}")
 
+# %% ../nbs/90_cli.ipynb #d0bda992
 def _args_resample_fps(a):
     a.add_argument('--input', type=existing_file, required=True, help='a video')
     a.add_argument('--output', type=output_file, required=True, help='.mp4, .mov, .mkv or .avi file')
-    a.add_argument('--fps', type=frame_rate, default='25', help='frame rate: 25, 29.97 or 30000/1001')
-    a.add_argument('--no-audio', action='store_true', help='leave the audio out')
-    a.add_argument('--crf', type=crf, default=18, help='x264 quality')
-    a.add_argument('--preset', type=x264_preset, default='veryfast', help='x264 speed preset')
+    flags_from(_fn('resample_fps'), a, 'fps', 'audio', 'crf', 'preset',
+               types=dict(fps=frame_rate, crf=crf, preset=x264_preset),
+               opts=dict(audio=dict(help='leave the audio out')))
     a.add_argument('--json', action='store_true', help='print the result as JSON')
 
-@command('resample-fps', 'write a constant-frame-rate copy with exact timestamps (audio kept)', _args_resample_fps)
+@command('resample-fps', 'write a constant-frame-rate copy with exact timestamps (audio kept)',
+         _args_resample_fps)
 def _cmd_resample_fps(a):
-    from videokit.media import resample_fps
-    fps = a.fps if '/' in a.fps else float(a.fps) if a.fps.replace('.', '', 1).isdigit() else a.fps
-    r = resample_fps(a.input, a.output, fps, audio=not a.no_audio, crf=a.crf, preset=a.preset)
+    fps = float(a.fps) if isinstance(a.fps, str) and '/' not in a.fps else a.fps      # '29.97' -> 29.97
+    r = _call(_fn('resample_fps'), a, video=a.input, out=a.output, fps=fps)
     print(json.dumps(r, indent=1) if a.json else
-          f"{r['path']}: {r['frames']} frames at {r['fps']} fps ({r['duration']:.3f} s) from {r['source_frames']} at "
-          f"{r['source_fps']} fps; {r['dropped']} dropped, {r['duplicated']} repeated")
+          f"{r['path']}: {r['frames']} frames at {r['fps']} fps ({r['duration']:.3f} s) from "
+          f"{r['source_frames']} at {r['source_fps']} fps; {r['dropped']} dropped, "
+          f"{r['duplicated']} repeated")
 
 # %% ../nbs/90_cli.ipynb #373bbf1c
-def _sync_options(a):
+_SYNC = ('model', 'detector', 's3fd_weights', 'min_track', 'min_face_size', 'facedet_scale', 'crop_scale',
+         'num_failed_det', 'vshift', 'batch_size', 'device', 'visualise')      # the `process_video` options
+
+def _sync_options(a, func:str='process_video'):
+    "The options of `process_video`; those `func` has itself come from its own signature."
+    own = [n for n in _SYNC if n in inspect.signature(_fn(func)).parameters]
+    kw = dict(flags=dict(model=('--model', '--weights'), visualise='--no-vis'),
+              opts=dict(detector=dict(choices=['haar', 's3fd']),
+                        visualise=dict(help='skip the visualisation video')))
     a.add_argument('--output-dir', required=True, help='output folder')
-    a.add_argument('--model', '--weights', default=None, help='SyncNet weights (default: the training-free baseline)')
-    a.add_argument('--detector', default='haar', choices=['haar', 's3fd'])
-    a.add_argument('--s3fd-weights', default=None, help='sfd_face.pth, for --detector s3fd')
-    a.add_argument('--min-track', type=int, default=100, help='keep tracks with more detections than this')
-    a.add_argument('--min-face-size', type=float, default=100, help='keep tracks whose mean face side exceeds this (px)')
-    a.add_argument('--facedet-scale', type=float, default=0.5, help='detect faces on frames scaled by this, in (0, 1]')
-    a.add_argument('--crop-scale', type=float, default=0.4, help='crop margin around the face')
-    a.add_argument('--num-failed-det', type=int, default=25, help='frames a track may go without a detection')
-    a.add_argument('--vshift', type=int, default=15, help='offsets searched: -vshift..vshift frames')
-    a.add_argument('--batch-size', type=int, default=20, help='SyncNet windows per forward pass')
-    a.add_argument('--device', default=None, help='torch device: auto, cpu, cuda, cuda:N, mps (default: the best available)')
-    a.add_argument('--no-vis', action='store_true', help='skip the visualisation video')
+    flags_from(_fn(func), a, *own, **kw)
+    flags_from(_fn('process_video'), a, *[n for n in _SYNC if n not in own], **kw)
     a.add_argument('--json', action='store_true', help='print the result as JSON')
 
+# %% ../nbs/90_cli.ipynb #0b85549e
 def _device_option(a):
     "The `--device` value checked to exist here (before any work), or None."
     return None if a.device is None else resolve_device(a.device, name='--device')
 
+# %% ../nbs/90_cli.ipynb #f3464617
 def _sync_kwargs(a) -> dict:
-    device, det = _device_option(a), a.detector
-    if det == 's3fd':
-        from videokit.syncnet import get_detector
-        det = _as_options(a, get_detector, 's3fd', a.s3fd_weights, device)
-    return dict(model=a.model, detector=det, min_track=a.min_track, min_face_size=a.min_face_size, facedet_scale=a.facedet_scale,
-                crop_scale=a.crop_scale, num_failed_det=a.num_failed_det, vshift=a.vshift, batch_size=a.batch_size,
-                device=device, visualise=not a.no_vis)
+    "The detector and device of the AV-sync commands, made and checked before any work."
+    device = _device_option(a)
+    det = a.detector
+    if det == 's3fd': det = _call(_fn('get_detector'), a, device=device)
+    return dict(detector=det, device=device, progress=not a.json)
 
-_OPTION_OF = {'offset_frames': '--offset', 'model': '--model'}
-
-def _as_options(a, fn, *args, **kw):
-    "`fn(*args, **kw)`; a `UsageError` naming a parameter is raised again naming the command's option."
-    try: return fn(*args, **kw)
-    except UsageError as e:
-        name = _OPTION_OF.get(e.path) or ('--' + e.path.replace('_', '-') if hasattr(a, e.path) else e.path)
-        raise UsageError(name, e.detail) from None
-
+# %% ../nbs/90_cli.ipynb #fea539bd
 def _estimator_note(a):
     "Say on stderr, when no weights were given, what the baseline's numbers mean."
     if a.model is None:
-        print("note: no --model given, so the training-free baseline scored (mouth motion against loudness change). "
-              "Its offsets mean what SyncNet's do, but CONF is a correlation margin (about 0.05 to 1), not SyncNet's "
-              "confidence (about 3 to 10 on real clips), and min_dist is 1 - correlation, not an embedding distance: "
-              "compare numbers only within one method. Pass --model syncnet_v2.model for SyncNet scores.", file=sys.stderr)
+        print("note: no --model given, so the training-free baseline scored (mouth motion against "
+              "loudness change). Its offsets mean what SyncNet's do, but CONF is a correlation margin "
+              "(about 0.05 to 1), not SyncNet's confidence (about 3 to 10 on real clips), and min_dist is "
+              "1 - correlation, not an embedding distance: compare numbers only within one method. "
+              "Pass --model syncnet_v2.model for SyncNet scores.", file=sys.stderr)
 
+# %% ../nbs/90_cli.ipynb #35abc7b3
 def _print_chunk(name, r):
-    from videokit.syncnet import offsets_line
-    if r['status'] != 'done': print(f"{name}: {r['status']}" + (f" ({r['reason']}: {r['detail']})" if r.get('reason') else ''))
+    "The tracks of one clip, one line each, as offsets.txt has them."
+    if r['status'] != 'done':
+        print(f"{name}: {r['status']}" + (f" ({r['reason']}: {r['detail']})" if r.get('reason') else ''))
     for t in r.get('tracks', []):
         if t.get('status') == 'done':
-            print(f"{name}: {offsets_line(t)}  (frames {t['start']}-{t['end'] - 1}, min_dist {t['min_dist']:.3f})")
+            print(f"{name}: {_fn('offsets_line')(t)}  (frames {t['start']}-{t['end'] - 1}, "
+                  f"min_dist {t['min_dist']:.3f})")
         else: print(f"{name}: TRACK {t['track']}: {t.get('status')} ({t.get('reason')})")
 
+# %% ../nbs/90_cli.ipynb #48c46337
 def _report_summary(s, as_json):
+    "The chunks of a long video or a folder; raise (exit 1) when some failed."
     if as_json: print(json.dumps(s, indent=1, default=str))
     else:
         for c in s['chunks']: _print_chunk(c['chunk'], c)
-        print(f"{s['totals']['done']} chunks with tracks, {s['totals']['no_tracks']} without, {s['totals']['failed']} failed; "
-              f"method {s['method']}" + (f", weights {s['weights']}" if s.get('weights') else '')
+        print(f"{s['totals']['done']} chunks with tracks, {s['totals']['no_tracks']} without, "
+              f"{s['totals']['failed']} failed; method {s['method']}"
+              + (f", weights {s['weights']}" if s.get('weights') else '')
               + f"; summary: {Path(s['output_dir'])/'processing_summary.json'}")
-    if s['totals']['failed']: raise VideokitError(s['output_dir'], 'chunks_failed', f"{s['totals']['failed']} chunks failed (the others are done)")
+    if s['totals']['failed']:
+        raise VideokitError(s['output_dir'], 'chunks_failed',
+                            f"{s['totals']['failed']} chunks failed (the others are done)")
 
+# %% ../nbs/90_cli.ipynb #62419d4d
 def _args_syncnet(a):
-    a.add_argument('--input-video', type=input_path, required=True, help='a video clip'); _sync_options(a)
+    a.add_argument('--input-video', type=input_path, required=True, help='a video clip')
+    _sync_options(a)
 
-@command('syncnet', 'face tracks and AV offset/confidence of one clip (original pycrop/pywork/pyavi layout)', _args_syncnet)
+@command('syncnet', 'face tracks and AV offset/confidence of one clip (original pycrop/pywork/pyavi layout)',
+         _args_syncnet)
 def _cmd_syncnet(a):
-    from videokit.syncnet import process_video
-    r = _as_options(a, process_video, a.input_video, a.output_dir, progress=not a.json, **_sync_kwargs(a))
+    r = _call(_fn('process_video'), a, video=a.input_video, out_dir=a.output_dir, **_sync_kwargs(a))
     if a.json: print(json.dumps(r, indent=1, default=str))
     else: _print_chunk(Path(a.input_video).name, r)
     _estimator_note(a)
 
+# %% ../nbs/90_cli.ipynb #2c43e484
 def _args_long(a):
     a.add_argument('--input-video', type=input_path, required=True, help='a long video')
-    a.add_argument('--chunk-duration', type=float, default=30.0, help='chunk length (s)')
-    a.add_argument('--overlap', type=float, default=5.0, help='seconds shared by consecutive chunks')
-    a.add_argument('--max-workers', type=int, default=1, help='chunks processed in parallel')
-    _sync_options(a)
+    flags_from(_fn('process_long_video'), a, 'chunk_duration', 'overlap', 'max_workers')
+    _sync_options(a, 'process_long_video')
 
-@command('process-long-video', 'chunk a long video and measure AV offsets per chunk and face track', _args_long)
+@command('process-long-video', 'chunk a long video and measure AV offsets per chunk and face track',
+         _args_long)
 def _cmd_long(a):
-    from videokit.syncnet import process_long_video
-    kw = _sync_kwargs(a)
-    s = _as_options(a, process_long_video, a.input_video, a.output_dir, a.chunk_duration, a.overlap, kw.pop('min_track'),
-                    kw.pop('min_face_size'), a.max_workers, progress=not a.json, **kw)
+    s = _call(_fn('process_long_video'), a, *_SYNC, **_sync_kwargs(a))
     _estimator_note(a)
     _report_summary(s, a.json)
 
+# %% ../nbs/90_cli.ipynb #e720ca2a
 def _args_batch(a):
     a.add_argument('--chunks-dir', type=input_path, required=True, help='folder of video chunks')
-    a.add_argument('--max-workers', type=int, default=1, help='chunks processed in parallel')
-    _sync_options(a)
+    flags_from(_fn('batch_process'), a, 'max_workers')
+    _sync_options(a, 'batch_process')
 
-@command('batch-syncnet', 'AV offsets of every chunk in a folder, in parallel worker processes, resumable', _args_batch)
+@command('batch-syncnet', 'AV offsets of every chunk in a folder, in parallel worker processes, resumable',
+         _args_batch)
 def _cmd_batch(a):
-    from videokit.syncnet import batch_process
-    s = _as_options(a, batch_process, a.chunks_dir, a.output_dir, a.max_workers, progress=not a.json, **_sync_kwargs(a))
+    s = _call(_fn('batch_process'), a, *_SYNC, **_sync_kwargs(a))
     _estimator_note(a)
     _report_summary(s, a.json)
 
+# %% ../nbs/90_cli.ipynb #f51dcfee
 def _args_shift(a):
-    a.add_argument('--input-video', type=input_path, required=True); a.add_argument('--output', required=True)
-    a.add_argument('--offset', type=float, required=True, help='measured offset in frames (> 0: audio leads); the audio is delayed by it')
+    a.add_argument('--input-video', type=input_path, required=True)
+    a.add_argument('--output', required=True)
+    flags_from(_fn('shift_audio'), a, 'offset_frames', flags=dict(offset_frames='--offset'))
 
-@command('shift-audio', 'delay (or advance) the audio of a clip by a measured offset, video copied', _args_shift)
+@command('shift-audio', 'delay (or advance) the audio of a clip by a measured offset, video copied',
+         _args_shift)
 def _cmd_shift(a):
-    from videokit.syncnet import shift_audio
-    r = _as_options(a, shift_audio, a.input_video, a.output, a.offset)
-    print(f"{r['path']}: audio shifted by {r['shift_seconds']} s ({r['offset_frames']} frames at {r['fps']} fps)")
+    r = _call(_fn('shift_audio'), a, video=a.input_video, out=a.output)
+    print(f"{r['path']}: audio shifted by {r['shift_seconds']} s "
+          f"({r['offset_frames']} frames at {r['fps']} fps)")
 
 # %% ../nbs/90_cli.ipynb #f64e98d4
 def _args_score_clip(a):
-    a.add_argument('clip', type=input_path, help='a pre-cropped face clip at 25 fps with audio (a pycrop/ file, or the original example.avi)')
-    a.add_argument('--model', '--weights', default=None, help='SyncNet weights (default: the training-free baseline)')
-    a.add_argument('--vshift', type=int, default=15, help='offsets searched: -vshift..vshift frames')
-    a.add_argument('--batch-size', type=int, default=20, help='SyncNet windows per forward pass')
-    a.add_argument('--device', default=None, help='torch device: auto, cpu, cuda, cuda:N, mps (default: the best available)')
-    a.add_argument('--json', action='store_true', help='print the result as JSON (without the distance matrix)')
+    a.add_argument('clip', type=input_path,
+                   help='a pre-cropped face clip at 25 fps with audio (a pycrop/ file, or example.avi)')
+    flags_from(_fn('score_clip'), a, 'model', 'vshift', 'batch_size', 'device',
+               flags=dict(model=('--model', '--weights')),
+               opts=dict(device=dict(help='torch device: auto, cpu, cuda, cuda:N, mps (default: the best)')))
+    a.add_argument('--json', action='store_true', help='print the result as JSON (without the distances)')
 
-@command('score-clip', 'AV offset/confidence of a clip that is already a face crop (no detection), as run_syncnet.py',
-         _args_score_clip)
+@command('score-clip', 'AV offset/confidence of a clip that is already a face crop (no detection), '
+         'as run_syncnet.py', _args_score_clip)
 def _cmd_score_clip(a):
-    from videokit.syncnet import score_clip
-    r = _as_options(a, score_clip, a.clip, a.model, vshift=a.vshift, batch_size=a.batch_size, device=_device_option(a))
+    r = _call(_fn('score_clip'), a, video=a.clip, device=_device_option(a))
     if a.json:
         plain = lambda o: o.tolist() if hasattr(o, 'tolist') else str(o)
         print(json.dumps({k: v for k, v in r.items() if k != 'dists'}, indent=1, default=plain))
     else:
-        print(f"{Path(a.clip).name}: OFFSET {r['offset']}, CONF {r['conf']:.3f}, MIN_DIST {r['min_dist']:.3f}, "
-              f"METHOD {r['method']}" + (f", WEIGHTS {r['weights']}" if r['weights'] else '')
+        print(f"{Path(a.clip).name}: OFFSET {r['offset']}, CONF {r['conf']:.3f}, "
+              f"MIN_DIST {r['min_dist']:.3f}, METHOD {r['method']}"
+              + (f", WEIGHTS {r['weights']}" if r['weights'] else '')
               + f"  ({r['frames']} frames, {r['windows']} windows)")
     _estimator_note(a)
 
-# %% ../nbs/90_cli.ipynb #93f33dea
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='videokit', description='videokit: video deep-learning research toolkit')
-    sub = p.add_subparsers(dest='command', required=True)
-    for name, (help, args, _) in _COMMANDS.items():
-        a = sub.add_parser(name, help=help, description=help)
-        if args: args(a)
-    return p
-
-def _one_line(e:BaseException) -> str:
-    "The message of `e` on one line (a multi-line message would hide which line is the error)."
-    return '; '.join(l.strip() for l in str(e).splitlines() if l.strip()) or type(e).__name__
-
-def _run(argv:list) -> int:
-    "Parse `argv`, run the command, and turn the errors of bad input into one line and an exit code."
-    a = _parser().parse_args(argv)
-    err = lambda kind, e: print(f"videokit {a.command}: {kind}: {_one_line(e)}", file=sys.stderr)
-    try: _COMMANDS[a.command][2](a)
-    except BrokenPipeError: raise
-    except UsageError as e:
-        err('error', e); return 2
-    except (VideokitError, OSError, ValueError) as e:
-        err('error', e); return 1
-    except KeyboardInterrupt:
-        print(f"videokit {a.command}: interrupted (run it again to resume where it can)", file=sys.stderr); return 130
-    except Exception as e:
-        if os.environ.get('VIDEOKIT_DEBUG'): raise
-        err('internal error', f'{type(e).__name__}: {_one_line(e)} (set VIDEOKIT_DEBUG=1 for the traceback)'); return 1
-    return 0
-
-def main(argv=None) -> int:
-    "Entry point of the `videokit` command."
-    try:
-        try: return _run(_normalise(sys.argv[1:] if argv is None else list(argv)))
-        finally: sys.stdout.flush()                  # a closed pipe shows up here, not in the interpreter's exit
-    except BrokenPipeError:                          # `videokit ... | head`: the reader left; stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())    # Python's documented recipe
-        return 1
-
 # %% ../nbs/90_cli.ipynb #e74e4041
 def _args_explain(a):
-    a.add_argument('run', type=input_path, help='a training run directory (its best checkpoint) or a checkpoint file')
+    a.add_argument('run', type=input_path, help='a run directory (its best checkpoint) or a checkpoint')
     a.add_argument('videos', nargs='+', type=input_path, metavar='VIDEO', help='video files to explain')
     a.add_argument('--out', required=True, help='folder for NAME_strip.png, NAME.mp4, NAME.gif and NAME.json')
-    a.add_argument('--layer', default=None, help="module to read, e.g. layer3 (default: the last feature map)")
-    a.add_argument('--weighting', default='global', help='global (a weight per channel) or per_frame (per channel and step)')
-    a.add_argument('--method', default='gradcam', help='gradcam, gradcam++ or hirescam')
-    a.add_argument('--interpolation', default='trilinear', help='upsampling: trilinear, nearest or spline')
-    a.add_argument('--target', default=None, help='class name or index to explain (default: the predicted one)')
-    a.add_argument('--frames', type=int, default=None, help="frames per clip (default: the model's)")
+    flags_from(_fn('GradCAM3d'), a, 'layer', 'weighting', 'method', 'interpolation')
+    flags_from(_fn('explain_video'), a, 'target', 'frames')
     a.add_argument('--device', default='auto', help='auto, cpu, cuda, cuda:N or mps')
-    a.add_argument('--no-video', action='store_true', help='no overlay mp4')
-    a.add_argument('--no-gif', action='store_true', help='no overlay GIF')
+    flags_from(_fn('save_explanation'), a, 'video', 'gif', flags=dict(video='--no-video', gif='--no-gif'),
+               opts=dict(video=dict(help='no overlay mp4'), gif=dict(help='no overlay GIF')))
 
+# %% ../nbs/90_cli.ipynb #a1d31dda
 @command('explain', 'Grad-CAM of a trained model on videos: frame strip, overlay mp4/GIF, JSON per video',
          _args_explain)
 def _cmd_explain(a):
-    from videokit.train import load_model
-    from videokit.explain import GradCAM3d, explain_video, save_explanation, run_sampling
     dev = resolve_device(a.device, '--device')
     if a.frames is not None and a.frames < 1:
         raise UsageError('--frames', f'must be a positive number of frames, got {a.frames}')
     target = int(a.target) if a.target is not None and a.target.isdigit() else a.target
-    model = load_model(a.run, device=dev)
-    explainer = GradCAM3d(model, a.layer, a.weighting, a.method, interpolation=a.interpolation)
-    clip = run_sampling(a.run)
+    explainer = _call(_fn('GradCAM3d'), a, model=_fn('load_model')(a.run, device=dev))
+    clip = _fn('run_sampling')(a.run)
     failed, names = [], set()
     for v in a.videos:
         name = Path(v).stem
         while name in names: name += '_'
         names.add(name)
         try:
-            ex = explain_video(explainer, v, target, frames=a.frames or clip['frames'], size=clip['size'])
-            files = save_explanation(ex, a.out, name=name, video=not a.no_video, gif=not a.no_gif)
+            frames = a.frames or clip['frames']
+            ex = _fn('explain_video')(explainer, v, target, frames=frames, size=clip['size'])
+            files = _call(_fn('save_explanation'), a, ex=ex, out_dir=a.out, name=name)
         except UsageError: raise
         except (VideokitError, OSError, ValueError, IndexError) as e:
-            print(f'{v}: error: {e}'); failed.append(v); continue
-        print(f"{v}: {ex['target_name']} p={ex['probs'][ex['target_name']]:.3f} (predicted {ex['predicted']}), "
-              f"peak at {ex['times'][int(ex['temporal'].argmax())]:.2f} s -> {files['strip']}")
+            print(f'{v}: error: {e}')
+            failed.append(v)
+            continue
+        print(f"{v}: {ex['target_name']} p={ex['probs'][ex['target_name']]:.3f} "
+              f"(predicted {ex['predicted']}), peak at {ex['times'][int(ex['temporal'].argmax())]:.2f} s "
+              f"-> {files['strip']}")
     if failed:
-        raise VideokitError(failed[0], 'explain_failed', f'{len(failed)} of {len(a.videos)} videos could not be explained')
+        raise VideokitError(failed[0], 'explain_failed',
+                            f'{len(failed)} of {len(a.videos)} videos could not be explained')
+
+# %% ../nbs/90_cli.ipynb #93f33dea
+def _parser(only=None) -> argparse.ArgumentParser:
+    "The `videokit` parser, with the options of the commands in `only` (default all: imports every module)."
+    p = argparse.ArgumentParser(prog='videokit', description='videokit: video deep-learning research toolkit')
+    sub = p.add_subparsers(dest='command', required=True)
+    for name, (help, args, _) in _COMMANDS.items():
+        a = sub.add_parser(name, help=help, description=help)
+        if args and (only is None or name in only): args(a)
+        a.set_defaults(_options={x.dest: x.option_strings[0] for x in a._actions if x.option_strings})
+    return p
+
+# %% ../nbs/90_cli.ipynb #8a910a19
+def _one_line(e:BaseException) -> str:
+    "The message of `e` on one line (a multi-line message would hide which line is the error)."
+    return '; '.join(l.strip() for l in str(e).splitlines() if l.strip()) or type(e).__name__
+
+# %% ../nbs/90_cli.ipynb #934f869b
+def _run(argv:list) -> int:
+    "Parse `argv`, run the command, and turn the errors of bad input into one line and an exit code."
+    a = _parser(only=argv[:1]).parse_args(argv)             # argv[0]: the command, the one parser built
+    err = lambda kind, e: print(f"videokit {a.command}: {kind}: {_one_line(e)}", file=sys.stderr)
+    try: _COMMANDS[a.command][2](a)
+    except BrokenPipeError: raise
+    except UsageError as e:
+        err('error', e)
+        return 2
+    except (VideokitError, OSError, ValueError) as e:
+        err('error', e)
+        return 1
+    except KeyboardInterrupt:
+        print(f"videokit {a.command}: interrupted (run it again to resume where it can)", file=sys.stderr)
+        return 130
+    except Exception as e:
+        if os.environ.get('VIDEOKIT_DEBUG'): raise
+        err('internal error', f'{type(e).__name__}: {_one_line(e)} (set VIDEOKIT_DEBUG=1 for the traceback)')
+        return 1
+    return 0
+
+# %% ../nbs/90_cli.ipynb #04800560
+def main(argv=None) -> int:
+    "Entry point of the `videokit` command."
+    try:
+        try: return _run(_normalise(sys.argv[1:] if argv is None else list(argv)))
+        finally: sys.stdout.flush()                  # a closed pipe shows up here, not at interpreter exit
+    except BrokenPipeError:                          # `videokit ... | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())    # Python's documented recipe
+        return 1
 
 # %% ../nbs/90_cli.ipynb #3a627a64
 #| eval: false
