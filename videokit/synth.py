@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['LUMA_BLACK', 'LUMA_WHITE', 'DIRECTIONS', 'DAMAGE_KINDS', 'synth_frames', 'synth_audio', 'make_clip', 'frame_index',
            'video_sample_ranges', 'expected_reason', 'damage', 'make_dataset', 'speech_envelope', 'talking_audio',
-           'talking_face_boxes', 'talking_frames', 'talking_clip', 'make_talking_clip', 'test_data_dir', 'faulty_check']
+           'talking_face_boxes', 'talking_frames', 'talking_clip', 'make_talking_clip', 'test_data_dir']
 
 # %% ../nbs/01_synth.ipynb #d1f7d3fc
-import os, time, json, signal, struct, tempfile
+import os, time, json, struct, tempfile
 from fractions import Fraction
 from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
@@ -587,15 +587,3 @@ def test_data_dir(*parts:str, # path parts below the data folder, e.g. 'videos',
     for d in (Path.cwd(), *Path.cwd().parents):
         if (d/'shared'/'data').is_dir(): return (d/'shared'/'data').joinpath(*parts)
     raise FileNotFoundError(f'no shared/data folder above {Path.cwd()}; set VIDEOKIT_TEST_DATA to the real-world test files')
-
-# %% ../nbs/01_synth.ipynb #754a8b36
-def faulty_check(path, # file to check; its name selects the simulated fault
-                 level:str='full', # check level, passed on to `check_video`
-                ):
-    "Check `path` with `check_video`, but hang forever on names with `__hang__` and segfault on names with `__crash__`."
-    name = Path(path).name
-    if '__hang__' in name:
-        while True: time.sleep(3600)
-    if '__crash__' in name: os.kill(os.getpid(), signal.SIGSEGV)
-    from videokit.validate import check_video
-    return check_video(path, level)
