@@ -12,7 +12,8 @@ from pathlib import Path
 from .core import (VideokitError, MissingFileError, UsageError, atomic_output, versions, write_json,
                            open_jsonl, append_jsonl)
 from .validate import CheckResult, TRANSIENT, DEFAULT_CHECKER
-from .scan import (QUARANTINE_DIR, RUN_FIELDS, ScanOptions, collect_listing, scan_items, check_output_path,
+from .scan import (QUARANTINE_DIR, RUN_FIELDS, ScanOptions, collect_listing, scan_items,
+                           check_output_path,
                            writable_dir, recheck_transient, parse_shard, take_shard, shard_cache, shard_path)
 
 # %% auto #0
@@ -24,20 +25,22 @@ __all__ = ['TIERS', 'SKIP_WHY', 'FALSE_POSITIVES', 'class_weights_from_counts', 
 # %% ../nbs/03a_report.ipynb #c6531c16
 def _pct(a, b): return round(100.0 * a / b, 2) if b else 0.0
 
-# %% ../nbs/03a_report.ipynb #b3097edb
+# %% ../nbs/03a_report.ipynb #286222f8
 def _counts(recs):
     t = len(recs)
     v = sum(1 for r in recs if r['ok'])
     return {'total': t, 'valid': v, 'corrupt': t - v, 'pct_corrupt': _pct(t - v, t)}
 
-# %% ../nbs/03a_report.ipynb #5c72b1d3
+# %% ../nbs/03a_report.ipynb #9e1dd53a
 def _balance(recs):
     before = Counter(r['label'] for r in recs if r.get('label') is not None)
     after = Counter(r['label'] for r in recs if r.get('label') is not None and r['ok'])
     labels = sorted(before)
     def ratio(c):
         vals = [c.get(l, 0) for l in labels]
-        return None if not vals else (float('inf') if min(vals) == 0 and max(vals) else round(max(vals) / min(vals), 3) if min(vals) else None)
+        if not vals: return None
+        if min(vals) == 0: return float('inf') if max(vals) else None
+        return round(max(vals) / min(vals), 3)
     def share(c):
         n = sum(c.values())
         return {l: round(c.get(l, 0) / n, 4) if n else 0.0 for l in labels}
@@ -45,14 +48,14 @@ def _balance(recs):
             'share_before': share(before), 'share_after': share(after),
             'imbalance_before': ratio(before), 'imbalance_after': ratio(after)}
 
-# %% ../nbs/03a_report.ipynb #16c9abc3
+# %% ../nbs/03a_report.ipynb #b0a4d6d9
 def class_weights_from_counts(counts:dict, # {class: number of usable clips}
                              ) -> dict:
     "Inverse-frequency class weights n / (k * n_c) for a {class: count} dict (0 for empty classes)."
     n, k = sum(counts.values()), sum(1 for v in counts.values() if v)
     return {c: (round(n / (k * v), 4) if v else 0.0) for c, v in counts.items()}
 
-# %% ../nbs/03a_report.ipynb #66bb83a1
+# %% ../nbs/03a_report.ipynb #85a82514
 TIERS = ((20.0, 'proceed'), (40.0, 'rebalance'), (float('inf'), 'rebuild'))
 SKIP_WHY = {'not_video': 'extension not a video one (all_files=True or --all-files checks every file)',
             'hidden': 'name starts with a dot'}
@@ -61,12 +64,13 @@ def _skipped_summary(skipped) -> dict:
     "Counts of the files a folder scan left out: per reason and, for non-video files, per extension."
     skipped = skipped or []
     nv = [s['path'] for s in skipped if s['why'] == 'not_video']
-    return {'total': len(skipped), 'not_video': len(nv), 'hidden': sum(1 for s in skipped if s['why'] == 'hidden'),
+    return {'total': len(skipped), 'not_video': len(nv),
+            'hidden': sum(1 for s in skipped if s['why'] == 'hidden'),
             'by_extension': dict(sorted(Counter(Path(p).suffix.lower() or '(none)' for p in nv).items(),
                                         key=lambda kv: (-kv[1], kv[0]))),
             'examples': nv[:10], 'why': SKIP_WHY}
 
-# %% ../nbs/03a_report.ipynb #178b5613
+# %% ../nbs/03a_report.ipynb #83e7a01f
 def _skipped_text(sk:dict) -> str:
     "'2 non-video files (.jpg 1, .mp3 1), 1 hidden' or 'none'."
     parts = []
@@ -76,7 +80,7 @@ def _skipped_text(sk:dict) -> str:
     if sk['hidden']: parts.append(f"{sk['hidden']} hidden")
     return ', '.join(parts) or 'none'
 
-# %% ../nbs/03a_report.ipynb #0d32fd4d
+# %% ../nbs/03a_report.ipynb #bafc3961
 def decide(pct_corrupt:float, # overall percentage of unusable files
            by_class:dict, # {class: counts dict} as in the summary
            weights:dict, # suggested class weights
@@ -98,18 +102,20 @@ def decide(pct_corrupt:float, # overall percentage of unusable files
     w = ', '.join(f"{c}: {v:g}" for c, v in weights.items())
     head = f"{pct_corrupt:.1f}% unusable{depleted}. "
     rec = head + {'proceed': "Train on the clean manifest and proceed.",
-                  'rebalance': f"Re-acquire the lost clips, or train on the clean manifest with class weights ({w}) "
+                  'rebalance': f"Re-acquire the lost clips, or train on the clean manifest with class "
+                               f"weights ({w}) "
                                f"and heavier augmentation of the depleted class.",
-                  'rebuild': "The dataset needs rebuilding (re-download or re-encode the sources) before training."}[tier]
+                  'rebuild': "The dataset needs rebuilding (re-download or re-encode the sources) "
+                             "before training."}[tier]
     if tier == 'proceed' and depleted: rec += f" Consider class weights ({w})."
     return {'tier': tier, 'pct_corrupt': pct_corrupt, 'recommendation': rec}
 
-# %% ../nbs/03a_report.ipynb #1ec6278f
+# %% ../nbs/03a_report.ipynb #054dba1e
 def build_report(records:list, # records from `scan`
                  root=None, # the scanned root (recorded)
                  level:str|None=None, # the scan level (recorded)
                  seconds:float|None=None, # wall time of the scan (recorded)
-                 skipped:list|None=None, # files the folder walk left out ({'path', 'why'}), counted in the summary
+                 skipped:list|None=None, # files the folder walk left out ({'path', 'why'}), counted
                 ) -> dict:
     "JSON-serialisable report: `files` and a `summary` with losses, balance, weights and a decision."
     files = [{k: v for k, v in r.items() if k not in ('key', 'abs_path', 'settings')} for r in records]
@@ -119,26 +125,32 @@ def build_report(records:list, # records from `scan`
     for sp in splits:
         rs = [r for r in files if r.get('split') == sp]
         by_split[str(sp) if sp is not None else '(none)'] = dict(
-            _counts(rs), classes={c: _counts([r for r in rs if r.get('label') == c]) for c in classes if any(r.get('label') == c for r in rs)},
+            _counts(rs),
+            classes={c: _counts(of_c) for c in classes if (of_c := [r for r in rs if r.get('label') == c])},
             reasons=dict(Counter(r['reason'] for r in rs if not r['ok']).most_common()), balance=_balance(rs))
     by_class = {c: _counts([r for r in files if r.get('label') == c]) for c in classes}
     train = [r for r in files if r.get('split') == 'train'] or files
-    weights = class_weights_from_counts({c: sum(1 for r in train if r.get('label') == c and r['ok']) for c in classes})
+    usable = Counter(r.get('label') for r in train if r['ok'])
+    weights = class_weights_from_counts({c: usable[c] for c in classes})
     total, sk = _counts(files), _skipped_summary(skipped)
     summary = dict(total, by_split=by_split, by_class=by_class,
                    reasons=dict(Counter(r['reason'] for r in files if not r['ok']).most_common()),
                    with_warnings=sum(1 for r in files if r['ok'] and r.get('warnings')),
-                   balance=_balance(files), class_weights=weights, class_weights_from='train' if train is not files else 'all',
+                   balance=_balance(files), class_weights=weights,
+                   class_weights_from='train' if train is not files else 'all',
                    decision=decide(total['pct_corrupt'], by_class, weights, total=total['total'], skipped=sk),
-                   skipped=sk, verdicts=dict(Counter(r['verdict_from'] for r in files if r.get('verdict_from'))),
+                   skipped=sk,
+                   verdicts=dict(Counter(r['verdict_from'] for r in files if r.get('verdict_from'))),
                    retried=sum(1 for r in files if r.get('retried_from')),
-                   retried_from=dict(Counter(r['retried_from'] for r in files if r.get('retried_from')).most_common()),
+                   retried_from=dict(Counter(r['retried_from'] for r in files
+                                             if r.get('retried_from')).most_common()),
                    check_settings=next((r['settings'] for r in records if r.get('settings')), None),
-                   root=str(root) if root is not None else None, level=level, seconds=seconds, versions=versions(),
+                   root=str(root) if root is not None else None, level=level, seconds=seconds,
+                   versions=versions(),
                    created=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
     return {'files': files, 'summary': summary}
 
-# %% ../nbs/03a_report.ipynb #aa384910
+# %% ../nbs/03a_report.ipynb #50c1a05a
 def _verdict_lines(s:dict) -> list:
     "Where the verdicts came from (cache, retries, re-checks), when not all were checked just now."
     v, L = s.get('verdicts') or {}, []
@@ -152,17 +164,19 @@ def _verdict_lines(s:dict) -> list:
     rc = s.get('recheck_before_quarantine')
     if rc and rc['files']:
         now = ', '.join(f'{k} {n}' for k, n in rc['now'].items())
-        L.append(f"before quarantine: re-checked {rc['files']} files that timed out, crashed or could not be read, "
+        L.append(f"before quarantine: re-checked {rc['files']} files that timed out, crashed or could not be "
+                 f"read, "
                  f"alone with a longer limit ({rc['timeout_factor']:g}x, at least the default): now {now}")
     return L
 
-# %% ../nbs/03a_report.ipynb #43b56315
+# %% ../nbs/03a_report.ipynb #03dc016e
 def format_summary(report:dict) -> str:
     "The report's summary as text for a terminal or notebook."
     s = report['summary']
     L = []
     if s['total'] == 0: L.append('no video found: 0 files checked')
-    else: L.append(f"{s['total']} files: {s['valid']} valid, {s['corrupt']} unusable ({s['pct_corrupt']:.1f}%)"
+    else: L.append(f"{s['total']} files: {s['valid']} valid, {s['corrupt']} unusable "
+                   f"({s['pct_corrupt']:.1f}%)"
                    + (f", {s['with_warnings']} valid with warnings" if s['with_warnings'] else ''))
     if s['reasons']: L.append('reasons: ' + ', '.join(f"{k} {v}" for k, v in s['reasons'].items()))
     if s.get('skipped') is not None: L.append(f"skipped, not checked: {_skipped_text(s['skipped'])}")
@@ -172,10 +186,12 @@ def format_summary(report:dict) -> str:
         L.append(f"\n[{sp}] {d['total']} files, {d['corrupt']} unusable ({d['pct_corrupt']:.1f}%)")
         b = d['balance']
         for c, cc in d['classes'].items():
-            L.append(f"  {c:<16} {cc['valid']:>6}/{cc['total']:<6} valid  lost {cc['pct_corrupt']:5.1f}%   share "
+            L.append(f"  {c:<16} {cc['valid']:>6}/{cc['total']:<6} valid  lost {cc['pct_corrupt']:5.1f}%"
+                     f"   share "
                      f"{100*b['share_before'].get(c, 0):5.1f}% -> {100*b['share_after'].get(c, 0):5.1f}%")
         if b['imbalance_before'] is not None:
-            L.append(f"  imbalance (largest/smallest class): {b['imbalance_before']} -> {b['imbalance_after']}")
+            L.append(f"  imbalance (largest/smallest class): {b['imbalance_before']} -> "
+                     f"{b['imbalance_after']}")
     if s['class_weights']: L.append(f"\nclass weights for the clean {s['class_weights_from']} data: "
                                     + ', '.join(f"{c} {w:g}" for c, w in s['class_weights'].items()))
     L.append(f"decision: {s['decision']['tier'].upper()} - {s['decision']['recommendation']}")
@@ -190,12 +206,17 @@ def plot_report(report:dict, # a report from `build_report`
     if path is not None and 'ipykernel' not in sys.modules: matplotlib.use('Agg')
     import matplotlib.pyplot as plt, seaborn as sns
     s = report['summary']
-    rows = [(sp, c, 'valid', cc['valid']) for sp, d in s['by_split'].items() for c, cc in d['classes'].items()]
-    rows += [(sp, c, 'unusable', cc['corrupt']) for sp, d in s['by_split'].items() for c, cc in d['classes'].items()]
-    if not rows: rows = [(sp, '(all)', k, d[v]) for sp, d in s['by_split'].items() for k, v in (('valid', 'valid'), ('unusable', 'corrupt'))]
+    rows = [(sp, c, 'valid', cc['valid']) for sp, d in s['by_split'].items() for c,
+            cc in d['classes'].items()]
+    rows += [(sp, c, 'unusable', cc['corrupt']) for sp, d in s['by_split'].items() for c,
+             cc in d['classes'].items()]
+    if not rows: rows = [(sp, '(all)', k, d[v]) for sp, d in s['by_split'].items() for k,
+                         v in (('valid', 'valid'), ('unusable', 'corrupt'))]
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), gridspec_kw={'width_ratios': [2, 1]})
-    data = {'group': [f'{sp}/{c}' for sp, c, _, _ in rows], 'status': [k for _, _, k, _ in rows], 'clips': [n for *_, n in rows]}
-    sns.barplot(data=data, x='group', y='clips', hue='status', palette={'valid': '#4c9a5b', 'unusable': '#c44e52'}, ax=axes[0])
+    data = {'group': [f'{sp}/{c}' for sp, c, _, _ in rows], 'status': [k for _, _, k, _ in rows],
+            'clips': [n for *_, n in rows]}
+    sns.barplot(data=data, x='group', y='clips', hue='status',
+                palette={'valid': '#4c9a5b', 'unusable': '#c44e52'}, ax=axes[0])
     axes[0].set_title(f"valid vs unusable per split/class ({s['pct_corrupt']:.1f}% unusable)")
     axes[0].set_xlabel('')
     axes[0].tick_params(axis='x', rotation=30)
@@ -220,19 +241,20 @@ def false_positives_path(report, # a report dict (its summary.outputs.report) or
     rp = ((report.get('summary') or {}).get('outputs') or {}).get('report')
     return Path(rp).with_name(FALSE_POSITIVES) if rp else None
 
-# %% ../nbs/03a_report.ipynb #903eb38c
+# %% ../nbs/03a_report.ipynb #40104495
 def load_false_positives(path, # the side file (None or missing: no marks)
                         ) -> dict:
     "{record path: mark} of a false-positive side file."
     if path is None or not Path(path).exists(): return {}
     p = Path(path)
     try: d = json.loads(p.read_text(encoding='utf-8'))
-    except (OSError, ValueError) as e: raise VideokitError(p, 'bad_false_positives', f'cannot be read ({e})') from None
+    except (OSError, ValueError) as e: raise VideokitError(p, 'bad_false_positives',
+                                                           f'cannot be read ({e})') from None
     if not isinstance(d, dict) or not isinstance(d.get('files'), dict):
         raise VideokitError(p, 'bad_false_positives', "expected an object with 'files': {path: mark}")
     return d['files']
 
-# %% ../nbs/03a_report.ipynb #985cdf1e
+# %% ../nbs/03a_report.ipynb #41375e22
 def mark_false_positive(path, # the side file (created if missing)
                         record:dict, # the report's record of the file ('path', 'reason', 'detail', 'size')
                         note:str='', # why the file is fine
@@ -244,12 +266,13 @@ def mark_false_positive(path, # the side file (created if missing)
     else:
         fp = record.get('false_positive') or {}
         marks[record['path']] = dict(reason=fp.get('reason', record.get('reason')),
-                                     detail=fp.get('detail', record.get('detail', '')), size=record.get('size'),
+                                     detail=fp.get('detail', record.get('detail', '')),
+                                     size=record.get('size'),
                                      note=note, marked=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
     write_json({'format': 1, 'files': marks}, path)
     return marks
 
-# %% ../nbs/03a_report.ipynb #5ba5783d
+# %% ../nbs/03a_report.ipynb #87a91597
 def with_false_positives(records:list, # report or scan records
                          marks:dict, # {record path: mark}
                         ) -> list:
@@ -257,27 +280,30 @@ def with_false_positives(records:list, # report or scan records
     return [dict(r, ok=True, false_positive=marks[r['path']]) if not r['ok'] and r['path'] in marks else r
             for r in records]
 
-# %% ../nbs/03a_report.ipynb #37c93a35
+# %% ../nbs/03a_report.ipynb #6e0964ed
 def report_marks(report:dict, # a report
                  false_positives=None, # marks (dict), a side file, or None: the side file next to the report
                 ) -> dict:
     "The false-positive marks that apply to `report`."
     if isinstance(false_positives, dict): return false_positives
-    return load_false_positives(false_positives if false_positives is not None else false_positives_path(report))
+    side = false_positives if false_positives is not None else false_positives_path(report)
+    return load_false_positives(side)
 
 # %% ../nbs/03a_report.ipynb #c923e201
 def write_clean_manifest(report:dict, # a report from `build_report` (or scan records in 'files')
                          path, # the CSV to write
                          root=None, # the scanned root, to resolve relative record paths
-                         false_positives=None, # marks (dict) or side file; None: the report's `false_positives.json`
+                         false_positives=None, # marks (dict) or side file; None: the report's side file
                         ) -> Path:
-    "Write a CSV of the valid files and those marked false positives (path, label, split, extra columns), atomically."
+    "Write a CSV of the valid and the marked files (path, label, split, extra columns), atomically."
     p = Path(path).absolute()
     p.parent.mkdir(parents=True, exist_ok=True)
     root = Path(root or report.get('summary', {}).get('root') or '.').absolute()
-    scan_fields = {'key', 'abs_path', 'size', 'mtime_ns', 'rel', 'path', 'label', 'split', 'settings', 'timeout'}
+    scan_fields = {'key', 'abs_path', 'size', 'mtime_ns', 'rel', 'path', 'label', 'split', 'settings',
+                   'timeout'}
     skip = set(CheckResult.__dataclass_fields__) | scan_fields | set(RUN_FIELDS) | {'false_positive'}
-    good = [r for r in with_false_positives(report['files'], report_marks(report, false_positives)) if r['ok']]
+    good = [r for r in with_false_positives(report['files'],
+                                            report_marks(report, false_positives)) if r['ok']]
     extra = sorted({k for r in good for k in r if k not in skip})
     with atomic_output(p) as tmp, open(tmp, 'w', newline='', encoding='utf-8') as f:
         w = csv.writer(f)
@@ -289,18 +315,19 @@ def write_clean_manifest(report:dict, # a report from `build_report` (or scan re
             w.writerow([out, r.get('label') or '', r.get('split') or ''] + [r.get(k, '') for k in extra])
     return p
 
-# %% ../nbs/03a_report.ipynb #aa0c112d
+# %% ../nbs/03a_report.ipynb #d8c09566
 def quarantine(report:dict, # a report from `build_report` of a folder scan
                root=None, # dataset root (default: the report's root)
                dry_run:bool=False, # only list the moves
                journal=None, # journal path (default: ROOT/corrupted_videos/journal-<time>.jsonl)
                false_positives=None, # marks (dict) or side file; None: the report's `false_positives.json`
               ) -> dict:
-    "Move unusable files (not those marked false positives) to ROOT/corrupted_videos/<relative path>, journaled."
+    "Move unusable files (not those marked false positives) to ROOT/corrupted_videos/<path>, journaled."
     root = Path(root or report['summary'].get('root') or '').absolute()
     if not root.is_dir(): raise MissingFileError(root, 'dataset root is not a folder')
     qdir = root / QUARANTINE_DIR
-    bad = [r for r in with_false_positives(report['files'], report_marks(report, false_positives)) if not r['ok']]
+    bad = [r for r in with_false_positives(report['files'],
+                                           report_marks(report, false_positives)) if not r['ok']]
     plan = []
     for r in bad:
         rel = Path(r['path'])
@@ -311,13 +338,15 @@ def quarantine(report:dict, # a report from `build_report` of a folder scan
                 continue
         why = None
         if r.get('reason') in TRANSIENT and not r.get('confirmed'):
-            why = f"{r['reason']} once is about the run, not the file: not moved until a re-check alone confirms it"
+            why = (f"{r['reason']} once is about the run, not the file: not moved until a re-check alone "
+                   f"confirms it")
         plan.append((r, root / rel, qdir / rel, why))
     out = {'moved': [], 'skipped': [], 'journal': None, 'dry_run': dry_run}
     if dry_run:
         for r, s, d, why in plan:
             (out['skipped'] if why or not s.exists() else out['moved']).append(
-                {'src': str(s) if s else r['path'], 'dst': str(d) if d else None, 'reason': r['reason'], 'why': why or ('missing' if not s.exists() else None)})
+                {'src': str(s) if s else r['path'], 'dst': str(d) if d else None, 'reason': r['reason'],
+                 'why': why or ('missing' if not s.exists() else None)})
         return out
     jp = Path(journal) if journal else qdir / f"journal-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.jsonl"
     jp.parent.mkdir(parents=True, exist_ok=True)
@@ -327,21 +356,25 @@ def quarantine(report:dict, # a report from `build_report` of a folder scan
             if why is None and not s.exists(): why = 'source missing'
             if why is None and d.exists(): why = 'destination exists (never overwritten)'
             if why:
-                out['skipped'].append({'src': str(s) if s else r['path'], 'dst': str(d) if d else None, 'why': why})
+                out['skipped'].append({'src': str(s) if s else r['path'], 'dst': str(d) if d else None,
+                                       'why': why})
                 continue
             d.parent.mkdir(parents=True, exist_ok=True)
-            append_jsonl(fh, {'op': 'move', 'state': 'intent', 'src': str(s), 'dst': str(d), 'reason': r['reason'],
+            append_jsonl(fh,
+                         {'op': 'move', 'state': 'intent', 'src': str(s), 'dst': str(d),
+                          'reason': r['reason'],
                               'size': s.stat().st_size})
             os.rename(s, d)
             append_jsonl(fh, {'op': 'move', 'state': 'done', 'src': str(s), 'dst': str(d)})
             out['moved'].append({'src': str(s), 'dst': str(d), 'reason': r['reason']})
     return out
 
-# %% ../nbs/03a_report.ipynb #ec9388e9
+# %% ../nbs/03a_report.ipynb #e085eca8
 def _journal_moves(jp:Path) -> tuple:
     "(the move records, the number of unreadable lines) of a quarantine journal; an error if it is not one."
     if not jp.exists(): raise MissingFileError(jp, 'no such journal')
-    if jp.is_dir(): raise VideokitError(jp, 'not_a_journal', f'is a folder; give the journal-*.jsonl file in it '
+    if jp.is_dir(): raise VideokitError(jp, 'not_a_journal',
+                                        f'is a folder; give the journal-*.jsonl file in it '
                                                               f'that quarantine wrote')
     moves, seen, bad, n = [], set(), 0, 0
     for line in jp.read_bytes().decode('utf-8', errors='replace').splitlines():
@@ -357,11 +390,12 @@ def _journal_moves(jp:Path) -> tuple:
             moves.append(e)
     if not n: raise VideokitError(jp, 'not_a_journal', 'the file is empty (no journal records)')
     if bad == n:
-        raise VideokitError(jp, 'not_a_journal', f'none of its {n} lines is a journal record (give the journal-*.jsonl '
+        raise VideokitError(jp, 'not_a_journal',
+                            f'none of its {n} lines is a journal record (give the journal-*.jsonl '
                                                   f'that quarantine wrote)')
     return moves, bad
 
-# %% ../nbs/03a_report.ipynb #c4236db2
+# %% ../nbs/03a_report.ipynb #a3130442
 def restore(journal, # a journal written by `quarantine`
             dry_run:bool=False, # only list the moves back
            ) -> dict:
@@ -372,10 +406,12 @@ def restore(journal, # a journal written by `quarantine`
     for e in reversed(moves):
         s, d = Path(e['src']), Path(e['dst'])
         if not d.exists():
-            out['skipped'].append({'src': str(d), 'dst': str(s), 'why': 'not in quarantine (already restored?)'})
+            out['skipped'].append({'src': str(d), 'dst': str(s),
+                                   'why': 'not in quarantine (already restored?)'})
             continue
         if s.exists():
-            out['skipped'].append({'src': str(d), 'dst': str(s), 'why': 'original path is occupied (never overwritten)'})
+            out['skipped'].append({'src': str(d), 'dst': str(s),
+                                   'why': 'original path is occupied (never overwritten)'})
             continue
         if not dry_run:
             s.parent.mkdir(parents=True, exist_ok=True)
@@ -387,11 +423,12 @@ def restore(journal, # a journal written by `quarantine`
 # %% ../nbs/03a_report.ipynb #c0b04bb1
 def _check_outputs(report, manifest, figure):
     "Usage errors of the output paths of a report, before any work."
-    for path, name, example in ((report, 'report', 'report.json'), (manifest, 'manifest', 'clean_manifest.csv'),
+    for path, name, example in ((report, 'report', 'report.json'),
+                                (manifest, 'manifest', 'clean_manifest.csv'),
                                 (figure, 'figure', 'report.png')):
         check_output_path(path, name, example)
 
-# %% ../nbs/03a_report.ipynb #5c20498c
+# %% ../nbs/03a_report.ipynb #b53532ce
 def _write_figure(rep:dict, rpath:Path, figure):
     "Draw the report's figure next to `rpath` (`figure` True) or at `figure`, and record where."
     if not figure or not rep['summary']['total']: return
@@ -406,8 +443,8 @@ def validate_dataset(source, # folder, manifest or list of paths
                      level:str='full', # 'quick', 'full' or 'full+audio'
                      workers:int|None=None, # worker processes (default: CPU cores)
                      timeout:float|None=None, # seconds per file (default grows with size; inf: no limit)
-                     report=None, # report JSON path (default: ROOT/.videokit/report.json, or ./videokit-report.json)
-                     manifest=None, # clean manifest CSV path (default: next to the report, clean_manifest.csv)
+                     report=None, # report JSON (default ROOT/.videokit/report.json, or ./videokit-report.json)
+                     manifest=None, # clean manifest CSV (default: next to the report, clean_manifest.csv)
                      figure=True, # True: PNG next to the report; a path; or False
                      do_quarantine:bool=False, # move unusable files to ROOT/corrupted_videos (journaled)
                      dry_run:bool=False, # with do_quarantine: only show what would move
@@ -416,9 +453,9 @@ def validate_dataset(source, # folder, manifest or list of paths
                      all_files:bool=False, # folder: check every file, not only video extensions
                      progress:bool=True, # progress bar
                      checker:str=DEFAULT_CHECKER, # the check run in each worker
-                     shard=None, # one shard of the files: (i, n), 'i/n' (0-based) or 'auto', see `parse_shard`
+                     shard=None, # one shard of the files: (i, n), 'i/n' (0-based) or 'auto' (`parse_shard`)
                     ) -> dict:
-    "Scan `source`, honour the false-positive marks, write report, figure and clean manifest; maybe quarantine."
+    "Scan `source`, honour false-positive marks, write report, figure and clean manifest; maybe quarantine."
     t0 = time.monotonic()
     opts = ScanOptions(level, workers, timeout, cache, progress, checker)
     sh = None if shard is None else parse_shard(shard)
@@ -427,7 +464,8 @@ def validate_dataset(source, # folder, manifest or list of paths
                                           'the merged report: quarantine(merge_reports(shard_reports))')
     _check_outputs(report, manifest, figure)
     if do_quarantine and isinstance(source, (list, tuple)):
-        raise UsageError('do_quarantine', 'a quarantine needs a dataset folder or a manifest (its folder is the root)')
+        raise UsageError('do_quarantine',
+                         'a quarantine needs a dataset folder or a manifest (its folder is the root)')
     items, root, skipped = collect_listing(source, layout=layout, all_files=all_files)   # walk the tree once
     if sh is not None:
         items, skipped, shard_info = take_shard(items, skipped, sh)
@@ -435,12 +473,15 @@ def validate_dataset(source, # folder, manifest or list of paths
     recs = scan_items(items, root, opts)
     confirm = None
     if do_quarantine:
-        confirm = recheck_transient(recs, level=level, checker=checker, cache=opts.cache_file(root), root=root,
+        confirm = recheck_transient(recs, level=level, checker=checker, cache=opts.cache_file(root),
+                                    root=root,
                                     progress=progress)
-    base = (Path(root) / '.videokit') if root is not None and writable_dir(root) else Path('.')
-    rpath = Path(report) if report else base / ('report.json' if base.name == '.videokit' else 'videokit-report.json')
+    root_dir = root is not None and writable_dir(root)
+    base = Path(root) / '.videokit' if root_dir else Path('.')
+    rpath = Path(report) if report else base / ('report.json' if root_dir else 'videokit-report.json')
     if sh is not None and not report: rpath = shard_path(rpath, sh)
-    recs = with_false_positives(recs, load_false_positives(false_positives_path(rpath)))   # marks survive a re-scan
+    # marks survive a re-scan
+    recs = with_false_positives(recs, load_false_positives(false_positives_path(rpath)))
     rep = build_report(recs, root=root, level=level, seconds=round(time.monotonic() - t0, 2), skipped=skipped)
     rep['summary']['false_positives'] = sum(1 for r in recs if r.get('false_positive'))
     if confirm is not None: rep['summary']['recheck_before_quarantine'] = confirm
@@ -465,11 +506,12 @@ def _load_report(r, k:int) -> tuple:
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise VideokitError(p, 'not_a_report', f'not JSON ({e})') from None
 
-# %% ../nbs/03a_report.ipynb #36700e8f
+# %% ../nbs/03a_report.ipynb #b692db9e
 def _check_shards(loaded:list) -> int:
     "The number of shards, after refusing shards that are not all the shards of one scan (one line each)."
     for name, d in loaded:
-        if not (isinstance(d, dict) and isinstance(d.get('summary'), dict) and isinstance(d.get('files'), list)):
+        if not (isinstance(d, dict) and isinstance(d.get('summary'), dict)
+                and isinstance(d.get('files'), list)):
             raise VideokitError(name, 'not_a_report', 'not a videokit scan report')
         if not isinstance(d['summary'].get('shard'), dict):
             raise VideokitError(name, 'not_a_shard_report',
@@ -488,7 +530,8 @@ def _check_shards(loaded:list) -> int:
                                         f"({s['check_settings']} vs {s0['check_settings']}): "
                                         f"scan all shards with the same videokit and level")
         if s['shard']['listing'] != s0['shard']['listing']:
-            raise UsageError('reports', f"{name} and {n0} saw different listings of {s0['root']} (files added, "
+            raise UsageError('reports',
+                             f"{name} and {n0} saw different listings of {s0['root']} (files added, "
                                         f"removed or relabelled between the shard scans, or another layout): "
                                         f"scan the shards again")
     n = s0['shard']['count']
@@ -506,7 +549,7 @@ def _check_shards(loaded:list) -> int:
                                 'its files and shard positions do not match (edited?)')
     return n
 
-# %% ../nbs/03a_report.ipynb #a1f2ee51
+# %% ../nbs/03a_report.ipynb #fe49ed0e
 def merge_reports(reports, # the shard reports (dicts or JSON paths) of one scan, one per shard, any order
                  ) -> dict:
     "The report a single scan would have made, from the reports of all its shards."
@@ -526,11 +569,12 @@ def merge_reports(reports, # the shard reports (dicts or JSON paths) of one scan
                        seconds=max((x for x in secs if x is not None), default=None))
     rep['summary']['check_settings'] = next((d['summary']['check_settings'] for _, d in loaded
                                              if d['summary']['check_settings']), None)
-    rep['summary']['false_positives'] = sum(1 for r in files if r.get('false_positive'))   # as a single scan says
+    # as a single scan says
+    rep['summary']['false_positives'] = sum(1 for r in files if r.get('false_positive'))
     rep['summary']['merged_from'] = {'shards': n, 'reports': [name for name, _ in loaded], 'seconds': secs}
     return rep
 
-# %% ../nbs/03a_report.ipynb #0188d7a3
+# %% ../nbs/03a_report.ipynb #d9640d4a
 def write_merged_report(reports, # the shard reports (dicts or JSON paths) of one scan
                         report, # the merged report JSON to write
                         manifest=None, # clean manifest CSV (default: clean_manifest.csv next to the report)

@@ -12,7 +12,8 @@ from typing import Any
 
 import av
 
-from .core import (VideokitError, MissingFileError, UsageError, VIDEO_EXTENSIONS, is_video_path, read_jsonl,
+from .core import (VideokitError, MissingFileError, UsageError, VIDEO_EXTENSIONS, is_video_path,
+                           read_jsonl,
                            open_jsonl, append_jsonl)
 from .validate import (LEVELS, TRANSIENT, DEFAULT_CHECKER, check_level, check_workers, check_timeout,
                                default_timeout, effective_timeout, run_checks)
@@ -90,7 +91,8 @@ def _walk(root:Path, layout:str, all_files:bool, exts:set) -> tuple:
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = Path(dirpath).relative_to(root)
         top = rel_dir == Path('.')
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith('.') and not (top and d == QUARANTINE_DIR))
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith('.') and not (top and d == QUARANTINE_DIR))
         for fn in sorted(filenames):
             rel = rel_dir / fn
             video = all_files or Path(fn).suffix.lower() in exts
@@ -112,7 +114,8 @@ def collect_listing(source, # folder, manifest file (.csv/.json/.jsonl), or list
                     extensions=VIDEO_EXTENSIONS, # folder: endings treated as video
                    ) -> tuple:
     "`collect_items` plus the files of a folder that were left out: (items, root, skipped)."
-    if layout not in _LAYOUTS: raise UsageError('layout', f"must be one of {', '.join(_LAYOUTS)}, got {layout!r}")
+    if layout not in _LAYOUTS: raise UsageError('layout',
+                                                f"must be one of {', '.join(_LAYOUTS)}, got {layout!r}")
     if isinstance(source, (list, tuple)): return _rows_to_items(source, None, 'list'), None, []
     if isinstance(source, str) and not source.strip():
         raise UsageError('source', 'is an empty path; give a dataset folder or a CSV/JSON/JSONL manifest')
@@ -120,7 +123,8 @@ def collect_listing(source, # folder, manifest file (.csv/.json/.jsonl), or list
     if not src.exists(): raise MissingFileError(src, 'no such file or folder')
     if src.is_file() and src.suffix.lower() not in _MANIFEST_EXTS:
         hint = f' (for one video: videokit info {src}; in Python, check_video)' if is_video_path(src) else ''
-        raise VideokitError(src, 'not_a_dataset', f'a scan needs a dataset folder or a CSV/JSON/JSONL manifest, '
+        raise VideokitError(src, 'not_a_dataset',
+                            f'a scan needs a dataset folder or a CSV/JSON/JSONL manifest, '
                                                   f'not a single file{hint}')
     if src.is_file():
         base = src.parent.absolute()
@@ -139,7 +143,8 @@ def collect_items(source, # folder, manifest file (.csv/.json/.jsonl), or list o
     return collect_listing(source, layout, all_files, extensions)[:2]
 
 # %% ../nbs/03_scan.ipynb #7bdf4bbc
-CHECK_VERSION = 2  # bump when a change to `check_video` can change a verdict: cached verdicts are then re-checked
+# bump when a change to `check_video` can change a verdict: cached verdicts are then re-checked
+CHECK_VERSION = 2
 RUN_FIELDS = ('verdict_from', 'retried_from', 'rechecked_from', 'confirmed')  # about one run: never cached
 
 def _cache_key(path, size, mtime_ns, level): return f"{path}|{size}|{mtime_ns}|{level}"
@@ -194,7 +199,8 @@ def check_output_path(path, # a file to write (None, False, True: nothing to che
     "A `UsageError` naming `name` unless `path` can be written as a file (not a folder, no file in its way)."
     if path is None or path is False or path is True: return
     p = Path(path).expanduser().absolute()
-    if p.is_dir(): raise UsageError(name, f'{path} is a folder; give a file path (e.g. {Path(path) / example})')
+    if p.is_dir(): raise UsageError(name,
+                                    f'{path} is a folder; give a file path (e.g. {Path(path) / example})')
     for q in p.parents:
         if q.exists():
             if not q.is_dir(): raise UsageError(name, f'{path}: {q} is a file, not a folder')
@@ -258,7 +264,8 @@ def scan_items(items:list, # records from `collect_items` (`path`, `rel`, `split
         it = items[n]
         size, mt = _stat(it['path'])
         rec = dict(res, **{k: v for k, v in it.items() if k not in ('path', 'rel')})
-        rec.update(path=it['rel'] if root is not None else it['path'], abs_path=it['path'], size=size, mtime_ns=mt,
+        rec.update(path=it['rel'] if root is not None else it['path'], abs_path=it['path'], size=size,
+                   mtime_ns=mt,
                    key=keys[n], settings=settings, timeout=limits[n] if math.isfinite(limits[n]) else None)
         return rec
     def on_result(j, res):
@@ -285,7 +292,7 @@ def scan_items(items:list, # records from `collect_items` (`path`, `rel`, `split
 def scan(source, # folder, manifest (.csv/.json/.jsonl) or list of paths/dicts
          level:str='full', # 'quick', 'full' or 'full+audio'
          workers:int|None=None, # worker processes (default: CPU cores)
-         timeout:float|None=None, # seconds per file (default grows with file size, see `default_timeout`; inf: none)
+         timeout:float|None=None, # seconds per file (default: grows with size, `default_timeout`; inf: none)
          cache=None, # JSONL cache path; None: `default_cache`; False: no cache
          layout:str='auto', # folder layout, see `collect_items`
          all_files:bool=False, # folder: check every file, not only video extensions
@@ -311,8 +318,9 @@ def load_caches(path, # the cache a scan appends to: a whole scan's, or one shar
     p = Path(path)
     m = _SHARD_STEM.match(p.stem)
     base = p.with_name(m['base'] + p.suffix) if m else p
-    kin = [base] + sorted(q for q in (base.parent.iterdir() if base.parent.is_dir() else [])
-                          if q.suffix == base.suffix and (k := _SHARD_STEM.match(q.stem)) and k['base'] == base.stem)
+    def relative(q):
+        return q.suffix == base.suffix and (k := _SHARD_STEM.match(q.stem)) and k['base'] == base.stem
+    kin = [base] + sorted(filter(relative, base.parent.iterdir() if base.parent.is_dir() else []))
     out = {}
     for q in kin:
         if q != p: out.update(load_cache(q))
@@ -320,26 +328,27 @@ def load_caches(path, # the cache a scan appends to: a whole scan's, or one shar
     return out
 
 # %% ../nbs/03_scan.ipynb #f0bd3f0b
-RECHECK_FACTOR = 4.0  # the lone re-check of a TRANSIENT verdict gets this many times the limit the file ran out of
+# the lone re-check of a TRANSIENT verdict gets this many times the limit the file ran out of
+RECHECK_FACTOR = 4.0
 
 def recheck_timeout(first:float|None, # the seconds the file was given the first time (None: no limit)
                     size:int, # file size in bytes
                     level:str='full', # check level
                    ) -> float:
-    "Seconds for the lone second check of a file: `RECHECK_FACTOR` x its first limit, never below `default_timeout`."
+    "Seconds for the lone re-check of a file: `RECHECK_FACTOR` x its first limit, at least `default_timeout`."
     if first is None: return math.inf
     return max(default_timeout(size, level), RECHECK_FACTOR * first)
 
 # %% ../nbs/03_scan.ipynb #5eeda47b
-def recheck_transient(records:list, # records from `scan` (with `abs_path`, `size`, `timeout`); updated in place
+def recheck_transient(records:list, # records from `scan` (`abs_path`, `size`, `timeout`); updated in place
                       level:str='full', # the scan's level
                       checker:str=DEFAULT_CHECKER, # the scan's checker
-                      cache=None, # the scan's cache file: the new verdicts are appended to it (None: no cache)
+                      cache=None, # the scan's cache file: new verdicts are appended to it (None: no cache)
                       root=None, # the scanned root, for records without `abs_path`
-                      timeout:float|None=None, # seconds for each re-check (None: `recheck_timeout` of the file)
+                      timeout:float|None=None, # seconds per re-check (None: `recheck_timeout` of the file)
                       progress:bool=False, # progress bar
                      ) -> dict:
-    "Check the files with a `TRANSIENT` verdict again, one at a time with `recheck_timeout`; return the counts."
+    "Check the files with a `TRANSIENT` verdict again, one at a time with `recheck_timeout`; return counts."
     idx = [n for n, r in enumerate(records) if r.get('reason') in TRANSIENT]
     out = {'files': len(idx), 'timeout_factor': RECHECK_FACTOR, 'now': {}}
     if not idx: return out
@@ -353,7 +362,8 @@ def recheck_transient(records:list, # records from `scan` (with `abs_path`, `siz
         rec.update({k: v for k, v in r.items() if k != 'path'})
         rec.update(timeout=lim if math.isfinite(lim) else None, rechecked_from=old)
         if rec['reason'] in TRANSIENT: rec['confirmed'] = True
-    out['now'] = dict(Counter('valid' if records[n]['ok'] else records[n]['reason'] for n in idx).most_common())
+    now = Counter('valid' if records[n]['ok'] else records[n]['reason'] for n in idx)
+    out['now'] = dict(now.most_common())
     _append_cache(Path(cache) if cache else None, [records[n] for n in idx])
     return out
 
@@ -407,7 +417,7 @@ def shard_cache(cache, root, level:str, shard:tuple):
 
 # %% ../nbs/03_scan.ipynb #7134f1f4
 def _listing(items, skipped) -> str:
-    "Fingerprint of what a scan's walk found (paths, splits, labels, skipped files): equal for all its shards."
+    "Fingerprint of what a scan's walk found (paths, splits, labels, skipped files): the same in every shard."
     h = hashlib.sha1()
     for it in items:
         h.update(json.dumps([Path(it['rel']).as_posix(), it.get('split'), it.get('label')]).encode())

@@ -13,7 +13,8 @@ from collections import Counter
 import av
 from tqdm.auto import tqdm
 
-from .core import (die_with_parent, capture_libav_log, LibavLog, open_container, VideokitError, UsageError,
+from .core import (die_with_parent, capture_libav_log, LibavLog, open_container, VideokitError,
+                           UsageError,
                            NoAudioStreamError, mp4_boxes, iter_payloads, pick_stream)
 
 # %% auto #0
@@ -23,7 +24,8 @@ __all__ = ['BENIGN_PATTERNS', 'REASONS', 'LEVELS', 'TRANSIENT', 'DEFAULT_CHECKER
 
 # %% ../nbs/02_validate.ipynb #26d22b39
 _MAGIC = [(b'\xff\xd8\xff', 'image', 'JPEG image'), (b'\x89PNG\r\n\x1a\n', 'image', 'PNG image'),
-          (b'BM', 'image', 'BMP image'), (b'II*\x00', 'image', 'TIFF image'), (b'MM\x00*', 'image', 'TIFF image'),
+          (b'BM', 'image', 'BMP image'), (b'II*\x00', 'image', 'TIFF image'),
+          (b'MM\x00*', 'image', 'TIFF image'),
           (b'%PDF', 'document', 'PDF document'), (b'PK\x03\x04', 'document', 'ZIP archive'),
           (b'\x1f\x8b', 'document', 'gzip archive'), (b'FLV', 'container', 'FLV'),
           (b'\x1aE\xdf\xa3', 'container', 'Matroska/WebM'), (b'OggS', 'container', 'Ogg'),
@@ -80,7 +82,8 @@ def _bmff_header_problems(path) -> list:
                 if _timescale(f, mvhd[0][1]) == 0: probs.append('mvhd timescale is 0')
             for i, (t2, a2, b2) in enumerate(k for k in kids if k[0] == b'trak'):
                 mdia = [k for k in iter_payloads(f, a2, b2) if k[0] == b'mdia']
-                mdhd = [k for k in iter_payloads(f, mdia[0][1], mdia[0][2]) if k[0] == b'mdhd'] if mdia else []
+                mdhd = [k for k in iter_payloads(f, mdia[0][1],
+                                                 mdia[0][2]) if k[0] == b'mdhd'] if mdia else []
                 if not mdhd: probs.append(f'track {i}: no mdhd (media header)')
                 elif _timescale(f, mdhd[0][1]) == 0: probs.append(f'track {i}: mdhd timescale is 0')
     return probs
@@ -115,8 +118,10 @@ def is_benign(message:str) -> bool:
 REASONS = ('empty', 'not_media', 'no_video_stream', 'missing_index', 'header_error', 'truncated',
            'video_decode_error', 'audio_decode_error', 'unsupported_codec', 'timeout', 'crash', 'io_error')
 LEVELS = ('quick', 'full', 'full+audio')
-TRANSIENT = ('timeout', 'crash', 'io_error')  # verdicts about the run, not the file: never reused from a cache
-DEFAULT_CHECKER = 'videokit.validate:check_video'  # the check a worker runs ('module:function'), as caches record it
+# verdicts about the run, not the file: never reused from a cache
+TRANSIENT = ('timeout', 'crash', 'io_error')
+# the check a worker runs ('module:function'), as caches record it
+DEFAULT_CHECKER = 'videokit.validate:check_video'
 
 @dataclass
 class CheckResult:
@@ -160,7 +165,8 @@ def _dedup(msgs, n=20) -> list:
     return out
 
 # %% ../nbs/02_validate.ipynb #b7d071f6
-_TRUNC_RE = re.compile(r'partial file|ends prematurely|premature|unexpected end|end of file|Read error|truncat',
+_TRUNC_RE = re.compile(r'partial file|ends prematurely|premature|unexpected end|end of file|Read error'
+                       r'|truncat',
                        re.I)
 
 def _index_past_eof(stream, size:int) -> tuple:
@@ -188,12 +194,14 @@ def _open_failure(p:Path, res:CheckResult, err:VideokitError, t0):
     if kind == 'isobmff':
         boxes = _bmff_top_boxes(p)
         if 'moov' not in boxes and 'moof' not in boxes:
-            return _fail(res, 'missing_index', f'moov atom not found (top-level boxes: {" ".join(boxes)})', t0)
+            return _fail(res, 'missing_index', f'moov atom not found (top-level boxes: {" ".join(boxes)})',
+                         t0)
         return _fail(res, 'header_error', err.detail, t0)
     if kind == 'container':
         if p.stat().st_size < 1024:
             return _fail(res, 'truncated',
-                         f'{desc} file ends after {p.stat().st_size} bytes, within its header ({err.detail})', t0)
+                         f'{desc} file ends after {p.stat().st_size} bytes, within its header '
+                         f'({err.detail})', t0)
         return _fail(res, 'header_error', f'{desc}: {err.detail}', t0)
     if _contains_any(p, (b'moov', b'mdat', b'ftyp')):
         return _fail(res, 'header_error', f'unreadable header, but ISO-BMFF boxes follow ({err.detail})', t0)
@@ -259,7 +267,8 @@ def _decode_check(c, p:Path, res:CheckResult, level:str, threads:int, log, open_
         cc = vs.codec_context
     except Exception as e: return _fail(res, 'unsupported_codec', f'no decoder: {e}', t0)
     if cc is None or not cc.name:
-        return _fail(res, 'unsupported_codec', f'no decoder for video stream {vs.index} in this libav build', t0)
+        return _fail(res, 'unsupported_codec', f'no decoder for video stream {vs.index} in this libav build',
+                     t0)
     res.codec, res.width, res.height = cc.name, (cc.width or None), (cc.height or None)
     res.frames_expected = vs.frames or None
     if _IMAGE_DEMUXERS.search(fmt) or (cc.name in _IMAGE_CODECS and (vs.frames or 0) <= 1 and fmt != 'gif'):
@@ -269,7 +278,8 @@ def _decode_check(c, p:Path, res:CheckResult, level:str, threads:int, log, open_
         past_msg = f'{past} of {n_idx} video samples in the index point past the end of the file'
         return _fail(res, 'header_error', _first_lines(header_msgs[:3] + [past_msg]), t0)
     if past:
-        return _fail(res, 'truncated', f'{past} of {n_idx} video samples in the index lie past the end of the file '
+        return _fail(res, 'truncated',
+                     f'{past} of {n_idx} video samples in the index lie past the end of the file '
                                       f'({size:,} bytes): the data ends early', t0)
     vs.thread_type = 'NONE' if threads == 1 else 'AUTO'
     if threads != 1: vs.thread_count = threads
@@ -285,12 +295,14 @@ def _decode_check(c, p:Path, res:CheckResult, level:str, threads:int, log, open_
         except EOFError: frames = []  # decoder already drained
         except (av.error.FFmpegError, ValueError) as err: frames, e = [], err
         new = log[n0:]
-        return len(frames), [r for r in new if _is_err(r) and r.component != fmt and not is_benign(r.message)], e
+        errs = [r for r in new if _is_err(r) and r.component != fmt and not is_benign(r.message)]
+        return len(frames), errs, e
     try:
         for packet in c.demux(streams):
             if packet.stream_index == vs.index:
                 if packet.is_keyframe and not seen_key: seen_key, key_pts = True, packet.pts
-                leading = (not seen_key) or (key_pts is not None and packet.pts is not None and packet.pts < key_pts)
+                leading = (not seen_key) or (key_pts is not None and packet.pts is not None
+                                             and packet.pts < key_pts)
                 n, errs, e = _decode(vs, packet)
                 n_frames += n
                 if e is not None: errs = errs + [f'{type(e).__name__}: {e}']
@@ -314,15 +326,16 @@ def _decode_check(c, p:Path, res:CheckResult, level:str, threads:int, log, open_
         verrs.append(f'demux: {type(e).__name__}: {e}')
     tail_cut = []
     if last and not verrs and n_frames > 1 and level != 'quick':
-        tail_cut = [f'final frame incomplete (file cut mid-frame; {n_frames - 1} frames before it decode cleanly): '
-                    f'{m}' for m in last]
+        tail_cut = [f'final frame incomplete (file cut mid-frame; {n_frames - 1} frames before it decode '
+                    f'cleanly): {m}' for m in last]
     else: verrs += last
     res.frames_decoded = n_frames
     later = list(log)
     demux_errs = [r for r in later if r.component == fmt and _is_err(r) and not is_benign(r.message)]
     trunc = [r for r in demux_errs if _TRUNC_RE.search(r.message)]
     res.warnings = _dedup([f'leading picture (before first keyframe): {m}' for m in lead] + tail_cut
-                          + [str(r) for r in open_log + list(log) if r.level == 'warning' or is_benign(r.message)])
+                          + [str(r) for r in open_log + list(log)
+                             if r.level == 'warning' or is_benign(r.message)])
     if aerrs:
         res.audio_reason, res.audio_detail = 'audio_decode_error', _first_lines(aerrs)
     exp = res.frames_expected
@@ -333,12 +346,14 @@ def _decode_check(c, p:Path, res:CheckResult, level:str, threads:int, log, open_
         return _fail(res, 'video_decode_error', _first_lines(verrs), t0)
     if demux_errs: return _fail(res, 'header_error', _first_lines(demux_errs), t0)
     if n_frames == 0:
-        if lead:                                  # nothing decoded at all: the errors were not just leading pictures
+        # nothing decoded at all: the errors were not just leading pictures
+        if lead:
             why = 'header_error' if header_msgs else 'video_decode_error'
             return _fail(res, why, _first_lines(header_msgs[:2] + lead), t0)
         if level == 'quick' and not seen_key and exp is None:
             return _fail(res, 'truncated', 'no video packet in the file', t0)
-        return _fail(res, 'truncated', f'no video frame could be decoded (header declares {exp or "?"} frames)', t0)
+        return _fail(res, 'truncated',
+                     f'no video frame could be decoded (header declares {exp or "?"} frames)', t0)
     if level != 'quick' and exp and n_frames < 0.75 * exp and exp - n_frames > 2:
         return _fail(res, 'truncated', f'decoded {n_frames} of the {exp} frames the header declares', t0)
     if res.audio_reason:
@@ -531,7 +546,9 @@ def run_checks(paths:list, # files to check
                 if w is not None and w.task is not None and now > w.deadline:
                     i, secs = w.task, now - w.t0
                     drop(k)
-                    finish(i, verdict(i, 'timeout', f'no verdict after {secs:.1f} s; worker process group killed', secs))
+                    finish(i,
+                           verdict(i, 'timeout',
+                                   f'no verdict after {secs:.1f} s; worker process group killed', secs))
     finally:
         for k, w in enumerate(pool):
             if w is not None: drop(k)
@@ -582,7 +599,8 @@ def _check_objects(objs, level, workers, timeout, progress) -> list:
             paths.append(p)
             names.append(name)
         idx = [n for n, p in enumerate(paths) if p is not None]
-        got = run_checks([paths[n] for n in idx], level=level, workers=workers, timeout=timeout, progress=progress)
+        got = run_checks([paths[n] for n in idx], level=level, workers=workers, timeout=timeout,
+                         progress=progress)
         res = dict(zip(idx, got))
     out = []
     for n, name in enumerate(names):
