@@ -445,7 +445,7 @@ def _args_augment(a):
 
 @command('augment', 'write K augmented copies of every training clip (reproducible, resumable)', _args_augment)
 def _cmd_augment(a):
-    from videokit.augment import augment_dataset, format_augment_summary
+    from videokit.augment_sets import augment_dataset, format_augment_summary
     s = augment_dataset(a.manifest, a.out, copies=a.copies, config=a.config,
                         class_copies=a.class_copies or a.from_report,
                         split=None if a.split == 'all' else a.split, progress=not a.no_progress,
