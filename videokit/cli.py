@@ -9,7 +9,7 @@ from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 from fastcore.docments import docments
-from .core import probe, format_info, VideokitError, UsageError, resolve_device
+from .core import probe, format_info, is_still_image, VideokitError, UsageError, resolve_device
 
 # %% auto #0
 __all__ = ['positive_int', 'non_negative_int', 'positive_float', 'non_negative_float', 'finite_float', 'crf', 'command',
@@ -38,17 +38,19 @@ def _normalise(argv):
         return name.replace('_', '-') + eq + value
     return [one(w) for w in argv]
 
-# %% ../nbs/90_cli.ipynb #4e2c4524
+# %% ../nbs/90_cli.ipynb #ebc0031b
 _WHERE = {   # module -> the names the commands use from it (imported by `_fn` when a command runs)
-    'media': 'is_still_image X264_PRESETS extract_audio chunk_by_time chunk_by_silence detect_scenes '
-             'split_scenes resample_fps cut_spans',
-    'validate': 'LEVELS check_workers check_timeout parse_shard validate_dataset format_summary restore '
-                'write_merged_report',
+    'media': 'X264_PRESETS extract_audio chunk_by_time chunk_by_silence detect_scenes split_scenes '
+             'resample_fps cut_spans',
+    'validate': 'LEVELS check_workers check_timeout',
+    'scan': 'parse_shard',
+    'report': 'validate_dataset format_summary restore write_merged_report',
     'batch': 'run_notebook sweep Resources wait format_tasks refresh resubmit RESUBMIT',
     'demo': 'run_demo',
     'splits': 'split_dataset',
     'data': 'videos_from_frames',
-    'augment': 'PRESETS augment_dataset format_augment_summary',
+    'augment': 'PRESETS',
+    'augment_sets': 'augment_dataset format_augment_summary',
     'train': 'train_from_config evaluate_run format_metrics extract_dataset_features load_model',
     'syncnet': 'get_detector process_video process_long_video batch_process shift_audio score_clip '
                'offsets_line',
@@ -231,7 +233,7 @@ def _args_info(a):
 @command('info', 'print what a media file declares (streams, fps, frames, rotation)', _args_info)
 def _cmd_info(a):
     info = probe(a.file)
-    if _fn('is_still_image')(info.format):
+    if is_still_image(info.format):
         raise VideokitError(a.file, 'not_video', f'a still image ({info.format}), not a video or audio file')
     print(info.to_json(indent=1) if a.json else format_info(info))
 
