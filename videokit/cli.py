@@ -38,8 +38,8 @@ def _normalise(argv):
         return name.replace('_', '-') + eq + value
     return [one(w) for w in argv]
 
-# %% ../nbs/90_cli.ipynb #ebc0031b
-_WHERE = {   # module -> the names the commands use from it (imported by `_fn` when a command runs)
+# %% ../nbs/90_cli.ipynb #60217e8d
+_WHERE = {   # module -> names the commands use; `_fn` imports them when a command runs (torch: 1.9 s)
     'media': 'X264_PRESETS extract_audio chunk_by_time chunk_by_silence detect_scenes split_scenes '
              'resample_fps cut_spans',
     'validate': 'LEVELS check_workers check_timeout',
