@@ -667,7 +667,7 @@ def _device_option(a):
 def _sync_kwargs(a) -> dict:
     device, det = _device_option(a), a.detector
     if det == 's3fd':
-        from videokit.syncnet import get_detector
+        from videokit.faces import get_detector
         det = _as_options(a, get_detector, 's3fd', a.s3fd_weights, device)
     return dict(model=a.model, detector=det, min_track=a.min_track, min_face_size=a.min_face_size, facedet_scale=a.facedet_scale,
                 crop_scale=a.crop_scale, num_failed_det=a.num_failed_det, vshift=a.vshift, batch_size=a.batch_size,
