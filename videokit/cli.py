@@ -691,7 +691,7 @@ def _estimator_note(a):
               "compare numbers only within one method. Pass --model syncnet_v2.model for SyncNet scores.", file=sys.stderr)
 
 def _print_chunk(name, r):
-    from videokit.syncnet import offsets_line
+    from videokit.avsync import offsets_line
     if r['status'] != 'done': print(f"{name}: {r['status']}" + (f" ({r['reason']}: {r['detail']})" if r.get('reason') else ''))
     for t in r.get('tracks', []):
         if t.get('status') == 'done':
@@ -712,7 +712,7 @@ def _args_syncnet(a):
 
 @command('syncnet', 'face tracks and AV offset/confidence of one clip (original pycrop/pywork/pyavi layout)', _args_syncnet)
 def _cmd_syncnet(a):
-    from videokit.syncnet import process_video
+    from videokit.avsync import process_video
     r = _as_options(a, process_video, a.input_video, a.output_dir, progress=not a.json, **_sync_kwargs(a))
     if a.json: print(json.dumps(r, indent=1, default=str))
     else: _print_chunk(Path(a.input_video).name, r)
@@ -727,7 +727,7 @@ def _args_long(a):
 
 @command('process-long-video', 'chunk a long video and measure AV offsets per chunk and face track', _args_long)
 def _cmd_long(a):
-    from videokit.syncnet import process_long_video
+    from videokit.avsync import process_long_video
     kw = _sync_kwargs(a)
     s = _as_options(a, process_long_video, a.input_video, a.output_dir, a.chunk_duration, a.overlap, kw.pop('min_track'),
                     kw.pop('min_face_size'), a.max_workers, progress=not a.json, **kw)
@@ -741,7 +741,7 @@ def _args_batch(a):
 
 @command('batch-syncnet', 'AV offsets of every chunk in a folder, in parallel worker processes, resumable', _args_batch)
 def _cmd_batch(a):
-    from videokit.syncnet import batch_process
+    from videokit.avsync import batch_process
     s = _as_options(a, batch_process, a.chunks_dir, a.output_dir, a.max_workers, progress=not a.json, **_sync_kwargs(a))
     _estimator_note(a)
     _report_summary(s, a.json)
@@ -752,7 +752,7 @@ def _args_shift(a):
 
 @command('shift-audio', 'delay (or advance) the audio of a clip by a measured offset, video copied', _args_shift)
 def _cmd_shift(a):
-    from videokit.syncnet import shift_audio
+    from videokit.avsync import shift_audio
     r = _as_options(a, shift_audio, a.input_video, a.output, a.offset)
     print(f"{r['path']}: audio shifted by {r['shift_seconds']} s ({r['offset_frames']} frames at {r['fps']} fps)")
 
@@ -768,7 +768,7 @@ def _args_score_clip(a):
 @command('score-clip', 'AV offset/confidence of a clip that is already a face crop (no detection), as run_syncnet.py',
          _args_score_clip)
 def _cmd_score_clip(a):
-    from videokit.syncnet import score_clip
+    from videokit.avsync import score_clip
     r = _as_options(a, score_clip, a.clip, a.model, vshift=a.vshift, batch_size=a.batch_size, device=_device_option(a))
     if a.json:
         plain = lambda o: o.tolist() if hasattr(o, 'tolist') else str(o)

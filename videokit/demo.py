@@ -99,7 +99,7 @@ def _explain(out:Path, model, val) -> dict:
 # %% ../nbs/80_demo.ipynb #77daf9d9
 def _av_sync(out:Path, offset:int, seed:int) -> dict:
     "Make a talking clip with a known offset, measure it with the face-track pipeline, fix it, measure again."
-    from videokit.syncnet import process_video, shift_audio
+    from videokit.avsync import process_video, shift_audio
     clip = make_talking_clip(out/'talking.mp4', offset=offset, duration=6.0, seed=seed)
     kw = dict(min_track=50, min_face_size=60, visualise=False)
     r = process_video(clip, out/'sync', **kw)
