@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['LUMA_BLACK', 'LUMA_WHITE', 'DIRECTIONS', 'DAMAGE_KINDS', 'synth_frames', 'synth_audio', 'make_clip', 'frame_index',
            'video_sample_ranges', 'expected_reason', 'damage', 'make_dataset', 'speech_envelope', 'talking_audio',
-           'talking_face_boxes', 'talking_frames', 'talking_clip', 'make_talking_clip', 'test_data_dir', 'faulty_check']
+           'talking_face_boxes', 'talking_frames', 'talking_clip', 'make_talking_clip', 'test_data_dir']
 
 # %% ../nbs/01_synth.ipynb #d1f7d3fc
-import os, time, json, signal, struct, tempfile
+import os, time, json, struct, tempfile
 from fractions import Fraction
 from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
@@ -18,13 +18,16 @@ from .core import iter_boxes, mp4_boxes
 
 # %% ../nbs/01_synth.ipynb #ac8c6ea7
 LUMA_BLACK, LUMA_WHITE = 16, 235
-DIRECTIONS = {'right': (1, 0), 'left': (-1, 0), 'down': (0, 1), 'up': (0, -1)}  # (dx, dy) of the moving square
+# (dx, dy) of the moving square
+DIRECTIONS = {'right': (1, 0), 'left': (-1, 0), 'down': (0, 1), 'up': (0, -1)}
 
 def _planes(buf, h, w):
     "Views on the Y, U, V planes of a yuv420p (h*3//2, w) buffer."
-    f = buf.reshape(-1); n = h*w
+    f = buf.reshape(-1)
+    n = h*w
     return f[:n].reshape(h, w), f[n:n + n//4].reshape(h//2, w//2), f[n + n//4:].reshape(h//2, w//2)
 
+# %% ../nbs/01_synth.ipynb #9ba30cac
 def _periodic_texture(h, w, rng, lo, hi):
     "A smooth (2h, 2w) uint8 texture that repeats with period (h, w), values in [lo, hi]."
     y = np.arange(h, dtype=np.float32)[:, None] * np.float32(2*np.pi/h)
@@ -38,59 +41,78 @@ def _periodic_texture(h, w, rng, lo, hi):
     t = (lo + (t + 2.6)*np.float32((hi - lo)/5.2)).astype(np.uint8)   # |t| <= 1 + 0.8 + 0.5 + 0.3
     return np.pad(t, ((0, h), (0, w)), mode='wrap')
 
+# %% ../nbs/01_synth.ipynb #2eff162c
 def _bounce(p, L):
     "Fold a position `p` into [0, L], bouncing between the walls."
     if L <= 0: return 0
     p = p % (2*L)
     return int(L - abs(p - L))
 
+# %% ../nbs/01_synth.ipynb #3147ce9a
 def _index_frames(n, h, w, rng):
     rows, cols = (np.arange(h)*4)//h, (np.arange(w)*4)//w
     cell = rows[:, None]*4 + cols[None, :]            # bit number of every pixel
     u, v = 128 + rng.integers(-10, 11, 2)             # small seeded colour tint
     for i in range(n):
-        buf = np.empty((h*3//2, w), np.uint8); Y, U, V = _planes(buf, h, w)
+        buf = np.empty((h*3//2, w), np.uint8)
+        Y, U, V = _planes(buf, h, w)
         Y[:] = np.where((i >> cell) & 1, LUMA_WHITE, LUMA_BLACK)
         U[:], V[:] = u, v
         yield buf
 
+# %% ../nbs/01_synth.ipynb #e3292096
 def _natural_frames(n, h, w, rng):
     ty = _periodic_texture(h, w, rng, 40, 200)
     tu, tv = _periodic_texture(h//2, w//2, rng, 90, 166), _periodic_texture(h//2, w//2, rng, 90, 166)
-    noise = (np.frombuffer(rng.bytes((h + 6)*w), np.uint8) & 7).reshape(h + 6, w)   # 4 noise fields as row-shifted views
-    vel = rng.integers(-3, 4, (3, 2)); vel[vel == 0] = 1
+    # 4 noise fields as row-shifted views
+    noise = (np.frombuffer(rng.bytes((h + 6)*w), np.uint8) & 7).reshape(h + 6, w)
+    vel = rng.integers(-3, 4, (3, 2))
+    vel[vel == 0] = 1
     shapes = []
     for k in range(4):
         s = int(rng.integers(max(2, min(h, w)//8), max(3, min(h, w)//3)))
         yy, xx = np.mgrid[:s, :s]
         disc = (yy - (s-1)/2)**2 + (xx - (s-1)/2)**2 <= (s/2)**2
         shapes.append(dict(mask=disc if k % 2 else np.ones((s, s), bool), s=s, p=rng.uniform(0, 1000, 2),
-                           v=rng.uniform(-4, 4, 2), yuv=tuple(int(x) for x in rng.integers((20, 40, 40), (235, 216, 216)))))
+                           v=rng.uniform(-4, 4, 2),
+                           yuv=tuple(int(x) for x in rng.integers((20, 40, 40), (235, 216, 216)))))
     for i in range(n):
-        buf = np.empty((h*3//2, w), np.uint8); Y, U, V = _planes(buf, h, w)
-        oy, ox = (vel[0]*i) % (h, w); np.add(ty[oy:oy+h, ox:ox+w], noise[2*(i % 4):2*(i % 4) + h], out=Y)
-        oy, ox = (vel[1]*i) % (h//2, w//2); U[:] = tu[oy:oy+h//2, ox:ox+w//2]
-        oy, ox = (vel[2]*i) % (h//2, w//2); V[:] = tv[oy:oy+h//2, ox:ox+w//2]
+        buf = np.empty((h*3//2, w), np.uint8)
+        Y, U, V = _planes(buf, h, w)
+        oy, ox = (vel[0]*i) % (h, w)
+        np.add(ty[oy:oy+h, ox:ox+w], noise[2*(i % 4):2*(i % 4) + h], out=Y)
+        oy, ox = (vel[1]*i) % (h//2, w//2)
+        U[:] = tu[oy:oy+h//2, ox:ox+w//2]
+        oy, ox = (vel[2]*i) % (h//2, w//2)
+        V[:] = tv[oy:oy+h//2, ox:ox+w//2]
         for sh in shapes:
             s, m = sh['s'], sh['mask']
-            x = _bounce(sh['p'][0] + sh['v'][0]*i, w - s) & ~1; y = _bounce(sh['p'][1] + sh['v'][1]*i, h - s) & ~1
+            x = _bounce(sh['p'][0] + sh['v'][0]*i, w - s) & ~1
+            y = _bounce(sh['p'][1] + sh['v'][1]*i, h - s) & ~1
             Y[y:y+s, x:x+s][m] = sh['yuv'][0]
-            m2 = m[::2, ::2]; y2, x2 = y//2, x//2
+            m2 = m[::2, ::2]
+            y2, x2 = y//2, x//2
             U[y2:y2+m2.shape[0], x2:x2+m2.shape[1]][m2] = sh['yuv'][1]
             V[y2:y2+m2.shape[0], x2:x2+m2.shape[1]][m2] = sh['yuv'][2]
         yield buf
 
+# %% ../nbs/01_synth.ipynb #a73bf357
 def _square_frames(n, h, w, rng, direction, square, speed):
-    dx, dy = DIRECTIONS[direction]; s = int(square)
+    dx, dy = DIRECTIONS[direction]
+    s = int(square)
     x0, y0 = int(rng.integers(0, w)), int(rng.integers(0, h - min(s, h) + 1))
     if dy: x0, y0 = int(rng.integers(0, w - min(s, w) + 1)), int(rng.integers(0, h))
     for i in range(n):
-        buf = np.empty((h*3//2, w), np.uint8); Y, U, V = _planes(buf, h, w)
-        Y[:] = LUMA_BLACK; U[:] = V[:] = 128
-        ys = (y0 + dy*speed*i + np.arange(s)) % h; xs = (x0 + dx*speed*i + np.arange(s)) % w   # wraps at the edges
+        buf = np.empty((h*3//2, w), np.uint8)
+        Y, U, V = _planes(buf, h, w)
+        Y[:] = LUMA_BLACK
+        U[:] = V[:] = 128
+        ys = (y0 + dy*speed*i + np.arange(s)) % h
+        xs = (x0 + dx*speed*i + np.arange(s)) % w  # wraps at the edges
         Y[np.ix_(ys, xs)] = LUMA_WHITE
         yield buf
 
+# %% ../nbs/01_synth.ipynb #b6151bdd
 def synth_frames(n_frames:int, # number of frames to generate
                  width:int=160, # frame width in pixels (even)
                  height:int=120, # frame height in pixels (even)
@@ -105,12 +127,15 @@ def synth_frames(n_frames:int, # number of frames to generate
         raise ValueError(f'width and height must be even and at least 8, got {width}x{height}')
     rng = np.random.default_rng(seed)
     if content == 'index':
-        if n_frames > 1 << 16: raise ValueError(f"content='index' encodes at most 65536 frames, got n_frames={n_frames}")
+        if n_frames > 1 << 16:
+            raise ValueError(f"content='index' encodes at most 65536 frames, got n_frames={n_frames}")
         return _index_frames(n_frames, height, width, rng)
     if content == 'natural': return _natural_frames(n_frames, height, width, rng)
     if content == 'square':
-        if direction not in DIRECTIONS: raise ValueError(f'direction must be one of {list(DIRECTIONS)}, got {direction!r}')
-        if not 1 <= square <= min(width, height): raise ValueError(f'square={square} must be between 1 and {min(width, height)}')
+        if direction not in DIRECTIONS:
+            raise ValueError(f'direction must be one of {list(DIRECTIONS)}, got {direction!r}')
+        if not 1 <= square <= min(width, height):
+            raise ValueError(f'square={square} must be between 1 and {min(width, height)}')
         return _square_frames(n_frames, height, width, rng, direction, square, speed)
     raise ValueError(f"content must be 'index', 'natural' or 'square', got {content!r}")
 
@@ -123,7 +148,8 @@ def synth_audio(n_samples:int, # number of samples per channel
     "A deterministic speech-like float32 signal of shape (channels, n_samples) in [-1, 1]."
     rng = np.random.default_rng([seed, 1])
     t = np.arange(n_samples, dtype=np.float64) / sample_rate
-    f0 = rng.uniform(110, 220); vib = 1 + 0.03*np.sin(2*np.pi*rng.uniform(3, 6)*t)
+    f0 = rng.uniform(110, 220)
+    vib = 1 + 0.03*np.sin(2*np.pi*rng.uniform(3, 6)*t)
     phase = 2*np.pi*f0*np.cumsum(vib)/sample_rate
     x = sum(a*np.sin(k*phase) for k, a in ((1, 1.0), (2, 0.5), (3, 0.3), (4, 0.15)))
     syl = np.maximum(0, np.sin(2*np.pi*rng.uniform(3, 5)*t + rng.uniform(0, 2*np.pi)))**2
@@ -159,27 +185,34 @@ def make_clip(path, # output file (str or Path); its extension (.mp4, .mov, .mkv
     "Write a real H.264 (+ AAC) clip with deterministic content, atomically, and return its path."
     path = Path(path)
     fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None: raise ValueError(f'{path}: unknown video extension {path.suffix!r}; use one of {sorted(_FORMATS)}')
+    if fmt is None:
+        raise ValueError(f'{path}: unknown video extension {path.suffix!r}; use one of {sorted(_FORMATS)}')
     if channels not in (1, 2): raise ValueError(f'channels must be 1 or 2, got {channels}')
     fps = Fraction(fps).limit_denominator(1_000_000)
     if n_frames is None: n_frames = max(1, round(duration*fps))
     if gop is None: gop = max(1, round(2*fps))
     frames = synth_frames(n_frames, width, height, content, seed, **content_kw)
     sig = synth_audio(round(n_frames/fps*sample_rate), sample_rate, channels, seed) if audio else None
-    return _encode_clip(path, fmt, frames, 'yuv420p', width=width, height=height, fps=fps, gop=gop, codec=codec, crf=crf,
-                        preset=preset, pix_fmt=pix_fmt, faststart=faststart, audio=sig, sample_rate=sample_rate)
+    return _encode_clip(path, fmt, frames, 'yuv420p', width=width, height=height, fps=fps, gop=gop,
+                        codec=codec, crf=crf,
+                        preset=preset, pix_fmt=pix_fmt, faststart=faststart, audio=sig,
+                        sample_rate=sample_rate)
 
-def _encode_clip(path, fmt, frames, frame_format, *, width, height, fps, gop, codec='libx264', crf=23, preset='ultrafast',
+# %% ../nbs/01_synth.ipynb #4c94e760
+def _encode_clip(path, fmt, frames, frame_format, *, width, height, fps, gop, codec='libx264', crf=23,
+                 preset='ultrafast',
                  pix_fmt='yuv420p', faststart=False, audio=None, sample_rate=16000, audio_codec='aac'):
-    "Encode `frames` (arrays in `frame_format`) and an optional (channels, n) float `audio` into `path`, atomically."
+    "Encode `frames` (arrays in `frame_format`) and optional (channels, n) float `audio` into `path`, atomically."
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.stem}.', suffix='.tmp'); os.close(fd)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.stem}.', suffix='.tmp')
+    os.close(fd)
     try:
         opts = {'movflags': '+faststart'} if faststart and fmt in ('mp4', 'mov') else {}
         with av.open(tmp, 'w', format=fmt, options=opts) as c:
             vopts = {}
             if codec == 'libx264':
-                vopts = {'crf': str(crf), 'preset': preset, 'x264-params': f'keyint={gop}:min-keyint={gop}:scenecut=0'}
+                vopts = {'crf': str(crf), 'preset': preset,
+                         'x264-params': f'keyint={gop}:min-keyint={gop}:scenecut=0'}
             vs = c.add_stream(codec, rate=fps, options=vopts)
             vs.width, vs.height, vs.pix_fmt = width, height, pix_fmt
             vs.codec_context.gop_size = gop
@@ -189,13 +222,17 @@ def _encode_clip(path, fmt, frames, frame_format, *, width, height, fps, gop, co
                 sfmt = 's16' if audio_codec.startswith('pcm_s16') else 'fltp'
                 apos = 0
             for i, buf in enumerate(frames):
-                f = av.VideoFrame.from_ndarray(buf, format=frame_format); f.pts = i
+                f = av.VideoFrame.from_ndarray(buf, format=frame_format)
+                f.pts = i
                 c.mux(vs.encode(f))
-                while audio is not None and apos < audio.shape[1] and apos < (i + 1)/fps*sample_rate:   # audio in step with video
+                # audio in step with video
+                while audio is not None and apos < audio.shape[1] and apos < (i + 1)/fps*sample_rate:
                     chunk = audio[:, apos:apos + 1024]
-                    if sfmt == 's16': chunk = np.round(np.clip(chunk, -1, 1)*32767).astype(np.int16).T.reshape(1, -1)
+                    if sfmt == 's16':
+                        chunk = np.round(np.clip(chunk, -1, 1)*32767).astype(np.int16).T.reshape(1, -1)
                     af = av.AudioFrame.from_ndarray(np.ascontiguousarray(chunk), format=sfmt, layout=layout)
-                    af.sample_rate, af.pts = sample_rate, apos; apos += 1024
+                    af.sample_rate, af.pts = sample_rate, apos
+                    apos += 1024
                     c.mux(ast.encode(af))
             c.mux(vs.encode())
             if audio is not None: c.mux(ast.encode())
@@ -212,8 +249,11 @@ def frame_index(img, # decoded frame: HxWx3 RGB, HxW grey or 3xHxW array (numpy,
     a = np.asarray(img)
     if a.ndim == 3 and a.shape[0] in (1, 3) and a.shape[-1] not in (1, 3): a = a.transpose(1, 2, 0)
     if a.ndim == 3: a = a.mean(-1)
-    if a.ndim != 2: raise ValueError(f'expected an HxWx3, HxW or 3xHxW frame, got shape {np.asarray(img).shape}')
-    if box is not None: x0, y0, x1, y1 = box; a = a[y0:y1, x0:x1]
+    if a.ndim != 2:
+        raise ValueError(f'expected an HxWx3, HxW or 3xHxW frame, got shape {np.asarray(img).shape}')
+    if box is not None:
+        x0, y0, x1, y1 = box
+        a = a[y0:y1, x0:x1]
     h, w = a.shape
     if h < 4 or w < 4: raise ValueError(f'a {w}x{h} region is too small to hold the 4x4 index grid')
     idx = 0
@@ -231,7 +271,9 @@ def video_sample_ranges(path, # an mp4/mov file with a moov box
     with open(path, 'rb') as f:
         end = f.seek(0, 2)
         def kids(start, stop): return {t: (o + hs, o + s) for t, o, s, hs in iter_boxes(f, start, stop)}
-        def body(rng): f.seek(rng[0]); return f.read(rng[1] - rng[0])
+        def body(rng):
+            f.seek(rng[0])
+            return f.read(rng[1] - rng[0])
         moov = kids(0, end).get(b'moov')
         if moov is None: return []
         for t, o, s, hs in iter_boxes(f, *moov):
@@ -241,41 +283,56 @@ def video_sample_ranges(path, # an mp4/mov file with a moov box
             m = kids(*mdia)
             if b'hdlr' not in m or body(m[b'hdlr'])[8:12] != b'vide' or b'minf' not in m: continue
             stbl = kids(*kids(*m[b'minf'])[b'stbl'])
-            sz = body(stbl[b'stsz']); fixed, n = struct.unpack('>II', sz[4:12])
+            sz = body(stbl[b'stsz'])
+            fixed, n = struct.unpack('>II', sz[4:12])
             sizes = [fixed]*n if fixed else struct.unpack(f'>{n}I', sz[12:12 + 4*n])
-            if b'co64' in stbl: co = body(stbl[b'co64']); k = struct.unpack('>I', co[4:8])[0]; chunks = struct.unpack(f'>{k}Q', co[8:8 + 8*k])
-            else: co = body(stbl[b'stco']); k = struct.unpack('>I', co[4:8])[0]; chunks = struct.unpack(f'>{k}I', co[8:8 + 4*k])
-            sc = body(stbl[b'stsc']); k = struct.unpack('>I', sc[4:8])[0]
-            runs = [struct.unpack('>III', sc[8 + 12*j:20 + 12*j])[:2] for j in range(k)]   # (first_chunk, samples_per_chunk)
+            if b'co64' in stbl:
+                co = body(stbl[b'co64'])
+                k = struct.unpack('>I', co[4:8])[0]
+                chunks = struct.unpack(f'>{k}Q', co[8:8 + 8*k])
+            else:
+                co = body(stbl[b'stco'])
+                k = struct.unpack('>I', co[4:8])[0]
+                chunks = struct.unpack(f'>{k}I', co[8:8 + 4*k])
+            sc = body(stbl[b'stsc'])
+            k = struct.unpack('>I', sc[4:8])[0]
+            # (first_chunk, samples_per_chunk)
+            runs = [struct.unpack('>III', sc[8 + 12*j:20 + 12*j])[:2] for j in range(k)]
             out, si = [], 0
             for ci, off in enumerate(chunks):
                 per = [spc for first, spc in runs if first <= ci + 1][-1]
                 for _ in range(per):
                     if si >= n: break
-                    out.append((off, sizes[si])); off += sizes[si]; si += 1
+                    out.append((off, sizes[si]))
+                    off += sizes[si]
+                    si += 1
             return out
     return []
 
 # %% ../nbs/01_synth.ipynb #636d6caf
 DAMAGE_KINDS = {
-    'truncate': 'keep only the first `fraction` (default 0.5) of the bytes, as an interrupted download or copy',
+    'truncate': 'keep only the first `fraction` (default 0.5) of the bytes, as an interrupted download '
+                'or copy',
     'truncate_tail': 'drop the last `fraction` (default 0.05) of the bytes, as a recording cut short',
     'bitflip': 'flip `n` (default 40) seeded random bits inside the video samples of the mdat payload',
-    'zero_block': 'overwrite a block of `fraction` (default 0.1) of the mdat payload, centred on the video data, with zeros',
+    'zero_block': 'overwrite a block of `fraction` (default 0.1) of the mdat payload, centred on the video data, '
+                  'with zeros',
     'remove_index': 'remove the moov box (the sample index) from the file',
     'zero_bytes': 'an empty (0-byte) file',
     'garbage_header': 'overwrite the first 64 bytes with seeded random bytes',
     'text': 'a text file named like a video',
 }
 
-_REASONS = {'bitflip': 'video_decode_error', 'zero_block': 'video_decode_error', 'remove_index': 'missing_index',
+_REASONS = {'bitflip': 'video_decode_error', 'zero_block': 'video_decode_error',
+            'remove_index': 'missing_index',
             'zero_bytes': 'empty', 'garbage_header': 'header_error', 'text': 'not_media'}
 
 def expected_reason(kind:str, # a key of `DAMAGE_KINDS`
                     faststart:bool, # whether the source clip had its moov box before the media data
                    ) -> str:
     "The validation reason (corruption taxonomy) an honest checker gives for a clip damaged with `kind`."
-    if kind not in DAMAGE_KINDS: raise ValueError(f'unknown damage kind {kind!r}; known kinds: {list(DAMAGE_KINDS)}')
+    if kind not in DAMAGE_KINDS:
+        raise ValueError(f'unknown damage kind {kind!r}; known kinds: {list(DAMAGE_KINDS)}')
     if kind in ('truncate', 'truncate_tail'): return 'truncated' if faststart else 'missing_index'
     return _REASONS[kind]
 
@@ -286,6 +343,7 @@ def _top_boxes(path):
     for t, o, s in mp4_boxes(path): out.setdefault(t, (o, s))
     return out
 
+# %% ../nbs/01_synth.ipynb #cf6f4dfa
 def _truncation_point(data, boxes, keep, src):
     "Clamp a cut at byte `keep` so that the damage has the verdict `expected_reason` promises."
     if 'moov' not in boxes or 'mdat' not in boxes: return keep
@@ -295,6 +353,7 @@ def _truncation_point(data, boxes, keep, src):
     vs = video_sample_ranges(src)
     return min(keep, vs[-1][0]) if vs else keep             # ... and at least the last video sample is lost
 
+# %% ../nbs/01_synth.ipynb #3ee57f20
 def damage(src, # the clip to copy (never modified)
            dst, # where to write the damaged copy (must differ from src)
            kind:str, # one of `DAMAGE_KINDS`
@@ -305,34 +364,48 @@ def damage(src, # the clip to copy (never modified)
           ) -> Path:
     "Write a copy of `src` damaged in the way `kind` describes to `dst` and return `dst`."
     src, dst = Path(src), Path(dst)
-    if kind not in DAMAGE_KINDS: raise ValueError(f'unknown damage kind {kind!r}; known kinds: {list(DAMAGE_KINDS)}')
+    if kind not in DAMAGE_KINDS:
+        raise ValueError(f'unknown damage kind {kind!r}; known kinds: {list(DAMAGE_KINDS)}')
     if not src.is_file(): raise FileNotFoundError(f'{src}: no such file to damage')
-    if dst.exists() and dst.resolve() == src.resolve(): raise ValueError(f'damage {kind!r}: dst must differ from src ({src})')
+    if dst.exists() and dst.resolve() == src.resolve():
+        raise ValueError(f'damage {kind!r}: dst must differ from src ({src})')
     data, rng = bytearray(src.read_bytes()), np.random.default_rng(seed)
-    boxes = _top_boxes(src) if kind in ('truncate', 'truncate_tail', 'bitflip', 'zero_block', 'remove_index') else {}
+    boxes = _top_boxes(src) if kind in ('truncate', 'truncate_tail', 'bitflip', 'zero_block',
+                                        'remove_index') else {}
     need = {'bitflip': 'mdat', 'zero_block': 'mdat', 'remove_index': 'moov'}.get(kind)
-    if need and need not in boxes: raise ValueError(f'damage {kind!r} needs an mp4/mov file with a {need} box: {src}')
+    if need and need not in boxes:
+        raise ValueError(f'damage {kind!r} needs an mp4/mov file with a {need} box: {src}')
     if kind == 'truncate':
-        data = data[:_truncation_point(data, boxes, int(len(data)*(0.5 if fraction is None else fraction)), src)]
+        data = data[:_truncation_point(data, boxes, int(len(data)*(0.5 if fraction is None else fraction)),
+                                       src)]
     elif kind == 'truncate_tail':
-        data = data[:_truncation_point(data, boxes, len(data) - int(len(data)*(0.05 if fraction is None else fraction)), src)]
+        data = data[:_truncation_point(data, boxes,
+                                       len(data) - int(len(data)*(0.05 if fraction is None else fraction)),
+                                       src)]
     elif kind == 'bitflip':
         rs = video_sample_ranges(src)
-        if not rs: o, s = boxes['mdat']; rs = [(o + 8, s - 8)]
-        pos = rng.choice(np.concatenate([np.arange(o, o + s) for o, s in rs]), 40 if n is None else n, replace=False)
+        if not rs:
+            o, s = boxes['mdat']
+            rs = [(o + 8, s - 8)]
+        pos = rng.choice(np.concatenate([np.arange(o, o + s) for o, s in rs]), 40 if n is None else n,
+                         replace=False)
         for p in pos: data[p] ^= 1 << int(rng.integers(8))
     elif kind == 'zero_block':
-        o, s = boxes['mdat']; a, b = o + 8, min(o + s, len(data))
+        o, s = boxes['mdat']
+        a, b = o + 8, min(o + s, len(data))
         k = int((b - a)*(0.1 if fraction is None else fraction))
         rs, mid = video_sample_ranges(src), (a + b)//2
         half, acc = sum(z for _, z in rs)//2, 0
         for so, sz in rs:                                      # the middle byte of the video data
-            if acc + sz > half: mid = so + half - acc; break
+            if acc + sz > half:
+                mid = so + half - acc
+                break
             acc += sz
         st = min(max(a, mid - k//2), b - k)
         data[st:st + k] = bytes(k)
     elif kind == 'remove_index':
-        o, s = boxes['moov']; del data[o:o + s]
+        o, s = boxes['moov']
+        del data[o:o + s]
     elif kind == 'zero_bytes': data = b''
     elif kind == 'garbage_header': data[:64] = rng.integers(0, 256, 64, dtype=np.uint8).tobytes()
     elif kind == 'text': data = b'this is not a video\n'*50
@@ -349,13 +422,19 @@ def damage(src, # the clip to copy (never modified)
 def _make_item(job):
     "Write one dataset clip (clean, or clean to a temp file then damaged into place)."
     final, kw, kind, seed = job
-    if kind is None: make_clip(final, **kw); return
+    if kind is None:
+        make_clip(final, **kw)
+        return
     clean = make_clip(final.with_name(f'.{final.stem}.clean{final.suffix}'), **kw)
     try: damage(clean, final, kind, seed=seed)
     finally: clean.unlink()
 
-def _fps_json(fps): f = Fraction(fps).limit_denominator(1_000_000); return int(f) if f.denominator == 1 else round(float(f), 6)
+# %% ../nbs/01_synth.ipynb #6c175602
+def _fps_json(fps):
+    f = Fraction(fps).limit_denominator(1_000_000)
+    return int(f) if f.denominator == 1 else round(float(f), 6)
 
+# %% ../nbs/01_synth.ipynb #4f468e1d
 def make_dataset(root, # dataset folder (created)
                  *,
                  classes=('a', 'b'), # class names (when `splits` gives plain counts)
@@ -371,11 +450,12 @@ def make_dataset(root, # dataset folder (created)
                  seed:int=0, # seed of every choice
                  workers:int=1, # processes writing clips in parallel
                 ) -> dict:
-    "Write a synthetic `root/split/class/clip_XXXX.mp4` dataset with some damaged clips; return the truth written to `root/truth.json`."
+    "Write a `root/split/class/clip_XXXX.mp4` dataset with some damaged clips; return the truth (`truth.json`)."
     root, damaged = Path(root), dict(damaged or {})
     kinds = list(DAMAGE_KINDS) if kinds is None else list(kinds)
     for k in kinds:
-        if k not in DAMAGE_KINDS: raise ValueError(f'unknown damage kind {k!r}; known kinds: {list(DAMAGE_KINDS)}')
+        if k not in DAMAGE_KINDS:
+            raise ValueError(f'unknown damage kind {k!r}; known kinds: {list(DAMAGE_KINDS)}')
     if not kinds and any(damaged.values()): raise ValueError('damaged clips need at least one damage kind')
     dirs = list(DIRECTIONS)
     files, jobs, n_damaged = [], [], 0
@@ -383,7 +463,8 @@ def make_dataset(root, # dataset folder (created)
         counts = counts if isinstance(counts, dict) else {c: counts for c in classes}
         for ci, (label, count) in enumerate(counts.items()):
             frac = damaged.get(label, 0)
-            if not 0 <= frac <= 1: raise ValueError(f'damaged[{label!r}] must be a fraction in [0, 1], got {frac}')
+            if not 0 <= frac <= 1:
+                raise ValueError(f'damaged[{label!r}] must be a fraction in [0, 1], got {frac}')
             pick = np.random.default_rng([seed, si, ci]).permutation(count)[:int(frac*count + 0.5)]
             for j in range(count):
                 rng = np.random.default_rng([seed, si, ci, j, 1])
@@ -391,14 +472,19 @@ def make_dataset(root, # dataset folder (created)
                 dur = durations[int(rng.integers(len(durations)))]
                 fs = bool(rng.random() < faststart_fraction)
                 n_frames = max(1, round(dur*Fraction(fps)))
-                kw = dict(width=w, height=h, fps=fps, n_frames=n_frames, audio=audio, faststart=fs, content=content,
+                kw = dict(width=w, height=h, fps=fps, n_frames=n_frames, audio=audio, faststart=fs,
+                          content=content,
                           seed=int(rng.integers(2**31)))
-                if content == 'square': kw['direction'] = label if label in DIRECTIONS else dirs[ci % len(dirs)]
+                if content == 'square':
+                    kw['direction'] = label if label in DIRECTIONS else dirs[ci % len(dirs)]
                 kind = None
-                if j in pick: kind = kinds[n_damaged % len(kinds)]; n_damaged += 1
+                if j in pick:
+                    kind = kinds[n_damaged % len(kinds)]
+                    n_damaged += 1
                 rel = f'{split}/{label}/clip_{j:04d}.mp4'
                 jobs.append((root/rel, kw, kind, int(rng.integers(2**31))))
-                files.append(dict(path=rel, split=split, label=label, damaged=kind is not None, kind=kind, faststart=fs,
+                files.append(dict(path=rel, split=split, label=label, damaged=kind is not None, kind=kind,
+                                  faststart=fs,
                                   expected_reason=None if kind is None else expected_reason(kind, fs),
                                   width=w, height=h, fps=_fps_json(fps), n_frames=n_frames))
     if workers > 1:
@@ -406,11 +492,14 @@ def make_dataset(root, # dataset folder (created)
     else:
         for job in jobs: _make_item(job)
     truth = dict(files=files, params=dict(classes=list(classes), splits=splits, damaged=damaged, kinds=kinds,
-                                          sizes=[list(s) for s in sizes], durations=list(durations), fps=_fps_json(fps),
-                                          audio=audio, faststart_fraction=faststart_fraction, content=content, seed=seed))
+                                          sizes=[list(s) for s in sizes], durations=list(durations),
+                                          fps=_fps_json(fps),
+                                          audio=audio, faststart_fraction=faststart_fraction,
+                                          content=content, seed=seed))
     root.mkdir(parents=True, exist_ok=True)
     tmp = root/'.truth.json.tmp'
-    tmp.write_text(json.dumps(truth, indent=1)); os.replace(tmp, root/'truth.json')
+    tmp.write_text(json.dumps(truth, indent=1))
+    os.replace(tmp, root/'truth.json')
     return truth
 
 # %% ../nbs/01_synth.ipynb #71fac7bf
@@ -427,6 +516,7 @@ def speech_envelope(n_frames:int, # number of video frames
         if rng.random() < 0.15: i += int(rng.integers(6, 16))       # now and then a pause
     return env[:n_frames]
 
+# %% ../nbs/01_synth.ipynb #e2a10732
 def talking_audio(envelope:np.ndarray, # per-frame loudness, from `speech_envelope`
                   fps:float=25, # video frame rate the envelope is sampled at
                   sample_rate:int=16000, # audio samples per second
@@ -450,9 +540,13 @@ def _ellipse(h, w, cy, cx, ry, rx):
     x = (np.arange(w, dtype=np.float32)[None, :] - cx)/rx
     return x*x + y*y
 
+# %% ../nbs/01_synth.ipynb #a6448a81
 def _face_sprite(size, rng):
     "An RGBA float32 face `size` pixels high, without its mouth, and the mouth's geometry."
-    H = int(size); W = int(round(size*0.9)); a, b = W/2*0.95, H/2*0.97; cy, cx = H/2, W/2
+    H = int(size)
+    W = int(round(size*0.9))
+    a, b = W/2*0.95, H/2*0.97
+    cy, cx = H/2, W/2
     skin = rng.uniform((150, 100, 70), (235, 190, 160)).astype(np.float32)
     hair = rng.uniform((10, 5, 0), (80, 60, 40)).astype(np.float32)
     r2 = _ellipse(H, W, cy, cx, b, a)
@@ -471,15 +565,18 @@ def _face_sprite(size, rng):
     mouth = dict(cy=cy + 0.45*b, cx=cx, rx=0.32*a, closed=0.02*b, open=0.1*b, lip=0.03*H)
     return np.clip(img, 0, 255), alpha, mouth
 
+# %% ../nbs/01_synth.ipynb #76170dc6
 def _draw_mouth(img, m, openness):
     "Draw lips and a dark opening of the given openness (0 closed, 1 wide) into `img` in place."
     h, w = img.shape[:2]
     ry = m['closed'] + float(np.clip(openness, 0, 1))*(m['open'] - m['closed'])
-    y0, y1 = int(m['cy'] - ry - m['lip'] - 1), int(m['cy'] + ry + m['lip'] + 2)   # only the rows the mouth can touch
+    # only the rows the mouth can touch
+    y0, y1 = int(m['cy'] - ry - m['lip'] - 1), int(m['cy'] + ry + m['lip'] + 2)
     sub = img[y0:y1]
     sub[_ellipse(y1 - y0, w, m['cy'] - y0, m['cx'], ry + m['lip'], m['rx']) < 1] = (165, 75, 70)
     sub[_ellipse(y1 - y0, w, m['cy'] - y0, m['cx'], ry, 0.85*m['rx']) < 1] = (60, 20, 25)
 
+# %% ../nbs/01_synth.ipynb #79b96d79
 def _talking_layout(n_frames, width, height, face_size, seed):
     "Background, face sprite and per-frame top-left positions of a talking clip."
     if width % 2 or height % 2 or width < 32 or height < 32:
@@ -487,28 +584,33 @@ def _talking_layout(n_frames, width, height, face_size, seed):
     rng = np.random.default_rng([seed, 4])
     size = int(face_size or round(0.6*min(width, height)))
     if not 24 <= size <= height or round(size*0.9) > width:
-        raise ValueError(f'face_size={size} does not fit a {width}x{height} frame (24 <= face_size <= height)')
-    bg = np.stack([_periodic_texture(height, width, rng, lo, lo + 60)[:height, :width] for lo in rng.integers(50, 150, 3)], -1)
+        raise ValueError(f'face_size={size} does not fit a {width}x{height} frame '
+                         f'(24 <= face_size <= height)')
+    bg = np.stack([_periodic_texture(height, width, rng, lo,
+                                     lo + 60)[:height, :width] for lo in rng.integers(50, 150, 3)], -1)
     sprite, alpha, mouth = _face_sprite(size, rng)
     fh, fw = sprite.shape[:2]
     t = np.arange(n_frames)
     ax, ay = min(0.08*width, (width - fw)/2), min(0.04*height, (height - fh)/2)
-    ph = rng.uniform(0, 2*np.pi, 2); per = rng.uniform(80, 160, 2)
+    ph = rng.uniform(0, 2*np.pi, 2)
+    per = rng.uniform(80, 160, 2)
     x = np.round((width - fw)/2 + ax*np.sin(2*np.pi*t/per[0] + ph[0])).astype(int)
     y = np.round((height - fh)/2 + ay*np.sin(2*np.pi*t/per[1] + ph[1])).astype(int)
     return bg.astype(np.float32), sprite, alpha, mouth, np.stack([x, y], 1)
 
+# %% ../nbs/01_synth.ipynb #7eb8e922
 def talking_face_boxes(n_frames:int, # number of frames
                        width:int=320, # frame width (even)
                        height:int=240, # frame height (even)
                        face_size:int|None=None, # face height in pixels (default 0.6 of the shorter side)
                        seed:int=0, # the clip's seed
                       ) -> np.ndarray:
-    "The drawn face's (x1, y1, x2, y2) in every frame of the matching `talking_frames` clip, shape (n_frames, 4)."
+    "The drawn face's (x1, y1, x2, y2) in every frame of the matching `talking_frames` clip: (n_frames, 4)."
     _, sprite, _, _, pos = _talking_layout(n_frames, width, height, face_size, seed)
     h, w = sprite.shape[:2]
     return np.concatenate([pos, pos + (w, h)], 1).astype(np.float32)
 
+# %% ../nbs/01_synth.ipynb #f82b05e9
 def talking_frames(openness, # mouth opening per frame, values in [0, 1] (its length is the frame count)
                    width:int=320, # frame width (even)
                    height:int=240, # frame height (even)
@@ -522,15 +624,17 @@ def talking_frames(openness, # mouth opening per frame, values in [0, 1] (its le
     def gen():
         face = sprite.copy()
         for (x, y), o in zip(pos, openness):
-            face[:] = sprite; _draw_mouth(face, mouth, o)
-            img = bg.copy(); win = img[y:y + fh, x:x + fw]
+            face[:] = sprite
+            _draw_mouth(face, mouth, o)
+            img = bg.copy()
+            win = img[y:y + fh, x:x + fw]
             win += alpha*(face - win)
             yield img.astype(np.uint8)
     return gen()
 
 # %% ../nbs/01_synth.ipynb #0248ad5e
 def talking_clip(n_frames:int, # number of video frames
-                 offset:int=0, # AV offset in frames: > 0 the audio leads (the mouth shows audio frame i - offset)
+                 offset:int=0, # AV offset in frames: > 0 the audio leads (the mouth shows audio frame i-offset)
                  *,
                  width:int=320, # frame width (even)
                  height:int=240, # frame height (even)
@@ -549,6 +653,7 @@ def talking_clip(n_frames:int, # number of video frames
     openness = np.clip(env[max_offset - offset:max_offset - offset + n_frames]*1.2, 0, 1)
     return talking_frames(openness, width, height, face_size, seed), audio, openness
 
+# %% ../nbs/01_synth.ipynb #74ca0d3e
 def make_talking_clip(path, # output file: .mp4, .m4v, .mov or .mkv
                       *,
                       offset:int=0, # AV offset in frames: > 0 the audio leads the video
@@ -565,37 +670,30 @@ def make_talking_clip(path, # output file: .mp4, .m4v, .mov or .mkv
                       crf:int=23, # x264 quality
                       preset:str='ultrafast', # x264 speed preset
                      ) -> Path:
-    "Write a talking-face clip with a known AV `offset` (H.264 video + mono audio), atomically; return its path."
+    "Write a talking-face clip with a known AV `offset` (H.264 video, mono audio), atomically; return its path."
     path = Path(path)
     fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None: raise ValueError(f'{path}: unknown video extension {path.suffix!r}; use one of {sorted(_FORMATS)}')
+    if fmt is None:
+        raise ValueError(f'{path}: unknown video extension {path.suffix!r}; use one of {sorted(_FORMATS)}')
     fps = Fraction(fps).limit_denominator(1_000_000)
     if n_frames is None: n_frames = max(1, round(duration*fps))
-    frames, audio, _ = talking_clip(n_frames, offset, width=width, height=height, fps=float(fps), sample_rate=sample_rate,
+    frames, audio, _ = talking_clip(n_frames, offset, width=width, height=height, fps=float(fps),
+                                    sample_rate=sample_rate,
                                     face_size=face_size, seed=seed, max_offset=max(15, abs(offset)))
-    return _encode_clip(path, fmt, frames, 'rgb24', width=width, height=height, fps=fps, gop=gop or max(1, round(2*fps)),
-                        crf=crf, preset=preset, audio=audio[None], sample_rate=sample_rate, audio_codec=audio_codec)
+    return _encode_clip(path, fmt, frames, 'rgb24', width=width, height=height, fps=fps,
+                        gop=gop or max(1, round(2*fps)),
+                        crf=crf, preset=preset, audio=audio[None], sample_rate=sample_rate,
+                        audio_codec=audio_codec)
 
 # %% ../nbs/01_synth.ipynb #51f88199
 def test_data_dir(*parts:str, # path parts below the data folder, e.g. 'videos', 'decord'
                  ) -> Path:
-    "The real-world test data folder (`VIDEOKIT_TEST_DATA`, else the nearest `shared/data` above the cwd), joined with `parts`."
+    "The test data folder (`VIDEOKIT_TEST_DATA`, else the nearest `shared/data` above the cwd), joined with `parts`."
     env = os.environ.get('VIDEOKIT_TEST_DATA')
     if env:
         if not Path(env).is_dir(): raise FileNotFoundError(f'VIDEOKIT_TEST_DATA={env} is not a folder')
         return Path(env).joinpath(*parts)
     for d in (Path.cwd(), *Path.cwd().parents):
         if (d/'shared'/'data').is_dir(): return (d/'shared'/'data').joinpath(*parts)
-    raise FileNotFoundError(f'no shared/data folder above {Path.cwd()}; set VIDEOKIT_TEST_DATA to the real-world test files')
-
-# %% ../nbs/01_synth.ipynb #754a8b36
-def faulty_check(path, # file to check; its name selects the simulated fault
-                 level:str='full', # check level, passed on to `check_video`
-                ):
-    "Check `path` with `check_video`, but hang forever on names with `__hang__` and segfault on names with `__crash__`."
-    name = Path(path).name
-    if '__hang__' in name:
-        while True: time.sleep(3600)
-    if '__crash__' in name: os.kill(os.getpid(), signal.SIGSEGV)
-    from videokit.validate import check_video
-    return check_video(path, level)
+    raise FileNotFoundError(f'no shared/data folder above {Path.cwd()}; '
+                            f'set VIDEOKIT_TEST_DATA to the real-world test files')
