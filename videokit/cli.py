@@ -176,7 +176,9 @@ def _args_scan(a):
 
 @command('scan', 'find corrupt/truncated/non-video files, report losses per split and class', _args_scan)
 def _cmd_scan(a):
-    from videokit.validate import validate_dataset, check_workers, check_timeout, parse_shard
+    from videokit.validate import check_workers, check_timeout
+    from videokit.scan import parse_shard
+    from videokit.report import validate_dataset
     check_workers(a.workers, '--workers')
     check_timeout(a.timeout, '--timeout')
     shard = None if a.shard is None else parse_shard(a.shard, '--shard')
@@ -195,7 +197,7 @@ def _cmd_scan(a):
                                                 f"see {rep['summary']['outputs']['report']})")
 
 def _print_scan(rep):
-    from videokit.validate import format_summary
+    from videokit.report import format_summary
     print(format_summary(rep))
     if 'quarantine' in rep:
         q = rep['quarantine']; verb = 'would move' if q['dry_run'] else 'moved'
@@ -210,7 +212,7 @@ def _args_restore(a):
 
 @command('restore', 'undo a quarantine from its journal', _args_restore)
 def _cmd_restore(a):
-    from videokit.validate import restore
+    from videokit.report import restore
     r = restore(a.journal, dry_run=a.dry_run)
     print(f"{'would restore' if a.dry_run else 'restored'} {len(r['restored'])} files, skipped {len(r['skipped'])}")
     for s in r['skipped']: print(f"  skipped {s['src']}: {s['why']}")
@@ -240,7 +242,7 @@ def _args_scan_merge(a):
 @command('scan-merge', 'merge the shard reports of a sharded scan into the report of the whole scan',
          _args_scan_merge)
 def _cmd_scan_merge(a):
-    from videokit.validate import write_merged_report
+    from videokit.report import write_merged_report
     rep = write_merged_report(a.reports, a.report, manifest=a.manifest, figure=not a.no_figure)
     if a.json: print(json.dumps(rep['summary'], indent=1, default=str))
     else: _print_scan(rep)
@@ -443,7 +445,7 @@ def _args_augment(a):
 
 @command('augment', 'write K augmented copies of every training clip (reproducible, resumable)', _args_augment)
 def _cmd_augment(a):
-    from videokit.augment import augment_dataset, format_augment_summary
+    from videokit.augment_sets import augment_dataset, format_augment_summary
     s = augment_dataset(a.manifest, a.out, copies=a.copies, config=a.config,
                         class_copies=a.class_copies or a.from_report,
                         split=None if a.split == 'all' else a.split, progress=not a.no_progress,

@@ -21,7 +21,8 @@ from tqdm.auto import tqdm
 
 from .core import (VideokitError, MissingFileError, MediaOpenError, VIDEO_EXTENSIONS, VideoIndex,
                            atomic_output)
-from .validate import collect_items, class_weights as _weights_of_counts
+from .scan import collect_items
+from .report import class_weights_from_counts
 from . import sample as S
 from .isolate import run_isolated
 
@@ -698,12 +699,12 @@ class BalancedBatchSampler(Sampler):
 def class_weights(labels, # class index per item, a dataset with `.targets`, or a {class: count} dict
                   num_classes:int|None=None, # number of classes (default: largest label + 1)
                  ) -> torch.Tensor:
-    "Inverse-frequency weights n / (k * n_c) per class index, as used by `videokit scan`'s report (0 for absent classes)."
+    "Inverse-frequency weights n / (k * n_c) per class index as a tensor for the loss: `report.class_weights_from_counts` of the label counts (0 for absent classes)."
     if isinstance(labels, dict): counts = {int(c): int(n) for c, n in labels.items()}
     else: counts = Counter(l for l in _label_list(labels) if l >= 0)
     if not counts: raise ValueError('no labelled items to weigh')
     K = num_classes or max(counts) + 1
-    w = _weights_of_counts({c: counts.get(c, 0) for c in range(K)})
+    w = class_weights_from_counts({c: counts.get(c, 0) for c in range(K)})
     return torch.tensor([w[c] for c in range(K)], dtype=torch.float32)
 
 # %% ../nbs/08_data.ipynb #6cfdd497

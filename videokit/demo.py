@@ -7,7 +7,8 @@ from __future__ import annotations
 import json, time, html, base64
 from pathlib import Path
 from .synth import make_dataset, make_talking_clip
-from .validate import validate_dataset, format_summary, write_json
+from .core import write_json
+from .report import validate_dataset, format_summary
 
 # %% auto #0
 __all__ = ['run_demo']

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from .core import VideokitError, MissingFileError, UsageError, write_json
-from .validate import LEVELS, default_cache
+from .validate import LEVELS
+from .scan import default_cache
 from .data import load_items, write_manifest, sorted_labels
 
 # %% auto #0

@@ -16,7 +16,8 @@ from .core import UsageError, VideokitError
 from .sample import read_frames, count_frames, uniform_indices
 from .preview import (LRU, to_png, placeholder, show_png, hstack, why, glimpse, glimpse_isolated, thumbnail,
                               strip, preview_mp4, preview_isolated)
-from .validate import (read_manifest, FALSE_POSITIVES, load_false_positives, mark_false_positive,
+from .scan import read_manifest
+from .report import (FALSE_POSITIVES, load_false_positives, mark_false_positive,
                                with_false_positives)
 from .augment import preset, PRESETS
 
