@@ -147,7 +147,7 @@ def _args_info(a):
 
 @command('info', 'print what a media file declares (streams, fps, frames, rotation)', _args_info)
 def _cmd_info(a):
-    from videokit.media import is_still_image
+    from videokit.core import is_still_image
     info = probe(a.file)
     if is_still_image(info.format):
         raise VideokitError(a.file, 'not_video', f'a still image ({info.format}), not a video or audio file')
@@ -473,7 +473,7 @@ def _args_train(a):
 
 @command('train', 'train a video classifier from a YAML/JSON config (+ key=value overrides); resumes a run', _args_train)
 def _cmd_train(a):
-    from videokit.train import train_from_config
+    from videokit.experiment import train_from_config
     s = train_from_config(a.config, a.overrides, out=a.out, resume=not a.no_resume, progress=not a.no_progress)
     s = {k: v for k, v in s.items() if k != 'history'}
     if a.json: print(json.dumps(s, indent=1, default=str)); return
@@ -506,7 +506,8 @@ def _args_evaluate(a):
 @command('evaluate', "score a trained run on a dataset split (metrics, predictions.csv, plots), with optional TTA", _args_evaluate)
 def _cmd_evaluate(a):
     import warnings
-    from videokit.train import evaluate_run, format_metrics
+    from videokit.experiment import evaluate_run
+    from videokit.metrics import format_metrics
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always', UserWarning)
         m = evaluate_run(a.run, a.data, split=None if a.split == 'all' else a.split, out_dir=a.out, frames=a.frames, size=a.size,
@@ -530,7 +531,7 @@ def _args_features(a):
 
 @command('extract-features', "cache a backbone's features of every clip of a dataset (resumable)", _args_features)
 def _cmd_features(a):
-    from videokit.train import extract_dataset_features
+    from videokit.experiment import extract_dataset_features
     r = extract_dataset_features(a.data, a.cache, backbone=a.backbone, weights=a.weights, weights_dir=a.weights_dir, split=a.split,
                                  frames=a.frames, size=a.size, clips_per_video=a.clips, pooled=not a.maps, batch_size=a.batch_size,
                                  num_workers=a.workers, device=a.device, progress=not a.no_progress)
@@ -836,7 +837,7 @@ def _args_explain(a):
 @command('explain', 'Grad-CAM of a trained model on videos: frame strip, overlay mp4/GIF, JSON per video',
          _args_explain)
 def _cmd_explain(a):
-    from videokit.train import load_model
+    from videokit.experiment import load_model
     from videokit.explain import GradCAM3d, explain_video, save_explanation, run_sampling
     dev = resolve_device(a.device, '--device')
     if a.frames is not None and a.frames < 1:
