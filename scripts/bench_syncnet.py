@@ -29,7 +29,9 @@ if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))
 import numpy as np
 import torch
 from videokit.synth import make_talking_clip
-from videokit.syncnet import (process_video, HaarDetector, S3FDNet, S3FDDetector, SyncNet, iter_frames)
+from videokit.syncnet import SyncNet
+from videokit.avsync import process_video
+from videokit.faces import HaarDetector, S3FDNet, S3FDDetector, iter_frames
 from _bench_peers import scratch_dir
 
 OFFSET = 2

@@ -38,7 +38,7 @@ def _normalise(argv):
         return name.replace('_', '-') + eq + value
     return [one(w) for w in argv]
 
-# %% ../nbs/90_cli.ipynb #60217e8d
+# %% ../nbs/90_cli.ipynb #127d0ca7
 _WHERE = {   # module -> names the commands use; `_fn` imports them when a command runs (torch: 1.9 s)
     'media': 'X264_PRESETS extract_audio chunk_by_time chunk_by_silence detect_scenes split_scenes '
              'resample_fps cut_spans',
@@ -51,9 +51,10 @@ _WHERE = {   # module -> names the commands use; `_fn` imports them when a comma
     'data': 'videos_from_frames',
     'augment': 'PRESETS',
     'augment_sets': 'augment_dataset format_augment_summary',
-    'train': 'train_from_config evaluate_run format_metrics extract_dataset_features load_model',
-    'syncnet': 'get_detector process_video process_long_video batch_process shift_audio score_clip '
-               'offsets_line',
+    'metrics': 'format_metrics',
+    'experiment': 'train_from_config evaluate_run extract_dataset_features load_model',
+    'faces': 'get_detector',
+    'avsync': 'process_video process_long_video batch_process shift_audio score_clip offsets_line',
     'explain': 'GradCAM3d explain_video save_explanation run_sampling',
 }
 

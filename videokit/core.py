@@ -16,6 +16,8 @@ import av
 import av.logging
 import numpy as np
 
+from . import __version__
+
 # %% auto #0
 __all__ = ['VIDEO_EXTENSIONS', 'VideokitError', 'MissingFileError', 'MediaOpenError', 'NoVideoStreamError', 'NoAudioStreamError',
            'DecodeError', 'UnsupportedCodecError', 'UsageError', 'LogRecord', 'LibavLog', 'capture_libav_log',
@@ -233,8 +235,6 @@ def iter_payloads(f, # a file opened in binary mode
     for t, o, s, hs in iter_boxes(f, start, end): yield t, o + hs, min(o + s, end)
 
 # %% ../nbs/00_core.ipynb #15a44da3
-_payloads = iter_payloads   # old name, until validate moves to the public one
-
 def mp4_boxes(path, # an ISO-BMFF file (.mp4, .mov, .m4a, ...)
              ) -> list:
     "The top-level boxes as [(type, offset, size)] with declared sizes; the walk stops at the first malformed header."
@@ -297,8 +297,6 @@ def stream_info(s, # a PyAV stream
     return si
 
 # %% ../nbs/00_core.ipynb #626ede3b
-_stream_info = stream_info   # old name, until validate moves to the public one
-
 def best_video_stream(streams:list) -> int|None:
     "Index of the best video stream: largest area, then most declared frames, then lowest index."
     vids = [s for s in streams if s.type == 'video']
@@ -531,7 +529,6 @@ def is_video_path(path) -> bool:
 # %% ../nbs/00_core.ipynb #21081f5f
 def versions() -> dict:
     "Versions of videokit, Python, PyAV and the libav libraries in use."
-    from videokit import __version__
     libs = {k: '.'.join(map(str, v)) for k, v in getattr(av, 'library_versions', {}).items()}
     return {'videokit': __version__, 'python': platform.python_version(), 'av': av.__version__,
             'ffmpeg': getattr(av, 'ffmpeg_version_info', None), 'libav': libs}

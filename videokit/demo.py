@@ -9,6 +9,12 @@ from pathlib import Path
 from .synth import make_dataset, make_talking_clip
 from .core import write_json
 from .report import validate_dataset, format_summary
+from .data import VideoDataset, class_weights
+from .models import build_model
+from .train import fit, predict, seed_everything
+from .metrics import classification_metrics, plot_confusion
+from .explain import GradCAM3d, explain_video, save_explanation
+from .avsync import process_video, shift_audio
 
 # %% auto #0
 __all__ = ['run_demo']
@@ -53,12 +59,9 @@ def _html(summary:dict) -> str:
 # %% ../nbs/80_demo.ipynb #9ac43ff3
 def _train_and_evaluate(out:Path, manifest:Path, epochs:int, seed:int, progress:bool) -> dict:
     "Train a tiny 3D CNN on the clean manifest and evaluate it on the validation split."
-    import matplotlib
+    import matplotlib    # here: the demo draws off-screen (Agg) whatever backend the caller's session uses
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    from videokit.data import VideoDataset, class_weights
-    from videokit.models import build_model
-    from videokit.train import fit, predict, classification_metrics, plot_confusion, seed_everything
     train = VideoDataset(manifest, split='train', frames=8, size=32, sampler='random', on_error='skip')
     val = VideoDataset(manifest, split='val', frames=8, size=32, on_error='skip', classes=train.classes)
     w = class_weights(train)
@@ -85,7 +88,6 @@ def _train_and_evaluate(out:Path, manifest:Path, epochs:int, seed:int, progress:
 # %% ../nbs/80_demo.ipynb #7226dc55
 def _explain(out:Path, model, val) -> dict:
     "Grad-CAM of the first validation clip: the frame strip with its temporal importance, an overlay video and a JSON."
-    from videokit.explain import GradCAM3d, explain_video, save_explanation
     video = val.items[0]['path']
     with GradCAM3d(model) as cam: ex = explain_video(cam, video, frames=val.frames, size=val.size)
     files = save_explanation(ex, out, gif=False)
@@ -99,7 +101,6 @@ def _explain(out:Path, model, val) -> dict:
 # %% ../nbs/80_demo.ipynb #77daf9d9
 def _av_sync(out:Path, offset:int, seed:int) -> dict:
     "Make a talking clip with a known offset, measure it with the face-track pipeline, fix it, measure again."
-    from videokit.syncnet import process_video, shift_audio
     clip = make_talking_clip(out/'talking.mp4', offset=offset, duration=6.0, seed=seed)
     kw = dict(min_track=50, min_face_size=60, visualise=False)
     r = process_video(clip, out/'sync', **kw)

@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 
 from .core import (atomic_output, VideokitError, NoAudioStreamError, DecodeError,
                            UsageError, open_container, pick_stream, VideoIndex, exact_seconds, write_json,
-                           read_jsonl, append_jsonl, is_still_image)   # is_still_image: until cli imports it from core
+                           read_jsonl, append_jsonl)
 
 # %% auto #0
 __all__ = ['X264_PRESETS', 'media_format', 'AudioReader', 'load_audio', 'extract_audio', 'cut_spans', 'time_spans',
@@ -49,10 +49,6 @@ def _secs(x) -> float|None:
 _GAP = Fraction(1, 50)      # timestamp jumps larger than this (s) are holes filled with silence
 _PREROLL = Fraction(1, 2)   # seek this far before `start` so the decoder is primed
 _LAYOUTS = {1: 'mono', 2: 'stereo', 3: '2.1', 4: 'quad', 5: '5.0', 6: '5.1', 7: '6.1', 8: '7.1'}
-
-def _pick_stream(c, path, kind:str, stream=None):
-    "Old spelling of `core.pick_stream`, kept until syncnet uses that."
-    return pick_stream(c, kind, stream)
 
 # %% ../nbs/05_media.ipynb #675ad917
 def _check_audio_args(path, sample_rate, channels):

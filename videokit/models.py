@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 
 from .core import (VideokitError, MissingFileError, atomic_output, file_sha256, read_jsonl, open_jsonl,
                            append_jsonl)
-from .data import WithIndex, collate_kept, is_skipped, as_sample
+from .data import WithIndex, collate_kept
 
 # %% auto #0
 __all__ = ['BACKBONES', 'BackboneSpec', 'backbone_spec', 'TinyNet3d', 'Backbone', 'weights_file', 'load_state_dict_file',
@@ -506,12 +506,6 @@ def build_head(model:VideoClassifier, # the model whose features were cached (fo
     "A fresh head for `model`'s cached features."
     h = _HEADS[head](model.backbone.channels, model.n_out, dropout=dropout, **({'width': head_width} if head == 'inception' else {}))
     return HeadClassifier(h, model.classes, model.binary)
-
-# %% ../nbs/11_models.ipynb #6840565f
-# Old private names, kept only until `videokit.train` uses the public ones (data.WithIndex, data.collate_kept,
-# data.is_skipped, data.as_sample, atomic_save, autocast); removed by the architecture step's last commit.
-_atomic_save, _autocast, _Indexed, _collate_kept, _is_skipped, _as_sample = (atomic_save, autocast, WithIndex,
-                                                                            collate_kept, is_skipped, as_sample)
 
 # %% ../nbs/11_models.ipynb #93aad5db
 def response_kl(student_logits:torch.Tensor, teacher_logits:torch.Tensor, T:float=4.0, binary:bool=False,

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03a_report.ipynb #a89039a1
 from __future__ import annotations
-import os, sys, csv, json, math, time
+import os, sys, csv, json, time
 from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path

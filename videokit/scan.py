@@ -15,7 +15,7 @@ import av
 from .core import (VideokitError, MissingFileError, UsageError, VIDEO_EXTENSIONS, is_video_path,
                            read_jsonl,
                            open_jsonl, append_jsonl)
-from .validate import (LEVELS, TRANSIENT, DEFAULT_CHECKER, check_level, check_workers, check_timeout,
+from .validate import (TRANSIENT, DEFAULT_CHECKER, check_level, check_workers, check_timeout,
                                default_timeout, effective_timeout, run_checks)
 
 # %% auto #0

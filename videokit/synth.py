@@ -8,7 +8,7 @@ __all__ = ['LUMA_BLACK', 'LUMA_WHITE', 'DIRECTIONS', 'DAMAGE_KINDS', 'synth_fram
            'talking_face_boxes', 'talking_frames', 'talking_clip', 'make_talking_clip', 'test_data_dir']
 
 # %% ../nbs/01_synth.ipynb #d1f7d3fc
-import os, time, json, struct, tempfile
+import os, json, struct, tempfile
 from fractions import Fraction
 from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor

@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 from .core import (die_with_parent, capture_libav_log, LibavLog, open_container, VideokitError,
                            UsageError,
                            NoAudioStreamError, mp4_boxes, iter_payloads, pick_stream)
-from .core import write_json   # only until augment and train import it from core (removed by the end of the step)
+
 
 # %% auto #0
 __all__ = ['BENIGN_PATTERNS', 'REASONS', 'LEVELS', 'TRANSIENT', 'DEFAULT_CHECKER', 'sniff', 'is_benign', 'CheckResult',

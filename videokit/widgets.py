@@ -20,6 +20,8 @@ from .scan import read_manifest
 from .report import (FALSE_POSITIVES, load_false_positives, mark_false_positive,
                                with_false_positives)
 from .augment import preset, PRESETS
+from .explain import GradCAM3d, explain_video, overlay
+from .experiment import load_model
 
 # %% auto #0
 __all__ = ['ALL', 'CorruptClipBrowser', 'read_predictions', 'predicted', 'confusion', 'binary_scores', 'gradcam_strip',
@@ -273,26 +275,15 @@ def binary_scores(cm:np.ndarray, # a 2 x 2 confusion matrix
     return dict(precision=tp/(tp + fp) if tp + fp else None, recall=tp/(tp + fn) if tp + fn else None,
                 accuracy=(tp + tn)/max(1, tn + fp + fn + tp), n=tn + fp + fn + tp)
 
-# %% ../nbs/17_widgets.ipynb #9a358d2c
-def _explain():
-    "videokit.explain, or None where this installation does not have it."
-    try:
-        import videokit.explain as E
-        return E
-    except ImportError: return None
-
 # %% ../nbs/17_widgets.ipynb #b47dc51b
 def gradcam_strip(model, # a VideoClassifier
                   path, # a video file
                   n:int=6, # overlaid frames shown
                   display:int=96, # longest side of a frame
                  ) -> np.ndarray:
-    "`n` frames of `path` with the model's Grad-CAM overlaid, side by side (needs `videokit.explain`)."
-    E = _explain()
-    if E is None:
-        raise UsageError('model', 'Grad-CAM needs videokit.explain, which this installation does not have')
-    with E.GradCAM3d(model) as cam: ex = E.explain_video(cam, path, display=display)
-    ov = E.overlay(ex['frames'], ex['cam'])
+    "`n` frames of `path` with the model's Grad-CAM overlaid (`videokit.explain`), side by side."
+    with GradCAM3d(model) as cam: ex = explain_video(cam, path, display=display)
+    ov = overlay(ex['frames'], ex['cam'])
     pick = sorted({int(round(x)) for x in np.linspace(0, len(ov) - 1, min(n, len(ov)))})
     return hstack([ov[i] for i in pick])
 
@@ -495,7 +486,6 @@ class ConfusionBrowser:
     def _gradcam(self, path, box):
         try:
             if isinstance(self.model, (str, Path)):
-                from videokit.train import load_model
                 self.model = load_model(self.model)
             pic = self.cache.get(('cam', str(path)), lambda: gradcam_strip(self.model, path, display=self.thumb[1]))
             box.children = [W.Image(format='png', value=to_png(pic), width=str(pic.shape[1]))]
@@ -632,15 +622,10 @@ class ClipViewer:
         show_png(self.w_aug, _uint8_hwc(y[t]))
 
     def _show_cam(self, i:int):
-        E = _explain()
-        if E is None:
-            self.w_cam_label.value = '<b>Grad-CAM</b>: needs videokit.explain, which this installation does not have'
-            show_png(self.w_cam, placeholder('no videokit.explain', (self.size, self.size)))
-            return
         if self._cam is None:
-            with E.GradCAM3d(self.model) as cam:
-                self._cam = E.explain_video(cam, self.path, display=self.display)
+            with GradCAM3d(self.model) as cam:
+                self._cam = explain_video(cam, self.path, display=self.display)
         ex = self._cam
         k = min(range(len(ex['indices'])), key=lambda q: abs(ex['indices'][q] - i))
         self.w_cam_label.value = f"<b>Grad-CAM</b> ({html.escape(str(ex['target_name']))}): frame {ex['indices'][k]}"
-        show_png(self.w_cam, E.overlay(ex['frames'][k:k + 1], ex['cam'][k:k + 1])[0])
+        show_png(self.w_cam, overlay(ex['frames'][k:k + 1], ex['cam'][k:k + 1])[0])
