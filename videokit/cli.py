@@ -6,6 +6,7 @@
 from __future__ import annotations
 import os, sys, json, math, argparse, importlib, inspect, logging, warnings
 from collections import Counter
+from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 from fastcore.docments import docments
@@ -213,14 +214,20 @@ def flags_from(func, # the function whose parameters become options
         acts.append(act)
     return acts
 
-# %% ../nbs/90_cli.ipynb #494fcb8f
+# %% ../nbs/90_cli.ipynb #04217ede
 def _call(func, # the function a command calls
           a:argparse.Namespace, # the parsed arguments of the command
           *more:str, # more names to take from `a` (parameters that `func` passes on in its `**kwargs`)
           **kw): # arguments given here (positionals spelled otherwise, converted values)
-    "`func` called with its parameters the command has options for, and `kw`; errors name the option."
+    "`func` called with each of its parameters the command has an option for, and `kw`."
     names = [*inspect.signature(func).parameters, *more]
-    try: return func(**{n: getattr(a, n) for n in names if hasattr(a, n)} | kw)
+    return func(**{n: getattr(a, n) for n in names if hasattr(a, n)} | kw)
+
+# %% ../nbs/90_cli.ipynb #2a42eb8a
+@contextmanager
+def _options_named(a:argparse.Namespace): # the parsed arguments of a command
+    "A `UsageError` naming a parameter raised again naming the command's option for it."
+    try: yield
     except UsageError as e:
         option = getattr(a, '_options', {}).get(e.path)
         if option is None: raise
@@ -744,12 +751,13 @@ def _device_option(a):
     "The `--device` value checked to exist here (before any work), or None."
     return None if a.device is None else resolve_device(a.device, name='--device')
 
-# %% ../nbs/90_cli.ipynb #f3464617
+# %% ../nbs/90_cli.ipynb #71d363c8
 def _sync_kwargs(a) -> dict:
     "The detector and device of the AV-sync commands, made and checked before any work."
     device = _device_option(a)
     det = a.detector
-    if det == 's3fd': det = _call(_fn('get_detector'), a, device=device)
+    if det == 's3fd':
+        with _options_named(a): det = _call(_fn('get_detector'), a, device=device)
     return dict(detector=det, device=device, progress=not a.json)
 
 # %% ../nbs/90_cli.ipynb #fea539bd
@@ -787,7 +795,7 @@ def _report_summary(s, as_json):
         raise VideokitError(s['output_dir'], 'chunks_failed',
                             f"{s['totals']['failed']} chunks failed (the others are done)")
 
-# %% ../nbs/90_cli.ipynb #62419d4d
+# %% ../nbs/90_cli.ipynb #38ee3940
 def _args_syncnet(a):
     a.add_argument('--input-video', type=input_path, required=True, help='a video clip')
     _sync_options(a)
@@ -795,12 +803,13 @@ def _args_syncnet(a):
 @command('syncnet', 'face tracks and AV offset/confidence of one clip (original pycrop/pywork/pyavi layout)',
          _args_syncnet)
 def _cmd_syncnet(a):
-    r = _call(_fn('process_video'), a, video=a.input_video, out_dir=a.output_dir, **_sync_kwargs(a))
+    with _options_named(a): r = _call(_fn('process_video'), a, video=a.input_video, out_dir=a.output_dir,
+                                      **_sync_kwargs(a))
     if a.json: print(json.dumps(r, indent=1, default=str))
     else: _print_chunk(Path(a.input_video).name, r)
     _estimator_note(a)
 
-# %% ../nbs/90_cli.ipynb #2c43e484
+# %% ../nbs/90_cli.ipynb #c3e53952
 def _args_long(a):
     a.add_argument('--input-video', type=input_path, required=True, help='a long video')
     flags_from(_fn('process_long_video'), a, 'chunk_duration', 'overlap', 'max_workers')
@@ -809,11 +818,11 @@ def _args_long(a):
 @command('process-long-video', 'chunk a long video and measure AV offsets per chunk and face track',
          _args_long)
 def _cmd_long(a):
-    s = _call(_fn('process_long_video'), a, *_SYNC, **_sync_kwargs(a))
+    with _options_named(a): s = _call(_fn('process_long_video'), a, *_SYNC, **_sync_kwargs(a))
     _estimator_note(a)
     _report_summary(s, a.json)
 
-# %% ../nbs/90_cli.ipynb #e720ca2a
+# %% ../nbs/90_cli.ipynb #e8223b1e
 def _args_batch(a):
     a.add_argument('--chunks-dir', type=input_path, required=True, help='folder of video chunks')
     flags_from(_fn('batch_process'), a, 'max_workers')
@@ -822,11 +831,11 @@ def _args_batch(a):
 @command('batch-syncnet', 'AV offsets of every chunk in a folder, in parallel worker processes, resumable',
          _args_batch)
 def _cmd_batch(a):
-    s = _call(_fn('batch_process'), a, *_SYNC, **_sync_kwargs(a))
+    with _options_named(a): s = _call(_fn('batch_process'), a, *_SYNC, **_sync_kwargs(a))
     _estimator_note(a)
     _report_summary(s, a.json)
 
-# %% ../nbs/90_cli.ipynb #f51dcfee
+# %% ../nbs/90_cli.ipynb #b831b5d0
 def _args_shift(a):
     a.add_argument('--input-video', type=input_path, required=True)
     a.add_argument('--output', required=True)
@@ -835,7 +844,7 @@ def _args_shift(a):
 @command('shift-audio', 'delay (or advance) the audio of a clip by a measured offset, video copied',
          _args_shift)
 def _cmd_shift(a):
-    r = _call(_fn('shift_audio'), a, video=a.input_video, out=a.output)
+    with _options_named(a): r = _call(_fn('shift_audio'), a, video=a.input_video, out=a.output)
     print(f"{r['path']}: audio shifted by {r['shift_seconds']} s "
           f"({r['offset_frames']} frames at {r['fps']} fps)")
 
@@ -851,7 +860,7 @@ def _args_score_clip(a):
 @command('score-clip', 'AV offset/confidence of a clip that is already a face crop (no detection), '
          'as run_syncnet.py', _args_score_clip)
 def _cmd_score_clip(a):
-    r = _call(_fn('score_clip'), a, video=a.clip, device=_device_option(a))
+    with _options_named(a): r = _call(_fn('score_clip'), a, video=a.clip, device=_device_option(a))
     if a.json:
         plain = lambda o: o.tolist() if hasattr(o, 'tolist') else str(o)
         print(json.dumps({k: v for k, v in r.items() if k != 'dists'}, indent=1, default=plain))
