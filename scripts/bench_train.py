@@ -44,7 +44,8 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
 from videokit.models import build_model, clips_to_input
-from videokit.train import fit, TrainConfig, make_optimizer, make_scheduler, seed_everything
+from videokit.recipe import TrainConfig, make_optimizer, make_scheduler
+from videokit.train import fit, seed_everything
 from videokit.metrics import read_metrics
 from _bench_peers import scratch_dir
 

@@ -23,7 +23,8 @@ from .augment import preset
 from .models import build_model, backbone_spec, extract_features, Distiller, VideoClassifier
 from .metrics import (classification_metrics, metrics_by, plot_confusion, plot_roc_pr, plot_reliability,
                               save_figure)
-from .train import (TrainConfig, typed_values, fit, predict, seed_everything, load_checkpoint)
+from .recipe import TrainConfig, typed_values
+from .train import fit, predict, seed_everything, load_checkpoint
 
 # %% auto #0
 __all__ = ['DATA_DEFAULTS', 'MODEL_DEFAULTS', 'DISTILL_DEFAULTS', 'TTA', 'mirror_pairs', 'StackedClips', 'evaluate',

@@ -4,238 +4,25 @@
 
 # %% ../nbs/13_train.ipynb #791807f6
 from __future__ import annotations
-import os, gc, sys, json, math, time, types, random, typing, hashlib, platform, warnings
-from dataclasses import dataclass, asdict, fields
+import os, gc, sys, json, math, time, random, platform, warnings
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from torch.utils.data import DataLoader, Subset
 from tqdm.auto import tqdm
 
-from .core import (VideokitError, MissingFileError, UsageError, atomic_output, resolve_device, versions,
+from .core import (VideokitError, MissingFileError, atomic_output, resolve_device, versions,
                            write_json, read_jsonl, open_jsonl, append_jsonl)
-from .data import collate_clips, BalancedBatchSampler, weighted_sampler, class_weights, WithIndex, collate_kept
+from .data import collate_clips, BalancedBatchSampler, weighted_sampler, WithIndex, collate_kept
 from .models import Distiller, logits_to_proba, amp_dtype, autocast, atomic_save
 from .metrics import classification_metrics
+from .recipe import (TrainConfig, RUN_ONLY_FIELDS, config_hash, make_loss, make_optimizer,
+                             make_scheduler)
 
 # %% auto #0
-__all__ = ['type_name', 'typed_values', 'TrainConfig', 'config_hash', 'ClassificationLoss', 'make_loss', 'make_optimizer',
-           'lr_factor', 'make_scheduler', 'environment', 'epoch_seed', 'seed_everything', 'save_checkpoint',
-           'load_checkpoint', 'is_oom', 'predict', 'fit']
-
-# %% ../nbs/13_train.ipynb #91149689
-_TYPE_NAMES = {int: ('an integer', 'integers'), float: ('a number', 'numbers'),
-               bool: ('true or false', 'booleans'), str: ('a string', 'strings'), type(None): ('null', 'nulls'),
-               dict: ('a mapping', 'mappings'), list: ('a list', 'lists'), tuple: ('a list', 'lists')}
-
-def type_name(t, plural:bool=False) -> str:
-    "How a config field type reads in an error message: `tuple[float, float]` is 'a list of 2 numbers'."
-    o, args = typing.get_origin(t), typing.get_args(t)
-    if o in (typing.Union, types.UnionType): return ' or '.join(type_name(a, plural) for a in args)
-    if o in (list, tuple) and args:
-        if o is tuple and Ellipsis not in args: return f'a list of {len(args)} {type_name(args[0], True)}'
-        return f'a list of {type_name(args[0], True)}'
-    if o is dict and args: return f'a mapping of {type_name(args[0], True)} to {type_name(args[1], True)}'
-    if t in (object, typing.Any): return 'anything'
-    return _TYPE_NAMES.get(o or t, (getattr(t, '__name__', str(t)),)*2)[plural]
-
-# %% ../nbs/13_train.ipynb #d24a8e03
-def _coerce(v, t):
-    "`v` as a value of field type `t` (numbers read from strings, lists as tuples); TypeError if it is none."
-    o, args = typing.get_origin(t), typing.get_args(t)
-    if t in (object, typing.Any): return v
-    if o in (typing.Union, types.UnionType):
-        for a in args:
-            try: return _coerce(v, a)
-            except (TypeError, ValueError): pass
-        raise TypeError(t)
-    if t is type(None):
-        if v is None: return v
-        raise TypeError(t)
-    if t is bool:
-        if isinstance(v, bool): return v
-        raise TypeError(t)
-    if t in (int, float, str) and isinstance(v, bool): raise TypeError(t)
-    if t is int:
-        x = float(v) if isinstance(v, str) else v
-        if isinstance(x, int) or (isinstance(x, float) and x.is_integer()): return int(x)
-        raise TypeError(t)
-    if t is float:
-        if isinstance(v, (int, float, str)): return float(v)
-        raise TypeError(t)
-    if t is str:
-        if isinstance(v, (str, int)): return str(v)
-        raise TypeError(t)
-    base = o or t
-    if base is dict:
-        if not isinstance(v, dict): raise TypeError(t)
-        return {_coerce(k, args[0]): _coerce(x, args[1]) for k, x in v.items()} if args else dict(v)
-    if base in (list, tuple):
-        if not isinstance(v, (list, tuple)): raise TypeError(t)
-        if base is tuple and args and Ellipsis not in args:
-            if len(v) != len(args): raise TypeError(t)
-            return tuple(_coerce(x, a) for x, a in zip(v, args))
-        return base(_coerce(x, args[0]) for x in v) if args else base(v)
-    if isinstance(v, base): return v
-    raise TypeError(t)
-
-# %% ../nbs/13_train.ipynb #79cba884
-def typed_values(schema, # a config dataclass (`TrainConfig`, `DataConfig`, ...)
-                 values:dict, # the section's values (a subset of the fields)
-                 section:str, # the section's name in messages, e.g. 'train'
-                 src:str='config', # where the values come from (the config file), for messages
-                 overrides:dict|None=None, # {'section.key': 'section.key=value'}: the values set by overrides
-                ) -> dict:
-    "`values` in the field types of `schema`; `UsageError` naming key, value, expected type and file."
-    hints = typing.get_type_hints(schema)
-    names = [f.name for f in fields(schema)]
-    bad = sorted(set(values) - set(names))
-    if bad: raise UsageError(src, f"unknown {section} keys {bad}; valid: {', '.join(sorted(names))}")
-    out = {}
-    for k, v in values.items():
-        try: out[k] = _coerce(v, hints[k])
-        except (TypeError, ValueError):
-            o = (overrides or {}).get(f'{section}.{k}')
-            origin = f'override {o!r} of {src}' if o else f'in {src}'
-            raise UsageError(f'{section}.{k}', f'{v!r} is not {type_name(hints[k])} ({origin})') from None
-    return out
-
-# %% ../nbs/13_train.ipynb #85afc5fd
-_CHOICES = (('schedule', ('cosine', 'step', 'constant')), ('loss', ('ce', 'focal')),
-            ('mode', ('auto', 'max', 'min')), ('sampler', ('shuffle', 'balanced', 'weighted')),
-            ('amp', ('auto', 'bf16', 'fp16', None)))
-
-@dataclass
-class TrainConfig:
-    "Everything that decides what a training run computes."
-    epochs: int = 10 # passes over the training data
-    batch_size: int = 8 # clips per loader batch
-    accum_steps: int = 1 # loader batches per optimizer step (effective batch = batch_size * accum_steps)
-    lr: float = 1e-3 # peak learning rate (AdamW)
-    weight_decay: float = 0.05 # AdamW weight decay (not on biases and norm weights)
-    betas: tuple[float, float] = (0.9, 0.999) # AdamW betas
-    schedule: str = 'cosine' # 'cosine', 'step' or 'constant', per optimizer step
-    warmup_epochs: float = 0.0 # linear warmup length (epochs, fractions allowed)
-    min_lr_ratio: float = 0.0 # cosine floor as a fraction of lr
-    step_size: int = 10 # 'step': epochs between decays
-    step_gamma: float = 0.1 # 'step': decay factor
-    clip_grad: float|None = 1.0 # max gradient norm (None: no clipping)
-    amp: str|None = 'auto' # 'auto' (fp16/bf16 on GPU, off on CPU), 'bf16', 'fp16' or None
-    loss: str = 'ce' # 'ce' (cross-entropy / BCE) or 'focal'
-    focal_gamma: float = 2.0 # focal loss focusing parameter
-    class_weights: str|list[float]|None = None # None, 'auto' (inverse label frequency) or one per class
-    label_smoothing: float = 0.0 # label smoothing
-    sampler: str = 'shuffle' # 'shuffle', 'balanced' (equal classes per batch) or 'weighted' (inverse frequency)
-    drop_last: bool = False # drop the last incomplete training batch
-    early_stopping: int|None = None # stop after this many epochs without improvement (None: never)
-    monitor: str = 'val_balanced_accuracy' # metric deciding the best checkpoint and early stopping
-    mode: str = 'auto' # 'max', 'min' or 'auto' (min for losses and calibration error)
-    unfreeze: dict[int, int]|None = None # gradual unfreezing: {epoch: trainable backbone stages from then on}
-    seed: int = 0 # seed of every random draw
-    deterministic: bool = True # cudnn deterministic algorithms, no benchmark autotuning
-    device: str = 'auto' # 'auto', 'cpu', 'cuda', 'cuda:1', 'mps'
-    num_workers: int = 0 # DataLoader workers
-    log_every: int = 1 # optimizer steps between step records
-    tensorboard: bool = True # also write TensorBoard scalars when tensorboard is installed
-
-    @classmethod
-    def from_dict(cls, d:dict|None, src:str='config'):
-        "A config from a dict: values checked against the field types, unknown keys (typos) refused."
-        return cls(**typed_values(cls, dict(d or {}), 'train', src))
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d['betas'] = list(self.betas)
-        if self.unfreeze: d['unfreeze'] = {str(k): v for k, v in sorted(self.unfreeze.items())}
-        return d
-    def check(self):
-        "Raise `UsageError` on impossible settings, a device this machine lacks included."
-        for n in ('epochs', 'batch_size', 'accum_steps', 'log_every'):
-            v = getattr(self, n)
-            if not (isinstance(v, int) and v >= 1):
-                raise UsageError(f'train.{n}', f'{n} must be a positive int, got {v!r}')
-        for n, choices in _CHOICES:
-            v = getattr(self, n)
-            if v not in choices: raise UsageError(f'train.{n}', f'{n} must be one of {choices}, got {v!r}')
-        if not 0 <= self.label_smoothing < 1:
-            raise UsageError('train.label_smoothing', f'must be in [0, 1), got {self.label_smoothing}')
-        if self.lr <= 0: raise UsageError('train.lr', f'lr must be positive, got {self.lr}')
-        resolve_device(self.device, name='train.device')
-        return self
-
-# %% ../nbs/13_train.ipynb #e1017de0
-_NOT_MATHS = ('device', 'num_workers', 'log_every', 'tensorboard')
-
-def config_hash(config:dict) -> str:
-    "Short SHA-256 of a config dict's canonical JSON."
-    return hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-# %% ../nbs/13_train.ipynb #8be51a10
-class ClassificationLoss(nn.Module):
-    "Per-sample cross-entropy or focal loss (softmax or one-logit models), class weights, label smoothing."
-    def __init__(self, n_classes:int, # classes (2 for a binary model)
-                 binary:bool=False, # one logit (sigmoid) instead of n_classes logits (softmax)
-                 kind:str='ce', # 'ce' or 'focal'
-                 gamma:float=2.0, # focal focusing parameter (0: weighted cross-entropy)
-                 weight=None, # per-class weights (alpha), None: all 1
-                 label_smoothing:float=0.0):
-        super().__init__()
-        if kind not in ('ce', 'focal'): raise ValueError(f"loss kind must be 'ce' or 'focal', got {kind!r}")
-        self.K, self.binary, self.kind = n_classes, binary, kind
-        self.gamma, self.eps = float(gamma), float(label_smoothing)
-        w = torch.ones(n_classes) if weight is None else torch.as_tensor(weight, dtype=torch.float32).reshape(-1)
-        if len(w) != n_classes: raise ValueError(f'{len(w)} class weights for {n_classes} classes')
-        self.register_buffer('weight', w.float())
-    def forward(self, logits, y, reduction:str='none'):
-        "Loss per sample ('none'), or its 'mean' / 'sum'."
-        logits = logits.float()
-        if self.binary:
-            z = logits.reshape(-1)
-            logp = torch.stack([F.logsigmoid(-z), F.logsigmoid(z)], 1)
-        else: logp = logits.log_softmax(1)
-        y = y.long()
-        q = F.one_hot(y, self.K).float()
-        if self.eps: q = q*(1 - self.eps) + self.eps/self.K
-        mod = (1 - logp.exp()).clamp(min=0).pow(self.gamma) if self.kind == 'focal' and self.gamma else 1.0
-        per = -(q*self.weight.to(logp.device)*mod*logp).sum(1)
-        return per if reduction == 'none' else per.sum() if reduction == 'sum' else per.mean()
-
-# %% ../nbs/13_train.ipynb #561ed0fe
-def make_loss(config:TrainConfig, n_classes:int, binary:bool, train_labels=None) -> ClassificationLoss:
-    "The loss a config asks for; class_weights='auto' computes inverse-frequency weights from `train_labels`."
-    w = config.class_weights
-    if isinstance(w, str):
-        if w != 'auto': raise ValueError(f"class_weights must be None, 'auto' or a list, got {w!r}")
-        if train_labels is None:
-            raise ValueError("class_weights='auto' needs the training labels (a dataset with .targets)")
-        w = class_weights(list(train_labels), num_classes=n_classes)
-    return ClassificationLoss(n_classes, binary, config.loss, config.focal_gamma, w, config.label_smoothing)
-
-# %% ../nbs/13_train.ipynb #11cfcdaa
-def make_optimizer(model:nn.Module, config:TrainConfig) -> torch.optim.Optimizer:
-    "AdamW over the model's trainable-ever parameters, no weight decay on 1-D ones."
-    params = list(model.optim_parameters()) if hasattr(model, 'optim_parameters') else list(model.parameters())
-    decay, no_decay = [p for p in params if p.ndim > 1], [p for p in params if p.ndim <= 1]
-    groups = [dict(params=decay, weight_decay=config.weight_decay), dict(params=no_decay, weight_decay=0.0)]
-    return torch.optim.AdamW(groups, lr=config.lr, betas=tuple(config.betas))
-
-# %% ../nbs/13_train.ipynb #16d4cfe2
-def lr_factor(step:int, # optimizer steps done
-              config:TrainConfig, steps_per_epoch:int) -> float:
-    "Learning-rate multiplier after `step` optimizer steps."
-    total, warm = config.epochs*steps_per_epoch, round(config.warmup_epochs*steps_per_epoch)
-    if warm and step < warm: return (step + 1)/warm
-    if config.schedule == 'constant': return 1.0
-    if config.schedule == 'step': return config.step_gamma**((step//steps_per_epoch)//config.step_size)
-    t = min(1.0, (step - warm)/max(1, total - warm))
-    return config.min_lr_ratio + (1 - config.min_lr_ratio)*0.5*(1 + math.cos(math.pi*t))
-
-# %% ../nbs/13_train.ipynb #a3da106c
-def make_scheduler(optimizer, config:TrainConfig, steps_per_epoch:int):
-    "A per-step LambdaLR following `lr_factor`."
-    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, config, steps_per_epoch))
+__all__ = ['environment', 'epoch_seed', 'seed_everything', 'save_checkpoint', 'load_checkpoint', 'is_oom', 'predict', 'fit']
 
 # %% ../nbs/13_train.ipynb #d0139147
 _SLURM_KEYS = ('SLURM_JOB_ID', 'SLURM_ARRAY_JOB_ID', 'SLURM_ARRAY_TASK_ID', 'SLURM_JOB_NODELIST')
@@ -631,8 +418,8 @@ def _val_record(model, val_data, run:_Run) -> dict:
 # %% ../nbs/13_train.ipynb #d2334b82
 def _check_resumable(st:dict, config:TrainConfig, extra:dict, path:Path):
     "Refuse to resume a checkpoint written under a config that computes something else."
-    old = {k: v for k, v in st['config'].items() if k not in _NOT_MATHS}
-    new = {k: v for k, v in config.to_dict().items() if k not in _NOT_MATHS}
+    old = {k: v for k, v in st['config'].items() if k not in RUN_ONLY_FIELDS}
+    new = {k: v for k, v in config.to_dict().items() if k not in RUN_ONLY_FIELDS}
     diff = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
     old_extra = st.get('extra') or {}
     changed = [k for k in set(old_extra) | set(extra) if old_extra.get(k) != extra.get(k)]
