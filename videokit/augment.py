@@ -4,286 +4,36 @@
 
 # %% ../nbs/09_augment.ipynb #38533157
 from __future__ import annotations
-import os, math
-from concurrent.futures import ThreadPoolExecutor
+import math
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .transforms import (
+    VideoTransform, InPlaceTransform, GeometricTransform, TemporalTransform, Compose, jsonable,
+    draw_apply, draw_uniform, draw_seeds, field_generator, per_clip, size_pair, value_range, identity_matrices)
+
 # %% auto #0
-__all__ = ['CHUNK_BYTES', 'BACKBONE_STATS', 'PRESETS', 'to_float', 'params_to_json', 'params_from_json', 'jsonable',
-           'VideoTransform', 'from_spec', 'RandomResizedCrop', 'RandomCrop', 'CenterCrop', 'RandomHorizontalFlip',
+__all__ = ['BACKBONE_STATS', 'PRESETS', 'RandomResizedCrop', 'RandomCrop', 'CenterCrop', 'RandomHorizontalFlip',
            'RandomVerticalFlip', 'affine_matrix', 'RandomAffine', 'RandomRotation', 'ColorJitter', 'GaussianNoise',
            'GaussianBlur', 'RandomErasing', 'ElasticTransform', 'Normalize', 'TemporalCrop', 'FrameJitter', 'FrameDrop',
-           'FrameDuplicate', 'Reverse', 'RandomSpeed', 'Compose', 'preset', 'show_augmented']
-
-# %% ../nbs/09_augment.ipynb #7b9964f3
-def _as_batch(x) -> tuple:
-    "A (B, T, C, H, W) view of a clip or batch, and whether it was batched."
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f'expected a torch.Tensor (T, C, H, W) or (B, T, C, H, W), got {type(x).__name__}')
-    if x.dtype != torch.uint8 and not x.is_floating_point():
-        raise TypeError(f'expected a uint8 or floating point clip, got {x.dtype}')
-    if x.ndim == 4: return x[None], False
-    if x.ndim == 5: return x, True
-    raise ValueError(f'expected a clip (T, C, H, W) or a batch (B, T, C, H, W), got shape {tuple(x.shape)}')
-
-# %% ../nbs/09_augment.ipynb #bcc655cf
-def to_float(x:torch.Tensor, # uint8 (0-255) or float clip
-            ) -> torch.Tensor:
-    "A float32 copy in [0, 1] of a uint8 clip; float clips are returned as they are."
-    return x.to(torch.float32).div_(255) if x.dtype == torch.uint8 else x
-
-# %% ../nbs/09_augment.ipynb #b26281bf
-CHUNK_BYTES = 4 << 20          # on the CPU, clips are processed in chunks of about this many float bytes
-_POOL = (0, 0, None)             # (workers, pid, ThreadPoolExecutor): a forked child makes its own
-
-def _chunks(x:torch.Tensor) -> list:
-    "Slices of the batch axis: chunks of about CHUNK_BYTES on the CPU, the whole batch elsewhere."
-    B = x.shape[0]
-    if x.device.type != 'cpu' or B == 0: return [slice(0, B)]
-    n = max(1, CHUNK_BYTES // max(1, 4*x[0].numel()))
-    return [slice(i, min(B, i + n)) for i in range(0, B, n)]
-
-# %% ../nbs/09_augment.ipynb #1c29d556
-def _for_chunks(x:torch.Tensor, fn):
-    "Call fn(slice) for every chunk of x's batch; on a CPU with several torch threads, chunks run in a pool."
-    global _POOL
-    sls, n = _chunks(x), torch.get_num_threads()
-    if x.device.type != 'cpu' or n == 1 or len(sls) == 1:
-        for sl in sls: fn(sl)
-        return
-    if _POOL[:2] != (n, os.getpid()):
-        _POOL = (n, os.getpid(), ThreadPoolExecutor(n, thread_name_prefix='videokit-augment'))
-    torch.set_num_threads(1)
-    try: list(_POOL[2].map(fn, sls))
-    finally: torch.set_num_threads(n)
-
-# %% ../nbs/09_augment.ipynb #dbaa6b4e
-def _to_dtype(x, dtype):
-    "Back to `dtype`: round and clamp for uint8 (chunk by chunk)."
-    if x.dtype == dtype: return x
-    if dtype != torch.uint8: return x.to(dtype)
-    y = torch.empty(x.shape, dtype=torch.uint8, device=x.device)
-    def one(sl): y[sl] = x[sl].mul(255).round_().clamp_(0, 255)
-    _for_chunks(x, one)
-    return y
-
-# %% ../nbs/09_augment.ipynb #1cb0f778
-def params_to_json(params):
-    "Parameters (dicts/lists of tensors) as JSON-ready nested lists and numbers."
-    if isinstance(params, torch.Tensor):
-        return {'__tensor__': params.tolist(), 'dtype': str(params.dtype).replace('torch.', '')}
-    if isinstance(params, dict): return {k: params_to_json(v) for k, v in params.items()}
-    if isinstance(params, (list, tuple)): return [params_to_json(v) for v in params]
-    return params
-
-# %% ../nbs/09_augment.ipynb #bc6ec7b4
-def params_from_json(obj):
-    "Inverse of `params_to_json`."
-    if isinstance(obj, dict):
-        if '__tensor__' in obj: return torch.tensor(obj['__tensor__'], dtype=getattr(torch, obj['dtype']))
-        return {k: params_from_json(v) for k, v in obj.items()}
-    if isinstance(obj, list): return [params_from_json(v) for v in obj]
-    return obj
-
-# %% ../nbs/09_augment.ipynb #905855dd
-_REGISTRY: dict = {}
-
-def jsonable(v):
-    "`v` ready for JSON: tuples as lists, transforms as their `spec()` (how specs and set configs hash)."
-    if isinstance(v, (tuple, list)): return [jsonable(a) for a in v]
-    if isinstance(v, dict): return {k: jsonable(a) for k, a in v.items()}
-    if isinstance(v, VideoTransform): return v.spec()
-    return v
-
-# %% ../nbs/09_augment.ipynb #d842eee1
-def _coin(p:float, n:int, g) -> torch.Tensor:
-    "Which of `n` clips a transform with probability `p` touches."
-    if p >= 1: return torch.ones(n, dtype=torch.bool)
-    if p <= 0: return torch.zeros(n, dtype=torch.bool)
-    return torch.rand(n, generator=g) < p
-
-# %% ../nbs/09_augment.ipynb #418ca45d
-def _uniform(lo, hi, n:int, g) -> torch.Tensor:
-    "`n` float64 draws from U(lo, hi)."
-    return lo + (hi - lo)*torch.rand(n, generator=g, dtype=torch.float64)
-
-# %% ../nbs/09_augment.ipynb #aeb6240a
-def _seeds(n:int, g) -> torch.Tensor:
-    "`n` 63-bit seeds for per-clip random fields."
-    return torch.randint(0, 2**63 - 1, (n,), generator=g, dtype=torch.int64)
-
-# %% ../nbs/09_augment.ipynb #bf463d1f
-def _field_gen(seed, device) -> torch.Generator:
-    "A generator on `device` seeded with one per-clip seed."
-    return torch.Generator(device=device).manual_seed(int(seed))
-
-# %% ../nbs/09_augment.ipynb #2b177fa1
-class VideoTransform:
-    "Base of every transform: `sample` draws per-clip parameters, `apply` applies them; calling does both."
-    # runs of 'affine', 'temporal' or 'inplace' transforms are fused by `Compose`
-    stage = 'pixel'
-    # True: `apply` takes uint8 as it is (index-only ops, chunked conversion)
-    takes_uint8 = False
-    float_out = False                   # True: always returns float (`Normalize`)
-
-    def __init_subclass__(cls, **kw):
-        super().__init_subclass__(**kw)
-        _REGISTRY[cls.__name__] = cls
-
-    def _setup(self, args:dict, p:float=1.0, seed=None):
-        "Keep the constructor arguments (for `spec`), check `p`, make the generator."
-        self._args = {k: jsonable(v) for k, v in args.items() if k not in ('self', '__class__')}
-        if not 0 <= p <= 1: raise ValueError(f'{type(self).__name__}: p must be in [0, 1], got {p}')
-        self.p, self.seed, self.last_params = float(p), seed, None
-        self.generator = None if seed is None else torch.Generator().manual_seed(int(seed))
-
-    def sample(self, shape:tuple, g=None) -> dict: raise NotImplementedError
-    def apply(self, x:torch.Tensor, params:dict) -> torch.Tensor: raise NotImplementedError
-    def out_shape(self, shape:tuple) -> tuple: return tuple(shape)
-
-    def __call__(self, x, *, params=None, generator=None, return_params=False):
-        "Transform a clip or batch; `params` replays a draw; `return_params` also returns the draw."
-        xb, batched = _as_batch(x)
-        if params is None: params = self.sample(tuple(xb.shape), generator or self.generator)
-        _check_batch(params, xb.shape[0], type(self).__name__)
-        y = self.apply(xb if self.takes_uint8 else to_float(xb), params)
-        if not self.float_out: y = _to_dtype(y, x.dtype)
-        self.last_params = params
-        y = y if batched else y[0]
-        return (y, params) if return_params else y
-
-    def spec(self) -> dict:
-        "The constructor's arguments as JSON (rebuild with `from_spec`)."
-        return {'name': type(self).__name__, **self._args}
-
-    def __repr__(self):
-        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self._args.items())})"
-
-# %% ../nbs/09_augment.ipynb #45298232
-def _check_batch(params, B:int, name:str):
-    "Replayed parameters must be for a batch of the same size."
-    n = len(params['apply']) if isinstance(params, dict) else len(params[0]['apply']) if params else B
-    if n != B: raise ValueError(f'{name}: the parameters are for a batch of {n} clips, the input has {B}')
-
-# %% ../nbs/09_augment.ipynb #21e39ea1
-def from_spec(spec):
-    "Rebuild a transform or a `Compose` from its `spec()` (a dict, or a list of dicts)."
-    if isinstance(spec, list): return Compose([from_spec(s) for s in spec])
-    if not isinstance(spec, dict) or spec.get('name') not in _REGISTRY:
-        raise ValueError(f"unknown transform spec {spec!r}; known: {', '.join(sorted(_REGISTRY))}")
-    kw = {k: v for k, v in spec.items() if k != 'name'}
-    if spec['name'] == 'Compose': kw['transforms'] = [from_spec(s) for s in kw['transforms']]
-    return _REGISTRY[spec['name']](**kw)
-
-# %% ../nbs/09_augment.ipynb #969bb0ec
-def _on(t:torch.Tensor, x:torch.Tensor, shape=(-1, 1, 1, 1, 1)) -> torch.Tensor:
-    "A per-clip parameter on `x`'s device and dtype, shaped to broadcast over (B, T, C, H, W)."
-    return t.to(x.dtype).to(x.device).view(shape)                 # cast first: MPS has no float64
-
-# %% ../nbs/09_augment.ipynb #9c5b30e2
-def _sub(params:dict, sl:slice) -> dict:
-    "The parameters of the clips in `sl`."
-    return {k: v[sl] for k, v in params.items()}
-
-# %% ../nbs/09_augment.ipynb #7f7fbefe
-def _run_inplace(ts:list, ps:list, x:torch.Tensor, owned:bool=False) -> torch.Tensor:
-    "Apply in-place transforms `ts` with parameters `ps` chunk by chunk to a float copy of `x` (or `x` if owned)."
-    own = owned and x.is_floating_point() and x.is_contiguous()
-    y = x if own else torch.empty(x.shape, dtype=x.dtype if x.is_floating_point() else torch.float32,
-                                  device=x.device)
-    def one(sl):
-        c = y[sl]
-        if not own: c.copy_(x[sl])
-        if x.dtype == torch.uint8: c.div_(255)
-        for t, p in zip(ts, ps): t.apply_(c, _sub(p, sl))
-    _for_chunks(x, one)
-    return y
-
-# %% ../nbs/09_augment.ipynb #e2886ff0
-class _InPlace(VideoTransform):
-    "A transform that modifies a float chunk of clips in place (`apply_`); runs of them share one chunk loop."
-    stage, takes_uint8 = 'inplace', True
-    def apply_(self, c:torch.Tensor, params:dict): raise NotImplementedError
-    def apply(self, x, params): return _run_inplace([self], [params], x)
-
-# %% ../nbs/09_augment.ipynb #6ea49953
-def _norm(h:int, w:int) -> torch.Tensor:
-    "Pixel coordinates (centres at j + 0.5) -> grid_sample's [-1, 1] coordinates."
-    return torch.tensor([[2/w, 0, -1], [0, 2/h, -1], [0, 0, 1]], dtype=torch.float64)
-
-# %% ../nbs/09_augment.ipynb #e54237de
-def _eye(B:int) -> torch.Tensor: return torch.eye(3, dtype=torch.float64).repeat(B, 1, 1)
-
-# %% ../nbs/09_augment.ipynb #26f96cf7
-def _warp(x:torch.Tensor, # float batch (B, T, C, H, W)
-          A:torch.Tensor, # (B, 3, 3) output -> input pixel maps (float64)
-          out_hw:tuple, # output (height, width)
-          mode:str='bilinear', # 'bilinear' or 'nearest'
-          padding_mode:str='zeros', # 'zeros' (fill), 'border' or 'reflection'
-          fill:float=0.0, # value outside the frame with padding_mode='zeros'
-         ) -> torch.Tensor:
-    "Resample every clip with its own matrix, all frames alike, in one grid_sample call."
-    B, T, C, H, W = x.shape
-    Ho, Wo = out_hw
-    dt = x.dtype if x.is_floating_point() else torch.float32
-    theta = (_norm(H, W) @ A @ torch.linalg.inv(_norm(Ho, Wo)))[:, :2]
-    grid = F.affine_grid(theta.to(dt).to(x.device), (B, 1, Ho, Wo), align_corners=False)
-    if padding_mode == 'zeros':                                    # inside the frame, never blend in the fill
-        lim = torch.tensor([1 - 1/W, 1 - 1/H], device=x.device, dtype=dt)
-        grid = torch.where(grid.abs() <= 1, torch.maximum(torch.minimum(grid, lim), -lim), grid)
-    y = torch.empty((B, T*C, Ho, Wo), dtype=dt, device=x.device)
-    def one(sl):                                                  # uint8 is converted chunk by chunk
-        xc = to_float(x[sl]).reshape(-1, T*C, H, W)
-        if fill: xc = xc - fill
-        y[sl] = F.grid_sample(xc, grid[sl], mode=mode, padding_mode=padding_mode, align_corners=False)
-    _for_chunks(x, one)
-    if fill: y += fill
-    return y.view(B, T, C, Ho, Wo)
-
-# %% ../nbs/09_augment.ipynb #e95fb26b
-def _size2(size, name='size') -> tuple:
-    "(h, w) from an int or a pair, as torchvision reads `size`."
-    s = (size, size) if isinstance(size, int) else tuple(size)
-    if len(s) == 1: s = (s[0], s[0])
-    if len(s) != 2 or not all(isinstance(v, (int, np.integer)) and v > 0 for v in s):
-        raise ValueError(f'{name} must be a positive int or (height, width), got {size!r}')
-    return int(s[0]), int(s[1])
-
-# %% ../nbs/09_augment.ipynb #47ab87ca
-class _Geometric(VideoTransform):
-    "A transform given by one output -> input matrix per clip; `Compose` multiplies neighbours into one warp."
-    stage, takes_uint8 = 'affine', True
-    interpolation, padding_mode, fill = 'bilinear', 'zeros', 0.0
-    def matrix(self, params:dict, hw:tuple) -> tuple: raise NotImplementedError
-    def apply(self, x, params):
-        A, hw = self.matrix(params, tuple(x.shape[-2:]))
-        return _warp(x, A, hw, self.interpolation, self.padding_mode, self.fill)
-
-    def _geometry_options(self, interpolation, padding_mode, fill):
-        if interpolation not in ('bilinear', 'nearest'):
-            raise ValueError(f"interpolation must be 'bilinear' or 'nearest', got {interpolation!r}")
-        if padding_mode not in ('zeros', 'border', 'reflection'):
-            raise ValueError(f"padding_mode must be 'zeros', 'border' or 'reflection', got {padding_mode!r}")
-        self.interpolation, self.padding_mode, self.fill = interpolation, padding_mode, float(fill)
+           'FrameDuplicate', 'Reverse', 'RandomSpeed', 'preset', 'show_augmented']
 
 # %% ../nbs/09_augment.ipynb #5c357911
 def _crop_matrix(box:torch.Tensor, out_hw:tuple) -> torch.Tensor:
     "Matrices mapping an output of `out_hw` onto the boxes (top, left, height, width)."
     b = box.to(torch.float64)
-    A = _eye(len(box))
+    A = identity_matrices(len(box))
     A[:, 0, 0], A[:, 0, 2] = b[:, 3]/out_hw[1], b[:, 1]
     A[:, 1, 1], A[:, 1, 2] = b[:, 2]/out_hw[0], b[:, 0]
     return A
 
 # %% ../nbs/09_augment.ipynb #b722b4e1
 def _box_draws(shape:tuple, scale:tuple, ratio:tuple, g, n:int=10, ratio_is_hw:bool=False) -> tuple:
-    "`n` candidate boxes per clip (top, left, height, width; each (B, n)): area share from `scale`, aspect `ratio`."
+    "`n` candidate boxes per clip (top, left, height, width; each (B, n)): area share `scale`, aspect `ratio`."
     B, H, W = shape[0], shape[-2], shape[-1]
-    area = H*W*_uniform(*scale, B*n, g)
-    aspect = torch.exp(_uniform(math.log(ratio[0]), math.log(ratio[1]), B*n, g))
+    area = H*W*draw_uniform(*scale, B*n, g)
+    aspect = torch.exp(draw_uniform(math.log(ratio[0]), math.log(ratio[1]), B*n, g))
     a = torch.sqrt(area*aspect).round().long().view(B, n)
     b = torch.sqrt(area/aspect).round().long().view(B, n)
     # ratio is width/height (crop) or height/width (erasing)
@@ -299,7 +49,7 @@ def _first_fit(cand:tuple, ok:torch.Tensor) -> tuple:
     return torch.stack([t[rows, k] for t in cand], 1), ok.any(1)
 
 # %% ../nbs/09_augment.ipynb #e7423327
-class RandomResizedCrop(_Geometric):
+class RandomResizedCrop(GeometricTransform):
     "Crop a random box of `scale` x area and aspect ratio in `ratio` per clip, resized to `size`."
     def __init__(self, size, # output size: int or (height, width)
                  scale=(0.08, 1.0), # range of the box's share of the frame's area
@@ -307,13 +57,13 @@ class RandomResizedCrop(_Geometric):
                  interpolation:str='bilinear', # 'bilinear' or 'nearest'
                  seed=None, # seed of this transform's own generator
                 ):
-        self._setup(locals(), 1.0, seed)
-        self.size = _size2(size)
+        super().__init__(locals(), 1.0, seed)
+        self.size = size_pair(size)
         if not (0 < scale[0] <= scale[1] and 0 < ratio[0] <= ratio[1]):
             raise ValueError(f'RandomResizedCrop: need 0 < scale[0] <= scale[1] and 0 < ratio[0] <= ratio[1], '
                              f'got scale={scale}, ratio={ratio}')
         self.scale, self.ratio = tuple(map(float, scale)), tuple(map(float, ratio))
-        self._geometry_options(interpolation, 'zeros', 0.0)
+        self.set_geometry(interpolation, 'zeros', 0.0)
 
     def sample(self, shape, g=None):
         B, H, W = shape[0], shape[-2], shape[-1]
@@ -330,14 +80,14 @@ class RandomResizedCrop(_Geometric):
     def out_shape(self, shape): return (*shape[:-2], *self.size)
 
 # %% ../nbs/09_augment.ipynb #b47587ec
-class RandomCrop(_Geometric):
+class RandomCrop(GeometricTransform):
     "Crop a random `size` box per clip (no resize)."
     def __init__(self, size, # output size: int or (height, width), at most the frame's
                  seed=None, # seed of this transform's own generator
                 ):
-        self._setup(locals(), 1.0, seed)
-        self.size = _size2(size)
-        self._geometry_options('bilinear', 'zeros', 0.0)
+        super().__init__(locals(), 1.0, seed)
+        self.size = size_pair(size)
+        self.set_geometry('bilinear', 'zeros', 0.0)
     def sample(self, shape, g=None):
         B, H, W = shape[0], shape[-2], shape[-1]
         h, w = self.size
@@ -360,16 +110,16 @@ class CenterCrop(RandomCrop):
                 'box': torch.tensor([(H - h)//2, (W - w)//2, h, w]).repeat(B, 1)}
 
 # %% ../nbs/09_augment.ipynb #99e55582
-class RandomHorizontalFlip(_Geometric):
+class RandomHorizontalFlip(GeometricTransform):
     "Mirror left-right the clips drawn with probability `p`."
     takes_uint8, _dim = True, -1
     def __init__(self, p:float=0.5, # probability per clip
                  seed=None, # seed of this transform's own generator
                 ):
-        self._setup(locals(), p, seed)
-    def sample(self, shape, g=None): return {'apply': _coin(self.p, shape[0], g)}
+        super().__init__(locals(), p, seed)
+    def sample(self, shape, g=None): return {'apply': draw_apply(self.p, shape[0], g)}
     def matrix(self, params, hw):
-        A = _eye(len(params['apply']))
+        A = identity_matrices(len(params['apply']))
         m = params['apply']
         i = 0 if self._dim == -1 else 1
         A[m, i, i], A[m, i, 2] = -1.0, float(hw[1 - i])
@@ -384,21 +134,6 @@ class RandomHorizontalFlip(_Geometric):
 class RandomVerticalFlip(RandomHorizontalFlip):
     "Mirror top-bottom the clips drawn with probability `p`."
     _dim = -2
-
-# %% ../nbs/09_augment.ipynb #b0a7df8c
-def _range(v, name:str, centre:float=0.0, lo_limit=None) -> tuple|None:
-    "A (lo, hi) range from a number v (centre -/+ v) or a pair, None when v is None or 0."
-    if v is None: return None
-    if isinstance(v, (int, float)):
-        if v < 0: raise ValueError(f'{name} must be non-negative, got {v}')
-        if v == 0: return None
-        lo, hi = centre - v, centre + v
-    else:
-        if len(v) != 2 or v[0] > v[1]:
-            raise ValueError(f'{name} must be a number or a (min, max) pair, got {v!r}')
-        lo, hi = float(v[0]), float(v[1])
-    if lo_limit is not None: lo = max(lo, lo_limit)
-    return (float(lo), float(hi))
 
 # %% ../nbs/09_augment.ipynb #6fa9f6a0
 def affine_matrix(angle, # (B,) degrees, counter-clockwise
@@ -420,13 +155,13 @@ def affine_matrix(angle, # (B,) degrees, counter-clockwise
     M = torch.as_tensor(scale, dtype=torch.float64).view(B, 1, 1) * (R @ SY @ SX)
     Minv = torch.linalg.inv(M)
     c = torch.tensor([W/2, H/2], dtype=torch.float64)
-    A = _eye(B)
+    A = identity_matrices(B)
     A[:, :2, :2] = Minv
     A[:, :2, 2] = c - (Minv @ (c + torch.as_tensor(translate, dtype=torch.float64)).unsqueeze(-1)).squeeze(-1)
     return A
 
 # %% ../nbs/09_augment.ipynb #59aea23a
-class RandomAffine(_Geometric):
+class RandomAffine(GeometricTransform):
     "Rotate, shift, zoom and shear each clip by its own random draw, about the frame centre."
     def __init__(self, degrees=0, # max angle, or (min, max), in degrees; positive is counter-clockwise
                  translate=None, # (a, b): shift up to a*width and b*height
@@ -438,29 +173,29 @@ class RandomAffine(_Geometric):
                  p:float=1.0, # probability per clip
                  seed=None, # seed of this transform's own generator
                 ):
-        self._setup(locals(), p, seed)
-        self._geometry_options(interpolation, padding_mode, fill)
-        self.degrees = _range(degrees, 'degrees') or (0.0, 0.0)
+        super().__init__(locals(), p, seed)
+        self.set_geometry(interpolation, padding_mode, fill)
+        self.degrees = value_range(degrees, 'degrees') or (0.0, 0.0)
         if translate is not None and not (len(translate) == 2 and all(0 <= t <= 1 for t in translate)):
             raise ValueError(f'translate must be (a, b) with values in [0, 1], got {translate!r}')
         self.translate = translate
-        self.scale = _range(scale, 'scale') if scale is not None else None
+        self.scale = value_range(scale, 'scale') if scale is not None else None
         if self.scale and self.scale[0] <= 0: raise ValueError(f'scale must be positive, got {scale!r}')
         if shear is not None and not isinstance(shear, (int, float)) and len(shear) == 4:
-            self.shear = (_range(shear[:2], 'shear'), _range(shear[2:], 'shear'))
-        else: self.shear = (_range(shear, 'shear'), None)
+            self.shear = (value_range(shear[:2], 'shear'), value_range(shear[2:], 'shear'))
+        else: self.shear = (value_range(shear, 'shear'), None)
 
     def sample(self, shape, g=None):
         B, H, W = shape[0], shape[-2], shape[-1]
-        apply = _coin(self.p, B, g)
+        apply = draw_apply(self.p, B, g)
         z = torch.zeros(B, dtype=torch.float64)
-        angle = _uniform(*self.degrees, B, g)
+        angle = draw_uniform(*self.degrees, B, g)
         tr = torch.zeros(B, 2, dtype=torch.float64)
         if self.translate:
-            tr[:, 0] = _uniform(-self.translate[0]*W, self.translate[0]*W, B, g)
-            tr[:, 1] = _uniform(-self.translate[1]*H, self.translate[1]*H, B, g)
-        scale = _uniform(*self.scale, B, g) if self.scale else torch.ones(B, dtype=torch.float64)
-        shear = torch.stack([_uniform(*r, B, g) if r else z for r in self.shear], 1)
+            tr[:, 0] = draw_uniform(-self.translate[0]*W, self.translate[0]*W, B, g)
+            tr[:, 1] = draw_uniform(-self.translate[1]*H, self.translate[1]*H, B, g)
+        scale = draw_uniform(*self.scale, B, g) if self.scale else torch.ones(B, dtype=torch.float64)
+        shear = torch.stack([draw_uniform(*r, B, g) if r else z for r in self.shear], 1)
         return {'apply': apply, 'angle': torch.where(apply, angle, z), 'translate': tr*apply[:, None],
                 'scale': torch.where(apply, scale, z + 1), 'shear': shear*apply[:, None]}
 
@@ -522,7 +257,7 @@ def _hue_(x:torch.Tensor, shift:torch.Tensor) -> torch.Tensor:
 _JITTER = (_brightness_, _contrast_, _saturation_, _hue_)
 _NEUTRAL = (1.0, 1.0, 1.0, 0.0)
 
-class ColorJitter(_InPlace):
+class ColorJitter(InPlaceTransform):
     "Random brightness, contrast, saturation and hue per clip, in a random order per clip."
     def __init__(self, brightness=0, # factor range: b -> [max(0, 1-b), 1+b], or (min, max)
                  contrast=0, # factor range, as brightness
@@ -532,10 +267,10 @@ class ColorJitter(_InPlace):
                  order:str='random', # 'random' order per clip, or 'fixed' (b, c, s, h)
                  seed=None, # seed of this transform's own generator
                 ):
-        self._setup(locals(), p, seed)
+        super().__init__(locals(), p, seed)
         named = ((brightness, 'brightness'), (contrast, 'contrast'), (saturation, 'saturation'))
-        self.ranges = [_range(v, n, 1.0, 0.0) for v, n in named]
-        self.ranges.append(_range(hue, 'hue'))
+        self.ranges = [value_range(v, n, 1.0, 0.0) for v, n in named]
+        self.ranges.append(value_range(hue, 'hue'))
         if self.ranges[3] and not -0.5 <= self.ranges[3][0] <= self.ranges[3][1] <= 0.5:
             raise ValueError(f'hue must be in [-0.5, 0.5], got {hue!r}')
         if order not in ('random', 'fixed'):
@@ -544,10 +279,10 @@ class ColorJitter(_InPlace):
 
     def sample(self, shape, g=None):
         B = shape[0]
-        apply = _coin(self.p, B, g)
+        apply = draw_apply(self.p, B, g)
         f = torch.tensor(_NEUTRAL, dtype=torch.float64).repeat(B, 1)
         for k, r in enumerate(self.ranges):
-            if r: f[:, k] = torch.where(apply, _uniform(*r, B, g), f[:, k])
+            if r: f[:, k] = torch.where(apply, draw_uniform(*r, B, g), f[:, k])
         if self.order == 'random': order = torch.rand(B, 4, generator=g).argsort(1)
         else: order = torch.arange(4).repeat(B, 1)
         return {'apply': apply, 'factors': f, 'order': order}
@@ -560,7 +295,7 @@ class ColorJitter(_InPlace):
             for k in range(4):
                 sel = (order[:, step] == k) & ~neutral[:, k]
                 if not sel.any(): continue
-                fk = _on(f[sel, k], y)
+                fk = per_clip(f[sel, k], y)
                 if sel.all():
                     _JITTER[k](y, fk)
                     continue
@@ -568,7 +303,7 @@ class ColorJitter(_InPlace):
                 y[idx] = _JITTER[k](y[idx], fk)
 
 # %% ../nbs/09_augment.ipynb #fafed332
-class GaussianNoise(_InPlace):
+class GaussianNoise(InPlaceTransform):
     "Add Gaussian noise, a new draw per frame (or one per clip); sigma may be drawn per clip."
     def __init__(self, mean:float=0.0, # noise mean (float scale, 0-1)
                  sigma=0.1, # noise std, or a (min, max) range drawn per clip
@@ -577,22 +312,22 @@ class GaussianNoise(_InPlace):
                  p:float=1.0, # probability per clip
                  seed=None, # seed of this transform's own generator
                 ):
-        self._setup(locals(), p, seed)
+        super().__init__(locals(), p, seed)
         one = isinstance(sigma, (int, float))
-        self.sigma = (float(sigma), float(sigma)) if one else _range(sigma, 'sigma')
+        self.sigma = (float(sigma), float(sigma)) if one else value_range(sigma, 'sigma')
         if self.sigma[0] < 0: raise ValueError(f'sigma must be non-negative, got {sigma!r}')
         self.mean, self.clip, self.per_frame = float(mean), clip, per_frame
 
     def sample(self, shape, g=None):
         B = shape[0]
-        apply = _coin(self.p, B, g)
-        return {'apply': apply, 'sigma': _uniform(*self.sigma, B, g)*apply, 'seed': _seeds(B, g)}
+        apply = draw_apply(self.p, B, g)
+        return {'apply': apply, 'sigma': draw_uniform(*self.sigma, B, g)*apply, 'seed': draw_seeds(B, g)}
 
     def apply_(self, y, params):
         T, C, H, W = y.shape[1:]
         for b in params['apply'].nonzero().flatten().tolist():
-            n = torch.randn((T if self.per_frame else 1, C, H, W),
-                            generator=_field_gen(params['seed'][b], y.device), device=y.device, dtype=y.dtype)
+            gen = field_generator(params['seed'][b], y.device)
+            n = torch.randn((T if self.per_frame else 1, C, H, W), generator=gen, device=y.device, dtype=y.dtype)
             y[b].add_(n, alpha=float(params['sigma'][b]))
             if self.mean: y[b].add_(self.mean)
             if self.clip: y[b].clamp_(0, 1)
@@ -615,25 +350,25 @@ def _sep_blur(x:torch.Tensor, kh:torch.Tensor, kw:torch.Tensor) -> torch.Tensor:
     return z.view(B, N, H, W)
 
 # %% ../nbs/09_augment.ipynb #1a96aace
-class GaussianBlur(_InPlace):
+class GaussianBlur(InPlaceTransform):
     "Blur each clip with its own Gaussian sigma, all frames alike."
     def __init__(self, kernel_size, # odd int or (height, width) odd ints
                  sigma=(0.1, 2.0), # sigma, or a (min, max) range drawn per clip
                  p:float=1.0, # probability per clip
                  seed=None, # seed of this transform's own generator
                 ):
-        self._setup(locals(), p, seed)
-        self.kernel = _size2(kernel_size, 'kernel_size')
+        super().__init__(locals(), p, seed)
+        self.kernel = size_pair(kernel_size, 'kernel_size')
         if not all(k % 2 for k in self.kernel):
             raise ValueError(f'kernel_size must be odd, got {kernel_size!r}')
         one = isinstance(sigma, (int, float))
-        self.sigma = (float(sigma), float(sigma)) if one else _range(sigma, 'sigma')
+        self.sigma = (float(sigma), float(sigma)) if one else value_range(sigma, 'sigma')
         if self.sigma[0] <= 0: raise ValueError(f'sigma must be positive, got {sigma!r}')
 
     def sample(self, shape, g=None):
         B = shape[0]
-        apply = _coin(self.p, B, g)
-        sigma = torch.where(apply, _uniform(*self.sigma, B, g), torch.zeros((), dtype=torch.float64))
+        apply = draw_apply(self.p, B, g)
+        sigma = torch.where(apply, draw_uniform(*self.sigma, B, g), torch.zeros((), dtype=torch.float64))
         return {'apply': apply, 'sigma': sigma}
 
     def apply_(self, y, params):
@@ -648,7 +383,7 @@ class GaussianBlur(_InPlace):
         y[d] = _sep_blur(y[d].reshape(len(idx), T*C, H, W), kh, kw).view(len(idx), T, C, H, W)
 
 # %% ../nbs/09_augment.ipynb #b4d2b377
-class RandomErasing(_InPlace):
+class RandomErasing(InPlaceTransform):
     "Erase one random box per clip, at the same place in every frame (cutout)."
     def __init__(self, p:float=0.5, # probability per clip
                  scale=(0.02, 0.33), # range of the box's share of the frame's area
@@ -656,7 +391,7 @@ class RandomErasing(_InPlace):
                  value=0.0, # fill: a number, one per channel, or 'random' (Gaussian)
                  seed=None, # seed of this transform's own generator
                 ):
-        self._setup(locals(), p, seed)
+        super().__init__(locals(), p, seed)
         if not (0 < scale[0] <= scale[1] <= 1 and 0 < ratio[0] <= ratio[1]):
             raise ValueError(f'RandomErasing: need 0 < scale[0] <= scale[1] <= 1 and 0 < ratio[0] <= ratio[1], '
                              f'got scale={scale}, ratio={ratio}')
@@ -666,11 +401,11 @@ class RandomErasing(_InPlace):
 
     def sample(self, shape, g=None):
         B, H, W = shape[0], shape[-2], shape[-1]
-        apply = _coin(self.p, B, g)
+        apply = draw_apply(self.p, B, g)
         top, left, h, w = cand = _box_draws(shape, self.scale, self.ratio, g, ratio_is_hw=True)
         pick, found = _first_fit(cand, (h < H) & (w < W) & (h > 0) & (w > 0))
         apply = apply & found
-        return {'apply': apply, 'box': pick*apply[:, None], 'seed': _seeds(B, g)}
+        return {'apply': apply, 'box': pick*apply[:, None], 'seed': draw_seeds(B, g)}
 
     def apply_(self, x, params):
         B, T, C, H, W = x.shape
@@ -683,7 +418,7 @@ class RandomErasing(_InPlace):
         if self.value == 'random':
             v = torch.zeros((B, 1, C, H, W), device=x.device, dtype=x.dtype)
             for b in params['apply'].nonzero().flatten().tolist():
-                torch.randn((1, C, H, W), generator=_field_gen(params['seed'][b], x.device), out=v[b])
+                torch.randn((1, C, H, W), generator=field_generator(params['seed'][b], x.device), out=v[b])
         else:
             v = torch.as_tensor(self.value, device=x.device, dtype=x.dtype).reshape(-1)
             if len(v) not in (1, C):
@@ -700,7 +435,7 @@ class ElasticTransform(VideoTransform):
                  p:float=1.0, # probability per clip
                  seed=None, # seed of this transform's own generator
                 ):
-        self._setup(locals(), p, seed)
+        super().__init__(locals(), p, seed)
         if alpha < 0 or sigma <= 0:
             raise ValueError(f'need alpha >= 0 and sigma > 0, got alpha={alpha}, sigma={sigma}')
         if interpolation not in ('bilinear', 'nearest'):
@@ -709,7 +444,7 @@ class ElasticTransform(VideoTransform):
 
     def sample(self, shape, g=None):
         B = shape[0]
-        return {'apply': _coin(self.p, B, g), 'seed': _seeds(B, g)}
+        return {'apply': draw_apply(self.p, B, g), 'seed': draw_seeds(B, g)}
 
     def displacement(self, params, hw:tuple, device='cpu') -> torch.Tensor:
         "The (B, H, W, 2) displacement in grid_sample units (zero for clips not applied)."
@@ -717,7 +452,8 @@ class ElasticTransform(VideoTransform):
         B = len(params['apply'])
         d = torch.zeros((B, 2, H, W), device=device)
         for b in params['apply'].nonzero().flatten().tolist():
-            torch.rand((2, H, W), generator=_field_gen(params['seed'][b], device), device=device, out=d[b])
+            gen = field_generator(params['seed'][b], device)
+            torch.rand((2, H, W), generator=gen, device=device, out=d[b])
         k = min(int(8*self.sigma) | 1, 2*min(H, W) - 1)           # odd, and reflect padding needs k//2 < H, W
         ker = _gauss1d(torch.full((B,), self.sigma), k)
         d = _sep_blur(d.mul_(2).sub_(1), ker, ker)*(self.alpha*params['apply'].to(device).view(B, 1, 1, 1))
@@ -745,13 +481,13 @@ _BACKBONES = {'r3d_18': 'kinetics', 'mc3_18': 'kinetics', 'r2plus1d_18': 'kineti
               'mvit_v1_b': 'mvit', 'mvit_v2_s': 'mvit',
               'swin3d_t': 'imagenet', 'swin3d_s': 'imagenet', 'swin3d_b': 'imagenet'}
 
-class Normalize(_InPlace):
+class Normalize(InPlaceTransform):
     "(x - mean) / std per channel; returns float whatever the input dtype."
     float_out = True
     def __init__(self, mean, # per-channel mean (0-1 scale)
                  std, # per-channel std
                 ):
-        self._setup(locals())
+        super().__init__(locals())
         self.mean, self.std = tuple(map(float, mean)), tuple(map(float, std))
         if len(self.mean) != len(self.std) or min(self.std) <= 0:
             raise ValueError(f'need as many means as stds, stds > 0; got mean={mean}, std={std}')
@@ -771,35 +507,21 @@ class Normalize(_InPlace):
                 for v in (self.mean, self.std))
         x.sub_(m).div_(s)
 
-# %% ../nbs/09_augment.ipynb #56efdf1a
-def _gather_time(x:torch.Tensor, index:torch.Tensor) -> torch.Tensor:
-    "Frames `index[b]` of every clip b: (B, T, ...) -> (B, T_out, ...)."
-    idx = index.to(x.device)
-    return x[torch.arange(len(idx), device=x.device)[:, None], idx]
-
-# %% ../nbs/09_augment.ipynb #2d2b73b7
-class _Temporal(VideoTransform):
-    "A transform given by one frame-index map per clip; `Compose` chains neighbours into one gather."
-    stage, takes_uint8 = 'temporal', True
-    def apply(self, x, params): return _gather_time(x, params['index'])
-    def out_shape(self, shape): return (shape[0], self._out_t(shape[1]), *shape[2:])
-    def _out_t(self, T:int) -> int: return T
-
 # %% ../nbs/09_augment.ipynb #effd2ca6
 def _ar(B:int, T:int) -> torch.Tensor: return torch.arange(T).repeat(B, 1)
 
 # %% ../nbs/09_augment.ipynb #55c6fb65
-class TemporalCrop(_Temporal):
+class TemporalCrop(TemporalTransform):
     "`size` consecutive frames at a random (or the central) position of a longer window."
     def __init__(self, size:int, # frames to keep
                  random:bool=True, # random position (True) or centred
                  seed=None, # seed of this transform's own generator
                 ):
-        self._setup(locals(), 1.0, seed)
+        super().__init__(locals(), 1.0, seed)
         if not isinstance(size, int) or size <= 0:
             raise ValueError(f'size must be a positive int, got {size!r}')
         self.size, self.random = size, random
-    def _out_t(self, T): return self.size
+    def out_frames(self, T): return self.size
     def sample(self, shape, g=None):
         B, L = shape[:2]
         n = self.size
@@ -812,36 +534,36 @@ class TemporalCrop(_Temporal):
                 'index': start[:, None] + torch.arange(n)}
 
 # %% ../nbs/09_augment.ipynb #c84bed6e
-class FrameJitter(_Temporal):
+class FrameJitter(TemporalTransform):
     "Replace each frame by one up to `max_shift` frames away, keeping the order."
     def __init__(self, max_shift:int=1, # largest shift in frames
                  p:float=1.0, # probability per clip
                  seed=None, # seed of this transform's own generator
                 ):
-        self._setup(locals(), p, seed)
+        super().__init__(locals(), p, seed)
         self.max_shift = int(max_shift)
     def sample(self, shape, g=None):
         B, T = shape[:2]
-        apply = _coin(self.p, B, g)
+        apply = draw_apply(self.p, B, g)
         shift = torch.randint(-self.max_shift, self.max_shift + 1, (B, T), generator=g)*apply[:, None]
         return {'apply': apply, 'index': (_ar(B, T) + shift).clamp(0, T - 1).sort(1).values}
 
 # %% ../nbs/09_augment.ipynb #08141bc3
-class FrameDrop(_Temporal):
+class FrameDrop(TemporalTransform):
     "Drop up to `max_fraction` of the frames, each replaced by its previous (or nearest) kept neighbour."
     def __init__(self, max_fraction:float=0.2, # largest share of frames dropped per clip
                  fill:str='previous', # 'previous' (hold the last kept frame) or 'nearest' kept frame
                  p:float=1.0, # probability per clip
                  seed=None, # seed of this transform's own generator
                 ):
-        self._setup(locals(), p, seed)
+        super().__init__(locals(), p, seed)
         if not 0 <= max_fraction < 1: raise ValueError(f'max_fraction must be in [0, 1), got {max_fraction}')
         if fill not in ('previous', 'nearest'):
             raise ValueError(f"fill must be 'previous' or 'nearest', got {fill!r}")
         self.max_fraction, self.fill = float(max_fraction), fill
     def sample(self, shape, g=None):
         B, T = shape[:2]
-        apply = _coin(self.p, B, g)
+        apply = draw_apply(self.p, B, g)
         kmax = min(T - 1, int(self.max_fraction*T))
         k = torch.randint(0, kmax + 1, (B,), generator=g)*apply
         rank = torch.rand(B, T, generator=g).argsort(1).argsort(1)       # a random rank per frame
@@ -854,18 +576,18 @@ class FrameDrop(_Temporal):
         return {'apply': apply, 'dropped': ~kept, 'index': idx}
 
 # %% ../nbs/09_augment.ipynb #f07c4964
-class FrameDuplicate(_Temporal):
+class FrameDuplicate(TemporalTransform):
     "Show up to `max_fraction` of the frames twice (local slow motion), truncated back to T frames."
     def __init__(self, max_fraction:float=0.2, # largest share of frames duplicated per clip
                  p:float=1.0, # probability per clip
                  seed=None, # seed of this transform's own generator
                 ):
-        self._setup(locals(), p, seed)
+        super().__init__(locals(), p, seed)
         if not 0 <= max_fraction <= 1: raise ValueError(f'max_fraction must be in [0, 1], got {max_fraction}')
         self.max_fraction = float(max_fraction)
     def sample(self, shape, g=None):
         B, T = shape[:2]
-        apply = _coin(self.p, B, g)
+        apply = draw_apply(self.p, B, g)
         k = torch.randint(0, int(self.max_fraction*T) + 1, (B,), generator=g)*apply
         dup = torch.rand(B, T, generator=g).argsort(1).argsort(1) < k[:, None]
         ends = (1 + dup.long()).cumsum(1)                                 # where each frame's copies end
@@ -873,107 +595,41 @@ class FrameDuplicate(_Temporal):
         return {'apply': apply, 'duplicated': dup, 'index': idx}
 
 # %% ../nbs/09_augment.ipynb #8a73f980
-class Reverse(_Temporal):
+class Reverse(TemporalTransform):
     "Play the clips drawn with probability `p` backwards."
     def __init__(self, p:float=0.5, # probability per clip
                  seed=None, # seed of this transform's own generator
                 ):
-        self._setup(locals(), p, seed)
+        super().__init__(locals(), p, seed)
     def sample(self, shape, g=None):
         B, T = shape[:2]
-        apply = _coin(self.p, B, g)
+        apply = draw_apply(self.p, B, g)
         ar = _ar(B, T)
         return {'apply': apply, 'index': torch.where(apply[:, None], T - 1 - ar, ar)}
 
 # %% ../nbs/09_augment.ipynb #82986146
-class RandomSpeed(_Temporal):
+class RandomSpeed(TemporalTransform):
     "Resample the time axis by a random factor per clip (>1 faster, <1 slower) from a random start."
     def __init__(self, factor=(0.5, 2.0), # speed factor, or a (min, max) range drawn per clip
                  size:int|None=None, # output frames (default: the input's T)
                  p:float=1.0, # probability per clip
                  seed=None, # seed of this transform's own generator
                 ):
-        self._setup(locals(), p, seed)
+        super().__init__(locals(), p, seed)
         one = isinstance(factor, (int, float))
-        self.factor = (float(factor), float(factor)) if one else _range(factor, 'factor')
+        self.factor = (float(factor), float(factor)) if one else value_range(factor, 'factor')
         if self.factor[0] <= 0: raise ValueError(f'factor must be positive, got {factor!r}')
         self.size = size
-    def _out_t(self, T): return self.size or T
+    def out_frames(self, T): return self.size or T
     def sample(self, shape, g=None):
         B, L = shape[:2]
-        n = self._out_t(L)
-        apply = _coin(self.p, B, g)
-        f = torch.where(apply, _uniform(*self.factor, B, g), torch.ones((), dtype=torch.float64))
+        n = self.out_frames(L)
+        apply = draw_apply(self.p, B, g)
+        f = torch.where(apply, draw_uniform(*self.factor, B, g), torch.ones((), dtype=torch.float64))
         start = torch.rand(B, generator=g, dtype=torch.float64)*(L - 1 - (n - 1)*f).clamp(min=0)
         t = start[:, None] + torch.arange(n, dtype=torch.float64)*f[:, None]
         return {'apply': apply, 'factor': f, 'start': start,
                 'index': (t + 0.5).floor().long().clamp(0, L - 1)}
-
-# %% ../nbs/09_augment.ipynb #9ac6f040
-def _same_geometry(a, b) -> bool:
-    return (a.interpolation, a.padding_mode, a.fill) == (b.interpolation, b.padding_mode, b.fill)
-
-# %% ../nbs/09_augment.ipynb #2e243810
-class Compose(VideoTransform):
-    "Run transforms in order; neighbouring geometric ones fuse into one warp, temporal ones into one gather."
-    takes_uint8 = True                              # converts to float itself, only when needed
-    def __init__(self, transforms:list, # VideoTransform instances
-                 seed=None, # seed of the pipeline's generator
-                ):
-        bad = [t for t in transforms if not isinstance(t, VideoTransform)]
-        if bad: raise TypeError(f'Compose takes VideoTransform instances, got {type(bad[0]).__name__}')
-        self.transforms = list(transforms)
-        self._setup({'transforms': [t.spec() for t in self.transforms], 'seed': seed}, 1.0, seed)
-
-    @property
-    def float_out(self): return any(t.float_out for t in self.transforms)
-
-    def sample(self, shape, g=None):
-        params = []
-        for t in self.transforms:
-            params.append(t.sample(tuple(shape), t.generator or g))
-            shape = t.out_shape(shape)
-        return params
-
-    def out_shape(self, shape):
-        for t in self.transforms: shape = t.out_shape(shape)
-        return tuple(shape)
-
-    def _groups(self) -> list:
-        "Runs of fusable neighbours: [[i, ...], ...]."
-        groups = []
-        for i, t in enumerate(self.transforms):
-            prev = self.transforms[groups[-1][-1]] if groups else None
-            same = prev is not None and t.stage == prev.stage
-            if same and (t.stage in ('temporal', 'inplace') or t.stage == 'affine' and _same_geometry(t, prev)):
-                groups[-1].append(i)
-            else: groups.append([i])
-        return groups
-
-    def apply(self, x, params):
-        if len(params) != len(self.transforms):
-            raise ValueError(f'Compose: {len(params)} parameter sets for {len(self.transforms)} transforms')
-        # is x a tensor this call made (safe to modify in place)?
-        owned = False
-        for grp in self._groups():
-            ts, ps = [self.transforms[i] for i in grp], [params[i] for i in grp]
-            if ts[0].stage == 'temporal':
-                idx = ps[0]['index']
-                for p in ps[1:]: idx = idx.gather(1, p['index'])
-                x = _gather_time(x, idx)
-            elif ts[0].stage == 'affine' and not all(t.takes_uint8 for t in ts):
-                A, hw = _eye(x.shape[0]), tuple(x.shape[-2:])
-                for t, p in zip(ts, ps):
-                    At, hw = t.matrix(p, hw)
-                    A = A @ At
-                x = _warp(x, A, hw, ts[0].interpolation, ts[0].padding_mode, ts[0].fill)
-            elif ts[0].stage == 'inplace': x = _run_inplace(ts, ps, x, owned)
-            else:
-                for t, p in zip(ts, ps): x = t.apply(x if t.takes_uint8 else to_float(x), p)
-            owned = True
-        return x
-
-    def __repr__(self): return 'Compose([\n' + ''.join(f'  {t!r},\n' for t in self.transforms) + '])'
 
 # %% ../nbs/09_augment.ipynb #b7155670
 PRESETS = ('light', 'standard', 'heavy')

@@ -17,7 +17,8 @@ from .core import (VideokitError, MissingFileError, UsageError, atomic_output, w
 from .sample import count_frames, uniform_indices, random_indices, read_frames
 from .scan import read_manifest
 from .data import write_manifest
-from .augment import PRESETS, Compose, TemporalCrop, preset, from_spec, jsonable, params_to_json
+from .augment import PRESETS, TemporalCrop, preset
+from .transforms import Compose, from_spec, jsonable, params_to_json
 
 # %% auto #0
 __all__ = ['AUG_FORMAT', 'AugmentConfig', 'load_config', 'copy_seed', 'make_copies', 'copies_from_report', 'augment_dataset',
