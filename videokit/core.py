@@ -632,10 +632,13 @@ def open_jsonl(path, # a JSONL file to append to (created with its folder if mis
     "Open `path` for appending records; a torn last line left by a kill is ended first, so no new record joins it."
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    f = open(p, 'a+', encoding='utf-8')
-    if f.tell():
-        f.seek(f.tell() - 1)
-        if f.read(1) != '\n': f.write('\n')
+    torn = False
+    if p.exists() and p.stat().st_size:
+        with open(p, 'rb') as b:          # bytes: a torn line may end inside a multi-byte character
+            b.seek(-1, os.SEEK_END)
+            torn = b.read(1) != b'\n'
+    f = open(p, 'a', encoding='utf-8')
+    if torn: f.write('\n')
     return f
 
 # %% ../nbs/00_core.ipynb #f28da72f
