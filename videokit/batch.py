@@ -125,7 +125,8 @@ def sbatch_script(notebook, # the notebook papermill runs
                  ) -> str:
     "The text of an sbatch script running `notebook` once per task as a job array, checkpointing before the limit."
     r, out, nb, q = resources, Path(out_dir).resolve(), Path(notebook).resolve(), shlex.quote
-    ranks = any((v or 1) > 1 for v in (r.ntasks, r.nodes, r.ntasks_per_node))   # a DDP job: srun, a notebook per task
+    asked = [int(m[2]) for m in (re.match(r'--(ntasks|nodes|ntasks-per-node)=(\d+)$', str(o)) for o in r.extra) if m]
+    ranks = any((v or 1) > 1 for v in (r.ntasks, r.nodes, r.ntasks_per_node, *asked))   # DDP: srun, a notebook per task
     dep = ','.join(d for d in (r.dependency, f'afterany:{depends_on}' if depends_on else None) if d)
     opts = [f"--job-name={r.job_name or nb.stem}", r.partition and f"--partition={r.partition}",
             r.time and f"--time={r.time}", r.nodes and f"--nodes={r.nodes}",

@@ -153,17 +153,18 @@ def expand_nodelist(nodelist:str, # a SLURM node list, e.g. `gpu[01-03,07],login
         hosts += names
     return hosts
 
-# %% ../nbs/13_train.ipynb #b055475e
+# %% ../nbs/13_train.ipynb #6eee760f
 def distributed_env(env:dict|None=None, # environment variables (default: this process's)
                    ) -> dict|None:
-    "Rank, world size, local rank, master address and port of a torchrun or srun launch of several processes, else None."
+    "Rank, world size, local rank, master address and port of a torchrun or srun launch of processes, else None."
     e = os.environ if env is None else env
     if 'RANK' in e and 'WORLD_SIZE' in e:                               # torchrun (any env:// launcher)
         world = int(e['WORLD_SIZE'])
         if world < 2: return None
-        return dict(launcher='torchrun', rank=int(e['RANK']), world_size=world, local_rank=int(e.get('LOCAL_RANK', 0)),
-                    master_addr=e.get('MASTER_ADDR', '127.0.0.1'), master_port=int(e.get('MASTER_PORT', 29500)))
-    if 'SLURM_STEP_ID' not in e or int(e.get('SLURM_STEP_NUM_TASKS', 1)) < 2: return None   # no srun step of tasks
+        return dict(launcher='torchrun', rank=int(e['RANK']), world_size=world,
+                    local_rank=int(e.get('LOCAL_RANK', 0)), master_addr=e.get('MASTER_ADDR', '127.0.0.1'),
+                    master_port=int(e.get('MASTER_PORT', 29500)))
+    if 'SLURM_STEP_ID' not in e or int(e.get('SLURM_STEP_NUM_TASKS', 1)) < 2: return None   # no srun step
     hosts = expand_nodelist(e.get('SLURM_STEP_NODELIST') or e.get('SLURM_JOB_NODELIST', ''))
     job, step = int(e.get('SLURM_JOB_ID', 0)), int(e['SLURM_STEP_ID'])
     port = int(e.get('MASTER_PORT') or 29500 + (job % 3000)*10 + step % 10)      # 29500 .. 59499
@@ -171,20 +172,21 @@ def distributed_env(env:dict|None=None, # environment variables (default: this p
                 local_rank=int(e.get('SLURM_LOCALID', 0)), master_addr=e.get('MASTER_ADDR') or hosts[0],
                 master_port=port)
 
-# %% ../nbs/13_train.ipynb #19c89fc1
+# %% ../nbs/13_train.ipynb #53ce63be
 def _leave_group():
     if dist.is_initialized(): dist.destroy_process_group()
 
 def init_distributed(timeout:float=1800, # seconds a collective waits for the other ranks
                     ) -> dict|None:
-    "Join the process group of a torchrun or srun launch (gloo on the CPU, nccl with CUDA); None in one process."
+    "Join the process group of a torchrun or srun launch (gloo on CPUs, nccl with CUDA); None in one process."
     d = distributed_env()
     if d is None: return None
     cuda = torch.cuda.is_available()
     if cuda: torch.cuda.set_device(d['local_rank'] % torch.cuda.device_count())
     if not dist.is_initialized():
-        dist.init_process_group('nccl' if cuda else 'gloo', init_method=f"tcp://{d['master_addr']}:{d['master_port']}",
-                                rank=d['rank'], world_size=d['world_size'], timeout=datetime.timedelta(seconds=timeout))
+        dist.init_process_group('nccl' if cuda else 'gloo',
+                                init_method=f"tcp://{d['master_addr']}:{d['master_port']}", rank=d['rank'],
+                                world_size=d['world_size'], timeout=datetime.timedelta(seconds=timeout))
         atexit.register(_leave_group)
     return dict(d, backend=dist.get_backend())
 
@@ -259,14 +261,15 @@ def _targets(ds) -> list|None:
     t = getattr(ds, 'targets', None)
     return None if t is None else [int(v) for v in t]
 
-# %% ../nbs/13_train.ipynb #a77a77af
+# %% ../nbs/13_train.ipynb #2aa8ada5
 def _global_batches(data, config:TrainConfig, generator:torch.Generator):
     "The training batches one process would draw from `data` (the same on every rank of a multi-process run)."
     if config.sampler == 'shuffle':
         return BatchSampler(RandomSampler(data, generator=generator), config.batch_size, config.drop_last)
     t = _targets(data)
     if t is None: raise ValueError(f"sampler={config.sampler!r} needs a dataset with .targets (class per item)")
-    if config.sampler == 'balanced': return BalancedBatchSampler(t, max(1, config.batch_size//len(set(t))), seed=config.seed)
+    if config.sampler == 'balanced':
+        return BalancedBatchSampler(t, max(1, config.batch_size//len(set(t))), seed=config.seed)
     return BatchSampler(weighted_sampler(t, seed=config.seed), config.batch_size, config.drop_last)
 
 def _rank_seed(seed:int, rank:int) -> int:
@@ -279,14 +282,14 @@ def _seed_worker(rank:int, worker_id:int):
 
 # %% ../nbs/13_train.ipynb #1c43c5f8
 def _make_loader(data, config:TrainConfig, train:bool, rank:int=0, world:int=1) -> DataLoader:
-    "A DataLoader for a dataset (a DataLoader is used as it is); with `world` > 1, rank `rank`'s share of training."
+    "A DataLoader for a dataset (a DataLoader is used as it is); with `world` > 1, rank `rank`'s training share."
     if isinstance(data, DataLoader): return data
     kw = dict(num_workers=config.num_workers, collate_fn=collate_clips, pin_memory=torch.cuda.is_available(),
               generator=torch.Generator().manual_seed(config.seed))
     if train and world > 1:
         init = partial(_seed_worker, rank) if rank and config.num_workers else None
-        return DataLoader(data, batch_sampler=ShardedBatchSampler(_global_batches(data, config, kw['generator']),
-                                                                  rank, world), worker_init_fn=init, **kw)
+        shares = ShardedBatchSampler(_global_batches(data, config, kw['generator']), rank, world)
+        return DataLoader(data, batch_sampler=shares, worker_init_fn=init, **kw)
     if train and config.sampler != 'shuffle':
         t = _targets(data)
         if t is None: raise ValueError(f"sampler={config.sampler!r} needs a dataset with .targets (class per item)")
@@ -406,7 +409,7 @@ def _accumulate(run:_Run, window:list, n:int) -> tuple:
 def _optimizer_step(run:_Run, window:list, log:_RunLog) -> dict:
     "One optimizer step over a window of loader batches, halving the micro-batch on out-of-memory errors."
     n = sum(len(y) for _, y in window)
-    if run.world > 1:                                           # the clips of the global window, over the ranks
+    if run.world > 1:                                           # the clips of the global window
         n = int(_sum_over_ranks([n], run.device)[0])
         if n == 0: return None                                  # every rank's share was skipped: no step
     while True:
@@ -683,7 +686,7 @@ def fit(model:nn.Module, # VideoClassifier, HeadClassifier, Distiller, or a modu
         callbacks=(), # fn(event, info) called after each 'step' and 'epoch'
         batch_transform=None, # fn(clips on the device) -> clips, applied to training batches (e.g. augmentation)
         progress:bool=True, # progress bars
-        stop=None, # fn() -> bool asked after each epoch (e.g. `batch.should_stop`): True ends the run, 'stopped'
+        stop=None, # fn() -> bool asked after each epoch (e.g. `batch.should_stop`): True ends the run
        ) -> dict:
     "Train `model`, checkpointing every epoch in `run_dir`; resume a run found there. Returns the run summary."
     cfg = (config if isinstance(config, TrainConfig) else TrainConfig.from_dict(config)).check()
@@ -723,7 +726,7 @@ def fit(model:nn.Module, # VideoClassifier, HeadClassifier, Distiller, or a modu
         write_json(dict(conf, hash=config_hash(conf)), run_dir/'config.json')
         env, env_path = environment(device), run_dir/'env.json'
         if dd: env['distributed'] = {k: dd[k] for k in ('launcher', 'world_size', 'backend')}
-        if run.epoch and env_path.is_file():                      # keep where the run started; add this session
+        if run.epoch and env_path.is_file():                      # keep where the run started; add this one
             first = json.loads(env_path.read_text())
             env = dict(first, resumed=first.get('resumed', []) + [dict(env, epoch=run.epoch)])
         write_json(env, env_path)
