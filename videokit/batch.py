@@ -54,6 +54,7 @@ class Resources:
     gpus:int|None=None # `--gpus`
     nodes:int|None=None # `--nodes` (DDP across nodes)
     ntasks_per_node:int|None=None # `--ntasks-per-node` (DDP: one task per GPU)
+    ntasks:int|None=None # `--ntasks`: processes of one DDP job (the notebook runs once per task, by srun)
     throttle:int|None=None # at most this many array tasks at once (`--array=...%N`)
     dependency:str|None=None # `--dependency`, e.g. `afterok:1234`
     signal_before:int=60 # seconds before the time limit at which a task is asked to checkpoint
@@ -70,7 +71,7 @@ class Resources:
                                      "(minutes, MM:SS, H:MM:SS or D-HH:MM:SS)")
         if self.mem is not None and not _MEM.match(str(self.mem)):
             raise UsageError('mem', f"{self.mem!r} is not a memory size (e.g. 500M or 8G)")
-        for k in ('cpus', 'gpus', 'nodes', 'ntasks_per_node', 'throttle', 'max_requeues'):
+        for k in ('cpus', 'gpus', 'nodes', 'ntasks_per_node', 'ntasks', 'throttle', 'max_requeues'):
             v = getattr(self, k)
             if v is not None and (not isinstance(v, int) or v < (0 if k == 'max_requeues' else 1)):
                 raise UsageError(k, f"{v!r}: must be a whole number >= {0 if k == 'max_requeues' else 1}")
@@ -107,6 +108,12 @@ def activation_lines() -> list:
     return [f'export PATH={shlex.quote(str(Path(sys.executable).parent))}:"$PATH"']
 
 # %% ../nbs/16_batch.ipynb #52b65553
+_SRUN = ['# several tasks (DDP): srun starts the notebook once per task; rank 0 writes the output notebook',
+         'export PYTHON NOTEBOOK OUT NAME PARAMS',
+         "srun --kill-on-bad-exit=1 bash -c 'if [ \"$SLURM_PROCID\" = 0 ]; then O=\"$OUT/$NAME.ipynb\"; "
+         "else O=\"$OUT/logs/$NAME.rank$SLURM_PROCID.ipynb\"; fi; "
+         "exec \"$PYTHON\" -m papermill \"$NOTEBOOK\" \"$O\" -y \"$PARAMS\" --log-output --no-progress-bar' &"]
+
 def sbatch_script(notebook, # the notebook papermill runs
                   tasks:list, # one dict per array task: `name` and `params`
                   out_dir, # the run folder (output notebooks, logs)
@@ -118,10 +125,13 @@ def sbatch_script(notebook, # the notebook papermill runs
                  ) -> str:
     "The text of an sbatch script running `notebook` once per task as a job array, checkpointing before the limit."
     r, out, nb, q = resources, Path(out_dir).resolve(), Path(notebook).resolve(), shlex.quote
+    asked = [int(m[2]) for m in (re.match(r'--(ntasks|nodes|ntasks-per-node)=(\d+)$', str(o)) for o in r.extra) if m]
+    ranks = any((v or 1) > 1 for v in (r.ntasks, r.nodes, r.ntasks_per_node, *asked))   # DDP: srun, a notebook per task
     dep = ','.join(d for d in (r.dependency, f'afterany:{depends_on}' if depends_on else None) if d)
     opts = [f"--job-name={r.job_name or nb.stem}", r.partition and f"--partition={r.partition}",
             r.time and f"--time={r.time}", r.nodes and f"--nodes={r.nodes}",
-            r.ntasks_per_node and f"--ntasks-per-node={r.ntasks_per_node}", r.cpus and f"--cpus-per-task={r.cpus}",
+            r.ntasks_per_node and f"--ntasks-per-node={r.ntasks_per_node}", r.ntasks and f"--ntasks={r.ntasks}",
+            r.cpus and f"--cpus-per-task={r.cpus}",
             r.mem and f"--mem={r.mem}", r.gpus and f"--gpus={r.gpus}", r.account and f"--account={r.account}",
             r.qos and f"--qos={r.qos}", f"--array=0-{len(tasks) - 1}" + (f"%{r.throttle}" if r.throttle else ''),
             dep and f"--dependency={dep}", f"--output={out}/logs/{nb.stem}-%A_%a.log",
@@ -155,7 +165,8 @@ def sbatch_script(notebook, # the notebook papermill runs
          'export VIDEOKIT_STOP_FILE="$S.stop" VIDEOKIT_CHECKPOINTED_FILE="$S.checkpointed"',
          'trap \'touch "$VIDEOKIT_STOP_FILE"; SIGNALLED=1\' USR1',
          'trap \'[ -z "$REQUEUEING" ] && finish 143 TERMINATED; exit 143\' TERM', '',
-         '"$PYTHON" -m papermill "$NOTEBOOK" "$OUT/$NAME.ipynb" -y "$PARAMS" --log-output --no-progress-bar &',
+         *(_SRUN if ranks else ['"$PYTHON" -m papermill "$NOTEBOOK" "$OUT/$NAME.ipynb" -y "$PARAMS" --log-output '
+                                '--no-progress-bar &']),
          'PID=$!', 'RC=', 'while [ -z "$RC" ]; do   # a trapped signal ends `wait` early: wait again',
          '  SIGNALLED=0; wait "$PID"; rc=$?', '  { [ "$SIGNALLED" = 1 ] && [ "$rc" -gt 128 ]; } || RC=$rc', 'done', '',
          'if [ "$RC" != 0 ] && [ -e "$VIDEOKIT_CHECKPOINTED_FILE" ] && [ "$RESTARTS" -lt "$MAX_REQUEUES" ]; then',

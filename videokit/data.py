@@ -30,7 +30,7 @@ from .isolate import run_isolated
 __all__ = ['IMAGE_EXTENSIONS', 'items_from_annotations', 'items_from_pattern', 'load_items', 'Skipped', 'sorted_labels',
            'VideoDataset', 'collate_clips', 'as_sample', 'is_skipped', 'WithIndex', 'collate_kept', 'frame_folders',
            'frames_to_video', 'videos_from_frames', 'write_manifest', 'BalancedBatchSampler', 'class_weights',
-           'weighted_sampler']
+           'weighted_sampler', 'ShardedBatchSampler']
 
 # %% ../nbs/08_data.ipynb #2511b287
 _PATH_KEYS = ('path', 'file', 'filename', 'file_name', 'video', 'video_path', 'clip_path', 'video_uid', 'clip_uid', 'uid', 'id', 'name')
@@ -720,3 +720,23 @@ def weighted_sampler(labels, # class index per dataset item (a list, a tensor, o
     weights = torch.tensor([float(w[l]) if l >= 0 else 0.0 for l in ls], dtype=torch.double)
     n = num_samples or sum(l >= 0 for l in ls)
     return WeightedRandomSampler(weights, n, replacement=replacement, generator=None if seed is None else torch.Generator().manual_seed(seed))
+
+# %% ../nbs/08_data.ipynb #dd2d9059
+class ShardedBatchSampler(Sampler):
+    "Rank `rank`'s share of every batch of `batches`: its items rank, rank + world_size, ... (maybe none)."
+    def __init__(self,
+                 batches, # a batch sampler drawing the same global batches on every rank
+                 rank:int, # this process's rank, 0 .. world_size - 1
+                 world_size:int, # the number of processes
+                ):
+        if not isinstance(world_size, int) or world_size < 1:
+            raise ValueError(f'world_size must be >= 1, got {world_size!r}')
+        if not isinstance(rank, int) or not 0 <= rank < world_size:
+            raise ValueError(f'rank must be in 0..{world_size - 1}, got {rank!r}')
+        self.batches, self.rank, self.world_size = batches, rank, world_size
+    def set_epoch(self, epoch:int):
+        for o in (self.batches, getattr(self.batches, 'sampler', None)):
+            if hasattr(o, 'set_epoch'): o.set_epoch(epoch)
+    def __len__(self): return len(self.batches)
+    def __iter__(self):
+        for b in self.batches: yield list(b)[self.rank::self.world_size]

@@ -24,7 +24,7 @@ from .models import build_model, backbone_spec, extract_features, Distiller, Vid
 from .metrics import (classification_metrics, metrics_by, plot_confusion, plot_roc_pr, plot_reliability,
                               save_figure)
 from .recipe import TrainConfig, typed_values
-from .train import fit, predict, seed_everything, load_checkpoint
+from .train import fit, predict, seed_everything, load_checkpoint, init_distributed
 
 # %% auto #0
 __all__ = ['DATA_DEFAULTS', 'MODEL_DEFAULTS', 'DISTILL_DEFAULTS', 'TTA', 'mirror_pairs', 'StackedClips', 'evaluate',
@@ -209,31 +209,41 @@ def cross_validate(make_model, # fn() -> a fresh model for each fold (seed insid
                    val_dataset=None, # the same videos with evaluation-time sampling (default: `dataset`)
                    group=None, # column, path regex or fn(item): items of one group stay in one fold
                    seed:int=0, # seed of the fold assignment
-                   extra_config:dict|None=None, batch_transform=None, progress:bool=True) -> dict:
+                   extra_config:dict|None=None, batch_transform=None, progress:bool=True,
+                   folds=None, # the folds to train, e.g. [2] for one task of a job array (None: all k)
+                   stop=None, # fn() -> bool asked after each epoch (see `train.fit`): True stops after a checkpoint
+                  ) -> dict:
     "Stratified k-fold: a resumable run per fold; mean and std of the val metrics at each fold's best epoch."
+    todo = list(range(k)) if folds is None else [folds] if isinstance(folds, int) else list(folds)
+    if not todo or any(not isinstance(f, int) or not 0 <= f < k for f in todo):
+        raise UsageError('fold', f'{folds!r}: folds are 0..{k - 1}')
+    dd = init_distributed()                                     # rank 0 alone writes (several processes)
+    main = dd is None or dd['rank'] == 0
     if not hasattr(dataset, 'items') or not hasattr(dataset, 'K'):
         raise ValueError('cross_validate needs a VideoDataset (with .items)')
     val_dataset = val_dataset if val_dataset is not None else dataset
     if [it['path'] for it in val_dataset.items] != [it['path'] for it in dataset.items]:
         raise ValueError('val_dataset must hold the same videos as dataset, in the same order')
     run_dir = Path(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
     fold_of = [it['fold'] for it in stratified_kfold(dataset.items, k, group=group, seed=seed)]
     group_name = str(group) if group is not None else None
-    folds = [dict(path=it['path'], label=it.get('label'), fold=f) for it, f in zip(dataset.items, fold_of)]
-    write_json(dict(k=k, seed=seed, group=group_name, folds=folds), run_dir/'folds.json')
+    assignment = [dict(path=it['path'], label=it.get('label'), fold=f) for it, f in zip(dataset.items, fold_of)]
+    if main:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        write_json(dict(k=k, seed=seed, group=group_name, folds=assignment), run_dir/'folds.json')
     per_fold = []
-    for f in range(k):
+    for f in todo:
         tr = [j for j in range(len(dataset)) if fold_of[j//dataset.K] != f]
         va = [j for j in range(len(val_dataset)) if fold_of[j//val_dataset.K] == f]
         s = fit(make_model(), Subset(dataset, tr), Subset(val_dataset, va), config, run_dir/f'fold_{f}',
                 extra_config=dict(extra_config or {}, cv=dict(k=k, fold=f, seed=seed, group=group_name)),
-                batch_transform=batch_transform, progress=progress)
+                batch_transform=batch_transform, progress=progress, stop=stop)
+        if s['status'] == 'stopped': return dict(_cv_summary(per_fold, k), status='stopped', stopped_fold=f)
         last = s['history'][-1] if s['history'] else {}
         best = next((h for h in s['history'] if h['epoch'] == s['best']['epoch']), last)
         per_fold.append(dict(fold=f, train_clips=len(tr), val_clips=len(va), status=s['status'],
                              best_epoch=s['best']['epoch'], **{k_: best.get(k_) for k_ in _CV_KEYS}))
-        write_json(_cv_summary(per_fold, k), run_dir/'cv_summary.json')
+        if main and folds is None: write_json(_cv_summary(per_fold, k), run_dir/'cv_summary.json')
     return _cv_summary(per_fold, k)
 
 # %% ../nbs/14_experiment.ipynb #60b2e5a1
@@ -466,7 +476,10 @@ def train_from_config(config, # a config file, or a dict (see `load_config`)
                       overrides=(), # 'section.key=value' strings
                       *,
                       out=None, # run directory (overrides the config's `out`)
-                      resume:bool=True, progress:bool=True) -> dict:
+                      resume:bool=True, progress:bool=True,
+                      fold:int|None=None, # with data.kfold: train this fold only (one task of an array); None: all
+                      stop=None, # fn() -> bool asked after each epoch (e.g. `batch.should_stop`); see `train.fit`
+                     ) -> dict:
     "Build datasets and model from a run config and train (or cross-validate); return the summary."
     if isinstance(config, dict): cfg = load_config(None, overrides, base=config)
     else: cfg = load_config(config, overrides)
@@ -478,6 +491,7 @@ def train_from_config(config, # a config file, or a dict (see `load_config`)
     bt = _augment(d['augment'], size) if d['augment_on'] == 'device' else None
     seed = cfg['train']['seed']
     extra = dict(data=d, model=cfg['model'], distill=cfg['distill'])
+    if fold is not None and not d['kfold']: raise UsageError('fold', f'{fold!r}: the config has no data.kfold')
     if d['kfold']:
         val_view = VideoDataset(d['source'], split=d['train_split'], frames=frames, size=size, resize=d['resize'],
                                 step=d['step'], sampler=d['val_sampler'], clips_per_video=d['clips_per_video'],
@@ -487,10 +501,10 @@ def train_from_config(config, # a config file, or a dict (see `load_config`)
             return _build(cfg, train.classes)
         return cross_validate(make, train, cfg['train'], out, k=int(d['kfold']), val_dataset=val_view,
                               group=d['group'], seed=d['fold_seed'], extra_config=extra, batch_transform=bt,
-                              progress=progress)
+                              progress=progress, folds=fold, stop=stop)
     seed_everything(seed)
     return fit(_build(cfg, train.classes), train, val, cfg['train'], out, resume=resume, extra_config=extra,
-               batch_transform=bt, progress=progress)
+               batch_transform=bt, progress=progress, stop=stop)
 
 # %% ../nbs/14_experiment.ipynb #6dd45740
 def _swap_pairs(flip_swap, classes:list) -> tuple:

@@ -4,25 +4,29 @@
 
 # %% ../nbs/13_train.ipynb #791807f6
 from __future__ import annotations
-import os, gc, sys, json, math, time, random, platform, warnings
+import os, re, gc, sys, json, math, time, random, atexit, datetime, platform, warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn as nn
-from torch.utils.data import DataLoader, Subset
+import torch.distributed as dist
+from torch.utils.data import DataLoader, Subset, BatchSampler, RandomSampler
 from tqdm.auto import tqdm
 
 from .core import (VideokitError, MissingFileError, atomic_output, resolve_device, versions,
                            write_json, read_jsonl, open_jsonl, append_jsonl)
-from .data import collate_clips, BalancedBatchSampler, weighted_sampler, WithIndex, collate_kept
+from .data import (collate_clips, BalancedBatchSampler, ShardedBatchSampler, weighted_sampler, WithIndex,
+                           collate_kept)
 from .models import Distiller, logits_to_proba, amp_dtype, autocast, atomic_save
 from .metrics import classification_metrics
 from .recipe import (TrainConfig, RUN_ONLY_FIELDS, config_hash, make_loss, make_optimizer,
                              make_scheduler)
 
 # %% auto #0
-__all__ = ['environment', 'epoch_seed', 'seed_everything', 'save_checkpoint', 'load_checkpoint', 'is_oom', 'predict', 'fit']
+__all__ = ['environment', 'epoch_seed', 'seed_everything', 'save_checkpoint', 'load_checkpoint', 'expand_nodelist',
+           'distributed_env', 'init_distributed', 'is_oom', 'predict', 'fit']
 
 # %% ../nbs/13_train.ipynb #d0139147
 _SLURM_KEYS = ('SLURM_JOB_ID', 'SLURM_ARRAY_JOB_ID', 'SLURM_ARRAY_TASK_ID', 'SLURM_JOB_NODELIST')
@@ -68,6 +72,11 @@ class _RunLog:
     def close(self):
         self.f.close()
         if self.tb is not None: self.tb.close()
+
+class _NoLog:
+    "The log of ranks other than 0 in a multi-process run: they write nothing."
+    def write(self, rec:dict): pass
+    def close(self): pass
 
 # %% ../nbs/13_train.ipynb #9396a6ff
 def _keep_records(path:Path, epoch:int):
@@ -125,6 +134,104 @@ def load_checkpoint(path) -> dict:
         detail = f'cannot be read safely ({type(e).__name__}: {str(e)[:200]})'
         raise VideokitError(p, 'bad_checkpoint', detail) from None
 
+# %% ../nbs/13_train.ipynb #c8f7911d
+def expand_nodelist(nodelist:str, # a SLURM node list, e.g. `gpu[01-03,07],login1`
+                   ) -> list:
+    "Host names of a SLURM node list, as `scontrol show hostnames` prints them."
+    hosts = []
+    for tok in re.findall(r'(?:[^,\[]|\[[^\]]*\])+', nodelist or ''):
+        names = ['']
+        for part in re.split(r'(\[[^\]]*\])', tok):
+            if not part.startswith('['):
+                names = [n + part for n in names]
+                continue
+            opts = []
+            for r in part[1:-1].split(','):
+                a, _, b = r.partition('-')
+                opts += [str(i).zfill(len(a)) for i in range(int(a), int(b) + 1)] if b else [a]
+            names = [n + o for n in names for o in opts]
+        hosts += names
+    return hosts
+
+# %% ../nbs/13_train.ipynb #6eee760f
+def distributed_env(env:dict|None=None, # environment variables (default: this process's)
+                   ) -> dict|None:
+    "Rank, world size, local rank, master address and port of a torchrun or srun launch of processes, else None."
+    e = os.environ if env is None else env
+    if 'RANK' in e and 'WORLD_SIZE' in e:                               # torchrun (any env:// launcher)
+        world = int(e['WORLD_SIZE'])
+        if world < 2: return None
+        return dict(launcher='torchrun', rank=int(e['RANK']), world_size=world,
+                    local_rank=int(e.get('LOCAL_RANK', 0)), master_addr=e.get('MASTER_ADDR', '127.0.0.1'),
+                    master_port=int(e.get('MASTER_PORT', 29500)))
+    if 'SLURM_STEP_ID' not in e or int(e.get('SLURM_STEP_NUM_TASKS', 1)) < 2: return None   # no srun step
+    hosts = expand_nodelist(e.get('SLURM_STEP_NODELIST') or e.get('SLURM_JOB_NODELIST', ''))
+    job, step = int(e.get('SLURM_JOB_ID', 0)), int(e['SLURM_STEP_ID'])
+    port = int(e.get('MASTER_PORT') or 29500 + (job % 3000)*10 + step % 10)      # 29500 .. 59499
+    return dict(launcher='srun', rank=int(e['SLURM_PROCID']), world_size=int(e['SLURM_STEP_NUM_TASKS']),
+                local_rank=int(e.get('SLURM_LOCALID', 0)), master_addr=e.get('MASTER_ADDR') or hosts[0],
+                master_port=port)
+
+# %% ../nbs/13_train.ipynb #53ce63be
+def _leave_group():
+    if dist.is_initialized(): dist.destroy_process_group()
+
+def init_distributed(timeout:float=1800, # seconds a collective waits for the other ranks
+                    ) -> dict|None:
+    "Join the process group of a torchrun or srun launch (gloo on CPUs, nccl with CUDA); None in one process."
+    d = distributed_env()
+    if d is None: return None
+    cuda = torch.cuda.is_available()
+    if cuda: torch.cuda.set_device(d['local_rank'] % torch.cuda.device_count())
+    if not dist.is_initialized():
+        dist.init_process_group('nccl' if cuda else 'gloo',
+                                init_method=f"tcp://{d['master_addr']}:{d['master_port']}", rank=d['rank'],
+                                world_size=d['world_size'], timeout=datetime.timedelta(seconds=timeout))
+        atexit.register(_leave_group)
+    return dict(d, backend=dist.get_backend())
+
+# %% ../nbs/13_train.ipynb #b2bf6761
+def _flat_groups(ts:list) -> list:
+    "The tensors `ts` grouped by dtype (and device), in order."
+    groups = {}
+    for t in ts: groups.setdefault((t.dtype, t.device), []).append(t)
+    return list(groups.values())
+
+def _all_reduce_(ts:list, op=dist.ReduceOp.SUM, scale:float|None=None):
+    "Reduce the tensors `ts` in place over the ranks, one flat buffer per dtype (then multiply by `scale`)."
+    for g in _flat_groups(ts):
+        flat = torch.cat([t.reshape(-1) for t in g])
+        dist.all_reduce(flat, op=op)
+        if scale is not None: flat *= scale
+        for t, v in zip(g, flat.split([t.numel() for t in g])): t.copy_(v.view_as(t))
+
+def _sum_grads(model:nn.Module):
+    "Sum the gradients over the ranks."
+    ps = [p for p in model.parameters() if p.requires_grad]
+    has = torch.tensor([float(p.grad is not None) for p in ps], device=ps[0].device if ps else 'cpu')
+    dist.all_reduce(has, op=dist.ReduceOp.MAX)
+    for p, h in zip(ps, has.tolist()):
+        if h and p.grad is None: p.grad = torch.zeros_like(p)
+    _all_reduce_([p.grad for p, h in zip(ps, has.tolist()) if h])
+
+def _broadcast_state(model:nn.Module):
+    "Rank 0's parameters and buffers on every rank."
+    for g in _flat_groups([t.data for t in (*model.parameters(), *model.buffers())]):
+        flat = torch.cat([t.reshape(-1) for t in g])
+        dist.broadcast(flat, 0)
+        for t, v in zip(g, flat.split([t.numel() for t in g])): t.copy_(v.view_as(t))
+
+def _average_buffers(model:nn.Module, world:int):
+    "Average floating-point buffers (batch-norm running statistics) over the ranks."
+    bufs = [b for b in model.buffers() if b.is_floating_point()]
+    if bufs: _all_reduce_(bufs, scale=1/world)
+
+def _sum_over_ranks(values:list, device) -> list:
+    "Sums of the numbers `values` over the ranks."
+    t = torch.tensor([float(v) for v in values], dtype=torch.float64, device=device)
+    dist.all_reduce(t)
+    return t.tolist()
+
 # %% ../nbs/13_train.ipynb #c07f0837
 def is_oom(e:BaseException) -> bool:
     "True for an out-of-memory error on any device."
@@ -154,12 +261,35 @@ def _targets(ds) -> list|None:
     t = getattr(ds, 'targets', None)
     return None if t is None else [int(v) for v in t]
 
+# %% ../nbs/13_train.ipynb #2aa8ada5
+def _global_batches(data, config:TrainConfig, generator:torch.Generator):
+    "The training batches one process would draw from `data` (the same on every rank of a multi-process run)."
+    if config.sampler == 'shuffle':
+        return BatchSampler(RandomSampler(data, generator=generator), config.batch_size, config.drop_last)
+    t = _targets(data)
+    if t is None: raise ValueError(f"sampler={config.sampler!r} needs a dataset with .targets (class per item)")
+    if config.sampler == 'balanced':
+        return BalancedBatchSampler(t, max(1, config.batch_size//len(set(t))), seed=config.seed)
+    return BatchSampler(weighted_sampler(t, seed=config.seed), config.batch_size, config.drop_last)
+
+def _rank_seed(seed:int, rank:int) -> int:
+    "The seed of rank `rank`'s own draws (dropout, augmentation) where rank 0 uses `seed`."
+    return seed if rank == 0 else int(np.random.SeedSequence([seed, rank]).generate_state(1, np.uint32)[0])
+
+def _seed_worker(rank:int, worker_id:int):
+    "Loader workers of rank > 0 draw from streams of their own (rank 0's are those of a single process)."
+    seed_everything(_rank_seed(torch.initial_seed() % 2**32, rank))
+
 # %% ../nbs/13_train.ipynb #1c43c5f8
-def _make_loader(data, config:TrainConfig, train:bool) -> DataLoader:
-    "A DataLoader for a dataset (a DataLoader is used as it is)."
+def _make_loader(data, config:TrainConfig, train:bool, rank:int=0, world:int=1) -> DataLoader:
+    "A DataLoader for a dataset (a DataLoader is used as it is); with `world` > 1, rank `rank`'s training share."
     if isinstance(data, DataLoader): return data
     kw = dict(num_workers=config.num_workers, collate_fn=collate_clips, pin_memory=torch.cuda.is_available(),
               generator=torch.Generator().manual_seed(config.seed))
+    if train and world > 1:
+        init = partial(_seed_worker, rank) if rank and config.num_workers else None
+        shares = ShardedBatchSampler(_global_batches(data, config, kw['generator']), rank, world)
+        return DataLoader(data, batch_sampler=shares, worker_init_fn=init, **kw)
     if train and config.sampler != 'shuffle':
         t = _targets(data)
         if t is None: raise ValueError(f"sampler={config.sampler!r} needs a dataset with .targets (class per item)")
@@ -171,15 +301,18 @@ def _make_loader(data, config:TrainConfig, train:bool) -> DataLoader:
     return DataLoader(data, batch_size=config.batch_size, shuffle=train, drop_last=train and config.drop_last, **kw)
 
 # %% ../nbs/13_train.ipynb #69e8ebb1
-def _set_epoch(loader:DataLoader, epoch:int, seed:int):
+def _set_epoch(loader:DataLoader, epoch:int, seed:int, rank:int=0):
     "Seed everything an epoch draws from (globals, loader generator, samplers and datasets with set_epoch)."
     s = epoch_seed(seed, epoch)
-    seed_everything(s)
+    seed_everything(_rank_seed(s, rank))
     if loader.generator is not None: loader.generator.manual_seed(s)
     ds = loader.dataset
     while isinstance(ds, Subset): ds = ds.dataset
     for o in (ds, loader.batch_sampler, getattr(loader.batch_sampler, 'sampler', None), loader.sampler):
         if hasattr(o, 'set_epoch'): o.set_epoch(epoch)
+    if isinstance(loader.batch_sampler, ShardedBatchSampler):   # a weighted sampler's own generator
+        g = getattr(getattr(loader.batch_sampler.batches, 'sampler', None), 'generator', None)
+        if g is not None: g.manual_seed(s)
 
 # %% ../nbs/13_train.ipynb #a36e01ba
 def _model_config(model) -> dict|None:
@@ -224,6 +357,9 @@ class _Run:
         self.best = dict(metric=None, value=None, epoch=None)
         self.bad_epochs, self.stopped, self.history = 0, False, []
         self.batch_transform = None
+        self.rank, self.world = 0, 1                       # set by fit in a multi-process run
+    @property
+    def main(self) -> bool: return self.rank == 0
     @property
     def accum(self) -> int: return self.cfg.accum_steps*math.ceil(self.cfg.batch_size/self.micro)
 
@@ -256,6 +392,7 @@ def _accumulate(run:_Run, window:list, n:int) -> tuple:
     run.optimizer.zero_grad(set_to_none=True)
     total, correct, parts = torch.zeros((), device=dev), torch.zeros((), device=dev), {}
     for x, y in window:
+        if x is None: continue                                  # a rank's empty share of a batch
         for xs, ys in zip(x.split(run.micro), y.split(run.micro)):
             xs, ys = xs.to(dev, non_blocking=True), ys.to(dev, non_blocking=True)
             if run.batch_transform is not None: xs = run.batch_transform(xs)      # augmentation on the device
@@ -272,6 +409,9 @@ def _accumulate(run:_Run, window:list, n:int) -> tuple:
 def _optimizer_step(run:_Run, window:list, log:_RunLog) -> dict:
     "One optimizer step over a window of loader batches, halving the micro-batch on out-of-memory errors."
     n = sum(len(y) for _, y in window)
+    if run.world > 1:                                           # the clips of the global window
+        n = int(_sum_over_ranks([n], run.device)[0])
+        if n == 0: return None                                  # every rank's share was skipped: no step
     while True:
         try:
             total, correct, parts = _accumulate(run, window, n)
@@ -292,6 +432,11 @@ def _optimizer_step(run:_Run, window:list, log:_RunLog) -> dict:
                        effective_batch=run.cfg.batch_size*run.cfg.accum_steps, error=err))
         warnings.warn(f'out of memory at micro-batch {old}: continuing at {run.micro} '
                       f'with accumulation {run.accum}')
+    if run.world > 1:
+        _sum_grads(run.model)
+        keys = sorted(parts)
+        sums = _sum_over_ranks([total, correct, *[parts[k] for k in keys]], run.device)
+        total, correct, parts = sums[0], sums[1], dict(zip(keys, sums[2:]))
     loss = float(total)
     if not math.isfinite(loss) and run.scaler is None:
         raise VideokitError(run.dir, 'diverged', f'loss is {loss} at epoch {run.epoch + 1}, step {run.step}; '
@@ -318,6 +463,7 @@ def _train_epoch(run:_Run, loader:DataLoader, log:_RunLog, progress:bool, callba
         nonlocal window, seen, loss_sum, correct
         s = _optimizer_step(run, window, log)
         window = []
+        if s is None: return
         seen += s['n']
         loss_sum += s['loss']*s['n']
         correct += s['correct']
@@ -327,10 +473,11 @@ def _train_epoch(run:_Run, loader:DataLoader, log:_RunLog, progress:bool, callba
                            **{k: v for k, v in s.items() if k not in ('n', 'correct')}))
         bar.set_postfix(loss=f"{s['loss']:.4g}", mb=run.micro)
         for cb in callbacks: cb('step', dict(epoch=run.epoch + 1, step=run.step, loss=s['loss']))
-    with tqdm(loader, desc=f'epoch {run.epoch + 1}/{run.cfg.epochs}', disable=not progress, leave=False) as bar:
+    with tqdm(loader, desc=f'epoch {run.epoch + 1}/{run.cfg.epochs}', disable=not (progress and run.main),
+              leave=False) as bar:
         for batch in bar:
-            if batch is None: continue                             # every clip of the batch was skipped
-            x, y = _xy(batch)
+            if batch is None and run.world == 1: continue          # every clip of the batch was skipped
+            x, y = _xy(batch) if batch is not None else (None, torch.zeros(0, dtype=torch.long))
             window.append((x, torch.as_tensor(y)))
             if len(window) == run.cfg.accum_steps: step()
         if window: step()
@@ -405,11 +552,36 @@ def predict(model:nn.Module, # a model with `prepare` (VideoClassifier, HeadClas
     if losses: out['loss'] = float(torch.cat(losses).mean())
     return out
 
+# %% ../nbs/13_train.ipynb #b02c0ee4
+def _gathered_predictions(model, data, **kw) -> dict:
+    "`predict` on every world_size-th item of `data` on each rank, gathered on every rank in dataset order."
+    rank, world = dist.get_rank(), dist.get_world_size()
+    if isinstance(data, DataLoader): return predict(model, data, **kw)
+    idx = list(range(rank, len(data), world))
+    mine = None
+    if idx:
+        try: pr = predict(model, Subset(data, idx), **kw)
+        except ValueError as e:
+            if 'no readable items' not in str(e): raise
+        else:
+            mine = dict(probs=pr['probs'], labels=pr['labels'], index=np.asarray(idx)[pr['index']],
+                        loss=None if 'loss' not in pr else pr['loss']*len(pr['labels']))
+    parts = [None]*world
+    dist.all_gather_object(parts, mine)
+    parts = [p for p in parts if p is not None]
+    if not parts: raise ValueError('no readable items to predict')
+    index = np.concatenate([p['index'] for p in parts])
+    order = np.argsort(index, kind='stable')
+    out = {k: np.concatenate([p[k] for p in parts])[order] for k in ('probs', 'labels')}
+    out['index'] = index[order]
+    if parts[0]['loss'] is not None: out['loss'] = sum(p['loss'] for p in parts)/len(index)
+    return out
+
 # %% ../nbs/13_train.ipynb #5b69ef10
 def _val_record(model, val_data, run:_Run) -> dict:
     "val_* metrics of one validation pass."
-    pr = predict(model, val_data, batch_size=run.micro,
-                 num_workers=run.cfg.num_workers, device=run.device, amp=run.cfg.amp, loss_fn=run.loss_fn)
+    pr = (_gathered_predictions if run.world > 1 else predict)(model, val_data, batch_size=run.micro,
+          num_workers=run.cfg.num_workers, device=run.device, amp=run.cfg.amp, loss_fn=run.loss_fn)
     m = classification_metrics(pr['labels'], pr['probs'], getattr(model, 'classes', None))
     keys = ('accuracy', 'balanced_accuracy', 'macro_f1', 'roc_auc', 'pr_auc', 'ece', 'nll')
     rec = {f'val_{k}': m[k] for k in keys}
@@ -438,7 +610,7 @@ def _summary(run:_Run, status:str, extra:dict, monitor:str) -> dict:
                 last=run.history[-1] if run.history else None, params=counts, classes=list(run.model.classes),
                 batch_size=run.cfg.batch_size, micro_batch=run.micro, accum=run.accum,
                 effective_batch=run.cfg.batch_size*run.cfg.accum_steps, device=str(run.device),
-                seconds=round(run.seconds, 2))
+                world_size=run.world, seconds=round(run.seconds, 2))
 
 # %% ../nbs/13_train.ipynb #787f208d
 _EPOCH_KEYS = ('train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'val_balanced_accuracy',
@@ -470,8 +642,9 @@ def _one_epoch(run:_Run, train_loader, val_data, log:_RunLog, monitor:str, mode:
             run.model.set_trainable_stages(n)
             log.write(dict(type='event', event='unfreeze', epoch=run.epoch + 1, trainable_stages=n,
                            params=run.model.param_counts()))
-    _set_epoch(train_loader, run.epoch, run.cfg.seed)
+    _set_epoch(train_loader, run.epoch, run.cfg.seed, run.rank)
     rec = _train_epoch(run, train_loader, log, progress, callbacks)
+    if run.world > 1: _average_buffers(run.model, run.world)
     if val_data is not None: rec.update(_val_record(run.model, val_data, run))
     run.epoch += 1
     run.seconds += time.time() - t0
@@ -483,16 +656,23 @@ def _one_epoch(run:_Run, train_loader, val_data, log:_RunLog, monitor:str, mode:
     run.history.append({k: v for k, v in rec.items() if k != 'type'})
     if _better(rec[monitor], run.best['value'], mode):
         run.best, run.bad_epochs = dict(metric=monitor, value=rec[monitor], epoch=run.epoch), 0
-        _save_best(run, extra)
+        if run.main: _save_best(run, extra)
     else: run.bad_epochs += 1
     if run.cfg.early_stopping and run.bad_epochs >= run.cfg.early_stopping:
         run.stopped = True
         log.write(dict(type='event', event='early_stop', epoch=run.epoch, best=run.best))
     log.write(rec)
-    save_checkpoint(run.dir/'checkpoints'/'last.pt', run.state(extra))
-    write_json(_summary(run, 'running', extra, monitor), run.dir/'summary.json')
-    if progress: print(_epoch_line(rec, run.cfg.epochs), flush=True)
+    if run.main:                                                # rank 0 alone writes the run directory
+        save_checkpoint(run.dir/'checkpoints'/'last.pt', run.state(extra))
+        write_json(_summary(run, 'running', extra, monitor), run.dir/'summary.json')
+    if progress and run.main: print(_epoch_line(rec, run.cfg.epochs), flush=True)
     for cb in callbacks: cb('epoch', rec)
+
+# %% ../nbs/13_train.ipynb #4e1387b9
+def _asked_to_stop(stop, run:_Run) -> bool:
+    "`stop()`, True on every rank as soon as it is True on one (so that all ranks stop after the same epoch)."
+    asked = bool(stop())
+    return bool(_sum_over_ranks([asked], run.device)[0]) if run.world > 1 else asked
 
 # %% ../nbs/13_train.ipynb #d2b855ce
 def fit(model:nn.Module, # VideoClassifier, HeadClassifier, Distiller, or a module with `prepare` and `classes`
@@ -506,6 +686,7 @@ def fit(model:nn.Module, # VideoClassifier, HeadClassifier, Distiller, or a modu
         callbacks=(), # fn(event, info) called after each 'step' and 'epoch'
         batch_transform=None, # fn(clips on the device) -> clips, applied to training batches (e.g. augmentation)
         progress:bool=True, # progress bars
+        stop=None, # fn() -> bool asked after each epoch (e.g. `batch.should_stop`): True ends the run
        ) -> dict:
     "Train `model`, checkpointing every epoch in `run_dir`; resume a run found there. Returns the run summary."
     cfg = (config if isinstance(config, TrainConfig) else TrainConfig.from_dict(config)).check()
@@ -513,37 +694,43 @@ def fit(model:nn.Module, # VideoClassifier, HeadClassifier, Distiller, or a modu
     if _model_config(model) and 'model' not in extra: extra['model'] = _model_config(model)
     extra = json.loads(json.dumps(extra, default=str))
     run_dir = Path(run_dir or Path('runs')/time.strftime('%Y%m%d-%H%M%S'))
-    (run_dir/'checkpoints').mkdir(parents=True, exist_ok=True)
+    dd = init_distributed()                                       # None in a single process
+    rank, world = (dd['rank'], dd['world_size']) if dd else (0, 1)
+    if rank == 0: (run_dir/'checkpoints').mkdir(parents=True, exist_ok=True)
     last = run_dir/'checkpoints'/'last.pt'
     if last.exists() and not resume:
         raise ValueError(f'{run_dir}: already holds a run; resume=True continues it, or choose another run_dir')
     device = resolve_device(cfg.device, name='train.device')
+    if dd and device.type == 'cuda': device = torch.device('cuda', torch.cuda.current_device())
     if cfg.deterministic: torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = True, False
     model.to(device)
     if cfg.unfreeze and not hasattr(model, 'set_trainable_stages'):
         raise ValueError('unfreeze needs a model with set_trainable_stages (a VideoClassifier)')
     seed_everything(cfg.seed)
-    train_loader = _make_loader(train_data, cfg, train=True)
+    train_loader = _make_loader(train_data, cfg, train=True, rank=rank, world=world)
     if len(train_loader) == 0: raise ValueError('the training data is empty')
     labels = _targets(train_data) if cfg.class_weights == 'auto' else None
     loss_fn = make_loss(cfg, len(model.classes), bool(getattr(model, 'binary', False)), labels).to(device)
     run = _Run(model, cfg, run_dir, device, loss_fn, math.ceil(len(train_loader)/cfg.accum_steps))
-    run.batch_transform = batch_transform
+    run.batch_transform, run.rank, run.world = batch_transform, rank, world
     monitor = cfg.monitor if val_data is not None or not cfg.monitor.startswith('val_') else 'train_loss'
     mode = cfg.mode if cfg.mode != 'auto' else ('min' if monitor.endswith(('loss', 'ece', 'nll')) else 'max')
     if last.exists():
         st = load_checkpoint(last)
         _check_resumable(st, cfg, extra, last)
         run.restore(st)
-        _keep_records(run_dir/'metrics.jsonl', run.epoch)
-    conf = dict(train=cfg.to_dict(), **extra)
-    write_json(dict(conf, hash=config_hash(conf)), run_dir/'config.json')
-    env, env_path = environment(device), run_dir/'env.json'
-    if run.epoch and env_path.is_file():                          # keep where the run started; add this session
-        first = json.loads(env_path.read_text())
-        env = dict(first, resumed=first.get('resumed', []) + [dict(env, epoch=run.epoch)])
-    write_json(env, env_path)
-    log = _RunLog(run_dir, cfg.tensorboard)
+        if run.main: _keep_records(run_dir/'metrics.jsonl', run.epoch)
+    if world > 1: _broadcast_state(model)                        # every rank starts from rank 0's weights
+    if run.main:
+        conf = dict(train=cfg.to_dict(), **extra)
+        write_json(dict(conf, hash=config_hash(conf)), run_dir/'config.json')
+        env, env_path = environment(device), run_dir/'env.json'
+        if dd: env['distributed'] = {k: dd[k] for k in ('launcher', 'world_size', 'backend')}
+        if run.epoch and env_path.is_file():                      # keep where the run started; add this one
+            first = json.loads(env_path.read_text())
+            env = dict(first, resumed=first.get('resumed', []) + [dict(env, epoch=run.epoch)])
+        write_json(env, env_path)
+    log = _RunLog(run_dir, cfg.tensorboard) if run.main else _NoLog()
     status = 'running'
     try:
         if run.epoch:
@@ -556,7 +743,11 @@ def fit(model:nn.Module, # VideoClassifier, HeadClassifier, Distiller, or a modu
                            effective_batch=cfg.batch_size*cfg.accum_steps))
         while run.epoch < cfg.epochs and not run.stopped:
             _one_epoch(run, train_loader, val_data, log, monitor, mode, extra, progress, callbacks)
-        status = 'early_stopped' if run.stopped else 'completed'
+            if stop is not None and run.epoch < cfg.epochs and not run.stopped and _asked_to_stop(stop, run):
+                log.write(dict(type='event', event='stop', epoch=run.epoch, step=run.step))
+                status = 'stopped'
+                break
+        if status != 'stopped': status = 'early_stopped' if run.stopped else 'completed'
     except KeyboardInterrupt:
         status = 'interrupted'
         raise
@@ -565,5 +756,5 @@ def fit(model:nn.Module, # VideoClassifier, HeadClassifier, Distiller, or a modu
         raise
     finally:
         log.close()
-        write_json(_summary(run, status, extra, monitor), run_dir/'summary.json')
+        if run.main: write_json(_summary(run, status, extra, monitor), run_dir/'summary.json')
     return dict(_summary(run, status, extra, monitor), history=run.history)
