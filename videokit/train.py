@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_train.ipynb #791807f6
 from __future__ import annotations
-import os, re, gc, sys, json, math, time, random, atexit, datetime, platform, warnings
+import os, gc, sys, json, math, time, random, platform, warnings
 from functools import partial
 from pathlib import Path
 
@@ -20,13 +20,13 @@ from .core import (VideokitError, MissingFileError, atomic_output, resolve_devic
 from .data import (collate_clips, BalancedBatchSampler, ShardedBatchSampler, weighted_sampler, WithIndex,
                            collate_kept)
 from .models import Distiller, logits_to_proba, amp_dtype, autocast, atomic_save
+from .distributed import init_distributed, broadcast_state, sum_grads, average_buffers, sum_over_ranks
 from .metrics import classification_metrics
 from .recipe import (TrainConfig, RUN_ONLY_FIELDS, config_hash, make_loss, make_optimizer,
                              make_scheduler)
 
 # %% auto #0
-__all__ = ['environment', 'epoch_seed', 'seed_everything', 'save_checkpoint', 'load_checkpoint', 'expand_nodelist',
-           'distributed_env', 'init_distributed', 'is_oom', 'predict', 'fit']
+__all__ = ['environment', 'epoch_seed', 'seed_everything', 'save_checkpoint', 'load_checkpoint', 'is_oom', 'predict', 'fit']
 
 # %% ../nbs/13_train.ipynb #d0139147
 _SLURM_KEYS = ('SLURM_JOB_ID', 'SLURM_ARRAY_JOB_ID', 'SLURM_ARRAY_TASK_ID', 'SLURM_JOB_NODELIST')
@@ -133,104 +133,6 @@ def load_checkpoint(path) -> dict:
     except Exception as e:
         detail = f'cannot be read safely ({type(e).__name__}: {str(e)[:200]})'
         raise VideokitError(p, 'bad_checkpoint', detail) from None
-
-# %% ../nbs/13_train.ipynb #c8f7911d
-def expand_nodelist(nodelist:str, # a SLURM node list, e.g. `gpu[01-03,07],login1`
-                   ) -> list:
-    "Host names of a SLURM node list, as `scontrol show hostnames` prints them."
-    hosts = []
-    for tok in re.findall(r'(?:[^,\[]|\[[^\]]*\])+', nodelist or ''):
-        names = ['']
-        for part in re.split(r'(\[[^\]]*\])', tok):
-            if not part.startswith('['):
-                names = [n + part for n in names]
-                continue
-            opts = []
-            for r in part[1:-1].split(','):
-                a, _, b = r.partition('-')
-                opts += [str(i).zfill(len(a)) for i in range(int(a), int(b) + 1)] if b else [a]
-            names = [n + o for n in names for o in opts]
-        hosts += names
-    return hosts
-
-# %% ../nbs/13_train.ipynb #6eee760f
-def distributed_env(env:dict|None=None, # environment variables (default: this process's)
-                   ) -> dict|None:
-    "Rank, world size, local rank, master address and port of a torchrun or srun launch of processes, else None."
-    e = os.environ if env is None else env
-    if 'RANK' in e and 'WORLD_SIZE' in e:                               # torchrun (any env:// launcher)
-        world = int(e['WORLD_SIZE'])
-        if world < 2: return None
-        return dict(launcher='torchrun', rank=int(e['RANK']), world_size=world,
-                    local_rank=int(e.get('LOCAL_RANK', 0)), master_addr=e.get('MASTER_ADDR', '127.0.0.1'),
-                    master_port=int(e.get('MASTER_PORT', 29500)))
-    if 'SLURM_STEP_ID' not in e or int(e.get('SLURM_STEP_NUM_TASKS', 1)) < 2: return None   # no srun step
-    hosts = expand_nodelist(e.get('SLURM_STEP_NODELIST') or e.get('SLURM_JOB_NODELIST', ''))
-    job, step = int(e.get('SLURM_JOB_ID', 0)), int(e['SLURM_STEP_ID'])
-    port = int(e.get('MASTER_PORT') or 29500 + (job % 3000)*10 + step % 10)      # 29500 .. 59499
-    return dict(launcher='srun', rank=int(e['SLURM_PROCID']), world_size=int(e['SLURM_STEP_NUM_TASKS']),
-                local_rank=int(e.get('SLURM_LOCALID', 0)), master_addr=e.get('MASTER_ADDR') or hosts[0],
-                master_port=port)
-
-# %% ../nbs/13_train.ipynb #53ce63be
-def _leave_group():
-    if dist.is_initialized(): dist.destroy_process_group()
-
-def init_distributed(timeout:float=1800, # seconds a collective waits for the other ranks
-                    ) -> dict|None:
-    "Join the process group of a torchrun or srun launch (gloo on CPUs, nccl with CUDA); None in one process."
-    d = distributed_env()
-    if d is None: return None
-    cuda = torch.cuda.is_available()
-    if cuda: torch.cuda.set_device(d['local_rank'] % torch.cuda.device_count())
-    if not dist.is_initialized():
-        dist.init_process_group('nccl' if cuda else 'gloo',
-                                init_method=f"tcp://{d['master_addr']}:{d['master_port']}", rank=d['rank'],
-                                world_size=d['world_size'], timeout=datetime.timedelta(seconds=timeout))
-        atexit.register(_leave_group)
-    return dict(d, backend=dist.get_backend())
-
-# %% ../nbs/13_train.ipynb #b2bf6761
-def _flat_groups(ts:list) -> list:
-    "The tensors `ts` grouped by dtype (and device), in order."
-    groups = {}
-    for t in ts: groups.setdefault((t.dtype, t.device), []).append(t)
-    return list(groups.values())
-
-def _all_reduce_(ts:list, op=dist.ReduceOp.SUM, scale:float|None=None):
-    "Reduce the tensors `ts` in place over the ranks, one flat buffer per dtype (then multiply by `scale`)."
-    for g in _flat_groups(ts):
-        flat = torch.cat([t.reshape(-1) for t in g])
-        dist.all_reduce(flat, op=op)
-        if scale is not None: flat *= scale
-        for t, v in zip(g, flat.split([t.numel() for t in g])): t.copy_(v.view_as(t))
-
-def _sum_grads(model:nn.Module):
-    "Sum the gradients over the ranks."
-    ps = [p for p in model.parameters() if p.requires_grad]
-    has = torch.tensor([float(p.grad is not None) for p in ps], device=ps[0].device if ps else 'cpu')
-    dist.all_reduce(has, op=dist.ReduceOp.MAX)
-    for p, h in zip(ps, has.tolist()):
-        if h and p.grad is None: p.grad = torch.zeros_like(p)
-    _all_reduce_([p.grad for p, h in zip(ps, has.tolist()) if h])
-
-def _broadcast_state(model:nn.Module):
-    "Rank 0's parameters and buffers on every rank."
-    for g in _flat_groups([t.data for t in (*model.parameters(), *model.buffers())]):
-        flat = torch.cat([t.reshape(-1) for t in g])
-        dist.broadcast(flat, 0)
-        for t, v in zip(g, flat.split([t.numel() for t in g])): t.copy_(v.view_as(t))
-
-def _average_buffers(model:nn.Module, world:int):
-    "Average floating-point buffers (batch-norm running statistics) over the ranks."
-    bufs = [b for b in model.buffers() if b.is_floating_point()]
-    if bufs: _all_reduce_(bufs, scale=1/world)
-
-def _sum_over_ranks(values:list, device) -> list:
-    "Sums of the numbers `values` over the ranks."
-    t = torch.tensor([float(v) for v in values], dtype=torch.float64, device=device)
-    dist.all_reduce(t)
-    return t.tolist()
 
 # %% ../nbs/13_train.ipynb #c07f0837
 def is_oom(e:BaseException) -> bool:
@@ -410,7 +312,7 @@ def _optimizer_step(run:_Run, window:list, log:_RunLog) -> dict:
     "One optimizer step over a window of loader batches, halving the micro-batch on out-of-memory errors."
     n = sum(len(y) for _, y in window)
     if run.world > 1:                                           # the clips of the global window
-        n = int(_sum_over_ranks([n], run.device)[0])
+        n = int(sum_over_ranks([n], run.device)[0])
         if n == 0: return None                                  # every rank's share was skipped: no step
     while True:
         try:
@@ -433,9 +335,9 @@ def _optimizer_step(run:_Run, window:list, log:_RunLog) -> dict:
         warnings.warn(f'out of memory at micro-batch {old}: continuing at {run.micro} '
                       f'with accumulation {run.accum}')
     if run.world > 1:
-        _sum_grads(run.model)
+        sum_grads(run.model)
         keys = sorted(parts)
-        sums = _sum_over_ranks([total, correct, *[parts[k] for k in keys]], run.device)
+        sums = sum_over_ranks([total, correct, *[parts[k] for k in keys]], run.device)
         total, correct, parts = sums[0], sums[1], dict(zip(keys, sums[2:]))
     loss = float(total)
     if not math.isfinite(loss) and run.scaler is None:
@@ -644,7 +546,7 @@ def _one_epoch(run:_Run, train_loader, val_data, log:_RunLog, monitor:str, mode:
                            params=run.model.param_counts()))
     _set_epoch(train_loader, run.epoch, run.cfg.seed, run.rank)
     rec = _train_epoch(run, train_loader, log, progress, callbacks)
-    if run.world > 1: _average_buffers(run.model, run.world)
+    if run.world > 1: average_buffers(run.model, run.world)
     if val_data is not None: rec.update(_val_record(run.model, val_data, run))
     run.epoch += 1
     run.seconds += time.time() - t0
@@ -672,7 +574,7 @@ def _one_epoch(run:_Run, train_loader, val_data, log:_RunLog, monitor:str, mode:
 def _asked_to_stop(stop, run:_Run) -> bool:
     "`stop()`, True on every rank as soon as it is True on one (so that all ranks stop after the same epoch)."
     asked = bool(stop())
-    return bool(_sum_over_ranks([asked], run.device)[0]) if run.world > 1 else asked
+    return bool(sum_over_ranks([asked], run.device)[0]) if run.world > 1 else asked
 
 # %% ../nbs/13_train.ipynb #d2b855ce
 def fit(model:nn.Module, # VideoClassifier, HeadClassifier, Distiller, or a module with `prepare` and `classes`
@@ -720,7 +622,7 @@ def fit(model:nn.Module, # VideoClassifier, HeadClassifier, Distiller, or a modu
         _check_resumable(st, cfg, extra, last)
         run.restore(st)
         if run.main: _keep_records(run_dir/'metrics.jsonl', run.epoch)
-    if world > 1: _broadcast_state(model)                        # every rank starts from rank 0's weights
+    if world > 1: broadcast_state(model)                        # every rank starts from rank 0's weights
     if run.main:
         conf = dict(train=cfg.to_dict(), **extra)
         write_json(dict(conf, hash=config_hash(conf)), run_dir/'config.json')
