@@ -24,7 +24,8 @@ from .models import build_model, backbone_spec, extract_features, Distiller, Vid
 from .metrics import (classification_metrics, metrics_by, plot_confusion, plot_roc_pr, plot_reliability,
                               save_figure)
 from .recipe import TrainConfig, typed_values
-from .train import fit, predict, seed_everything, load_checkpoint, init_distributed
+from .train import fit, predict, seed_everything, load_checkpoint
+from .distributed import init_distributed
 
 # %% auto #0
 __all__ = ['DATA_DEFAULTS', 'MODEL_DEFAULTS', 'DISTILL_DEFAULTS', 'TTA', 'mirror_pairs', 'StackedClips', 'evaluate',
