@@ -229,7 +229,7 @@ def flags_from(func, # the function whose parameters become options
         if d is inspect.Parameter.empty: kw.update(default=None, required=True)
         if type(d) is int and _type_of(sig[n]) is float: kw['default'] = float(d)    # 30.0, as typed
         act = parser.add_argument(*flag, **(kw | opts.get(n, {})))
-        act.parameter = (func, n)                    # the test below checks that the defaults agree
+        act.parameter = (func, n)                    # cli's drift test checks that the defaults agree
         acts.append(act)
     return acts
 
