@@ -27,10 +27,9 @@ from . import sample as S
 from .isolate import run_isolated
 
 # %% auto #0
-__all__ = ['IMAGE_EXTENSIONS', 'items_from_annotations', 'items_from_pattern', 'load_items', 'Skipped', 'sorted_labels',
-           'VideoDataset', 'collate_clips', 'as_sample', 'is_skipped', 'WithIndex', 'collate_kept', 'frame_folders',
-           'frames_to_video', 'videos_from_frames', 'write_manifest', 'BalancedBatchSampler', 'class_weights',
-           'weighted_sampler', 'ShardedBatchSampler']
+__all__ = ['items_from_annotations', 'items_from_pattern', 'load_items', 'Skipped', 'sorted_labels', 'VideoDataset',
+           'collate_clips', 'as_sample', 'is_skipped', 'WithIndex', 'collate_kept', 'write_manifest',
+           'BalancedBatchSampler', 'class_weights', 'weighted_sampler', 'ShardedBatchSampler']
 
 # %% ../nbs/08_data.ipynb #2511b287
 _PATH_KEYS = ('path', 'file', 'filename', 'file_name', 'video', 'video_path', 'clip_path', 'video_uid', 'clip_uid', 'uid', 'id', 'name')
@@ -487,141 +486,6 @@ def collate_kept(batch:list, # items of `WithIndex` (None for skipped ones)
     "`default_collate` of the kept items of a batch; None when every item was skipped."
     kept = [b for b in batch if b is not None]
     return default_collate(kept) if kept else None
-
-# %% ../nbs/08_data.ipynb #0e491184
-IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
-
-def _natural_key(name:str): return [int(t) if t.isdigit() else t.lower() for t in re.split(r'(\d+)', name)]
-
-# %% ../nbs/08_data.ipynb #c31d64b5
-def frame_folders(frames_dir, # folder of frame images, or of folders of them (any depth)
-                  extensions=IMAGE_EXTENSIONS, # endings treated as frames
-                 ) -> dict:
-    "{folder: [frame files in natural order]} for every folder under `frames_dir` that holds frames."
-    root = Path(frames_dir)
-    if not root.is_dir(): raise MissingFileError(root, 'no such folder')
-    out = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith('.'))
-        fr = sorted((f for f in filenames if Path(f).suffix.lower() in extensions and not f.startswith('.')), key=_natural_key)
-        if fr: out[Path(dirpath)] = [Path(dirpath)/f for f in fr]
-    return out
-
-# %% ../nbs/08_data.ipynb #5a5f9d77
-def _read_image(p:Path):
-    try:
-        with av.open(str(p)) as c: return next(c.decode(video=0))
-    except (av.FFmpegError, StopIteration, OSError) as e:
-        raise MediaOpenError(p, 'bad_frame', f'the image does not decode ({type(e).__name__}: {e})') from None
-
-# %% ../nbs/08_data.ipynb #7fb4fb68
-def _signature(files:list) -> str:
-    st = [f.stat() for f in files]
-    return f"{len(files)}:{sum(s.st_size for s in st)}:{max(s.st_mtime_ns for s in st)}"
-
-# %% ../nbs/08_data.ipynb #87bbeba3
-def frames_to_video(files:list, # frame images in display order
-                    out, # the mp4 to write (atomically)
-                    fps=25, # frame rate: int, float, Fraction or 'num/den'
-                    *,
-                    crf:int=18, # H.264 quality (0 lossless .. 51 worst; 18 visually lossless)
-                    preset:str='medium', # x264 speed/size trade-off
-                    threads:int=0, # encoder threads (0: libav decides)
-                   ) -> dict:
-    "Encode frame images into one H.264 mp4; return what was written."
-    out = Path(out)
-    files = [Path(f) for f in files]
-    if not files: raise ValueError(f'{out}: no frames to encode')
-    rate = Fraction(str(fps)).limit_denominator(1001*1000)
-    if rate <= 0: raise ValueError(f'{out}: fps must be positive, got {fps!r}')
-    first = _read_image(files[0])
-    W, H = first.width, first.height
-    w, h = W - W % 2, H - H % 2
-    if w == 0 or h == 0: raise MediaOpenError(files[0], 'bad_frame', f'{W}x{H} is too small to encode')
-    with atomic_output(out) as tmp:
-        with av.open(tmp, 'w', format='mp4') as c:
-            s = c.add_stream('libx264', rate=rate, options={'crf': str(crf), 'preset': preset})
-            s.width, s.height, s.pix_fmt = w, h, 'yuv420p'
-            cc = s.codec_context
-            cc.thread_count = threads
-            cc.color_range, cc.colorspace, cc.color_primaries, cc.color_trc = 1, 6, 6, 6   # limited range, BT.601 (SMPTE 170M)
-            for i, p in enumerate(files):
-                f = first if i == 0 else _read_image(p)
-                if (f.width, f.height) != (W, H):
-                    raise MediaOpenError(p, 'frame_size', f'{f.width}x{f.height}, but the first frame {files[0].name} is {W}x{H}')
-                f = f.reformat(width=w, height=h, format='yuv420p', dst_colorspace=Colorspace.ITU601, dst_color_range=ColorRange.MPEG)
-                f.pts, f.time_base = i, 1/rate
-                c.mux(s.encode(f))
-            c.mux(s.encode(None))
-    return dict(path=str(out), frames=len(files), fps=f'{rate.numerator}/{rate.denominator}', width=w, height=h,
-                duration=float(len(files)/rate), resized_from=None if (w, h) == (W, H) else f'{W}x{H}')
-
-# %% ../nbs/08_data.ipynb #49475882
-def _one_video(args):
-    folder, files, dst, fps, crf, preset, threads = args
-    try: return dict(frames_to_video(files, dst, fps, crf=crf, preset=preset, threads=threads), source=str(folder), ok=True)
-    except (VideokitError, OSError, ValueError, av.FFmpegError) as e:
-        return dict(source=str(folder), path=str(dst), ok=False, reason=getattr(e, 'reason', type(e).__name__), detail=str(e))
-
-# %% ../nbs/08_data.ipynb #cf50645e
-def _partial_outputs(dst:Path) -> list:
-    "Temporary files that `frames_to_video` left for `dst` when it was killed."
-    return sorted(Path(dst).parent.glob(f'.{glob.escape(Path(dst).name)}.*.tmp')) if Path(dst).parent.is_dir() else []
-
-# %% ../nbs/08_data.ipynb #e0a1eac8
-def videos_from_frames(frames_dir, # folder of frame folders (class/video/frames... or video/frames...)
-                       out, # output folder (or an .mp4 path when frames_dir itself holds the frames)
-                       fps=25, # frame rate of the videos
-                       *,
-                       crf:int=18, # H.264 quality (18 visually lossless)
-                       preset:str='medium', # x264 speed/size trade-off
-                       workers:int=1, # videos encoded in parallel processes
-                       progress:bool=True, # show a progress bar
-                      ) -> list:
-    "Turn every folder of extracted frames under `frames_dir` into an mp4, keeping the folder structure; resumable."
-    root, out = Path(frames_dir), Path(out)
-    folders = frame_folders(root)
-    if not folders: raise VideokitError(root, 'no_frames', f'no frame images ({", ".join(IMAGE_EXTENSIONS)}) under it')
-    single = out.suffix.lower() in VIDEO_EXTENSIONS
-    if single and list(folders) != [root]: raise ValueError(f'{out}: an output file needs frames directly in {root}; give a folder instead')
-    base = out.parent if single else out
-    journal = base/'.videokit'/'frames_to_video.jsonl'
-    journal.parent.mkdir(parents=True, exist_ok=True)
-    done = {}
-    if journal.exists():
-        for line in journal.read_text().splitlines():
-            try: r = json.loads(line)
-            except json.JSONDecodeError: continue                # a line torn by a kill
-            if r.get('ok'): done[r['source']] = r
-    jobs, results = [], []
-    for folder, files in folders.items():
-        rel = folder.relative_to(root)
-        dst = out if single else out/f"{rel.as_posix() if rel != Path('.') else root.name}.mp4"
-        sig = _signature(files)
-        r = done.get(str(folder))
-        if r and r.get('signature') == sig and r.get('path') == str(dst) and Path(dst).exists():
-            results.append(dict(r, skipped=True))
-            continue
-        for t in _partial_outputs(dst):                      # left by a killed run: never an output, deleted before redoing it
-            try: t.unlink()
-            except OSError: pass
-        jobs.append(((folder, files, dst, fps, crf, preset, 0 if workers <= 1 else 1), sig))
-    bar = tqdm(total=len(jobs), desc='frames -> video', unit='video', disable=not progress)
-    with open(journal, 'a') as jf:
-        def note(res, sig):
-            res['signature'] = sig
-            jf.write(json.dumps(res) + '\n')
-            jf.flush()
-            os.fsync(jf.fileno())
-            results.append(res)
-            bar.update(1)
-        if workers <= 1:
-            for args, sig in jobs: note(_one_video(args), sig)
-        else:
-            with ProcessPoolExecutor(workers) as ex:
-                for res, (_, sig) in zip(ex.map(_one_video, [a for a, _ in jobs]), jobs): note(res, sig)
-    bar.close()
-    return results
 
 # %% ../nbs/08_data.ipynb #afe70f73
 def write_manifest(items:list, # items (dicts with path, label, ...)
