@@ -152,7 +152,8 @@ def _array_axis(spec:str) -> tuple:
     return key, [_param_value(v) for v in vals.split(',')]
 
 # %% ../nbs/90_cli.ipynb #44f6f5ac
-_RESOURCES = ('partition', 'time', 'cpus', 'mem', 'gpus', 'throttle', 'dependency', 'signal_before')
+_RESOURCES = ('partition', 'time', 'cpus', 'mem', 'gpus', 'throttle', 'dependency', 'signal_before', 'ntasks', 'nodes',
+              'ntasks_per_node')
 
 def _resource_options(a, keep:bool=False):
     "The SLURM options of `run` and `resubmit` (`keep`: defaults None, keeping each task's recorded values)."
@@ -335,7 +336,7 @@ def _args_train(a):
     a.__class__ = _OptionsAnywhere                          # overrides may follow the options
     a.add_argument('config', type=input_path, help='run config (.yaml/.yml or .json)')
     a.add_argument('overrides', nargs='*', help='section.key=value overrides, e.g. train.lr=3e-4')
-    flags_from(lookup('train_from_config'), a, 'out', 'resume', 'progress',
+    flags_from(lookup('train_from_config'), a, 'out', 'resume', 'progress', 'fold',
                opts=dict(resume=dict(help='refuse to continue an existing run in --out'),
                          progress=dict(help='no progress bars')))
     a.add_argument('--json', action='store_true', help='print the summary as JSON')
@@ -344,13 +345,22 @@ def _args_train(a):
 @command('train', 'train a video classifier from a YAML/JSON config (+ key=value overrides); resumes a run',
          _args_train)
 def _cmd_train(a):
-    s = call_with(lookup('train_from_config'), a)
+    s = call_with(lookup('train_from_config'), a, stop=lookup('should_stop'))   # a batch job's time limit
     s = {k: v for k, v in s.items() if k != 'history'}
     if a.json: print(json.dumps(s, indent=1, default=str))
     elif 'folds' in s:
         print(f"{s['folds_done']}/{s['k']} folds")
         for k, v in s['metrics'].items(): print(f"  {k}: {v['mean']:.4f} +- {v['std']:.4f}")
     else: _print_run(s)
+    if s.get('status') == 'stopped': _stopped_for_requeue(s)
+
+# %% ../nbs/90_cli.ipynb #990e75ec
+def _stopped_for_requeue(s:dict):
+    "Asked to stop (a batch job's time limit): mark the checkpoint for the requeue and exit 3."
+    try: lookup('stop_for_requeue')(f"stopped after the checkpoint of epoch {s.get('epochs_done')}")
+    except lookup('StopForRequeue') as e:
+        print(f'videokit train: {e}; run it again (or let the job requeue) to resume', file=sys.stderr)
+        raise SystemExit(3) from None
 
 # %% ../nbs/90_cli.ipynb #5f016c2e
 def _print_run(s):

@@ -37,7 +37,8 @@ WHERE = {   # module -> names the commands use; `lookup` imports them when a com
     'validate': 'LEVELS check_workers check_timeout',
     'scan': 'parse_shard',
     'report': 'validate_dataset format_summary restore write_merged_report',
-    'batch': 'run_notebook sweep Resources wait format_tasks refresh resubmit RESUBMIT',
+    'batch': 'run_notebook sweep Resources wait format_tasks refresh resubmit RESUBMIT should_stop '
+             'stop_for_requeue StopForRequeue',
     'demo': 'run_demo',
     'splits': 'split_dataset',
     'frames': 'videos_from_frames',
