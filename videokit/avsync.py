@@ -121,7 +121,7 @@ def _model_of(model, device):
     return load_syncnet(model, resolve_device(device, 'device'))
 
 def _scoring_device(model, device):
-    "Where SyncNet will score: `device`, else a module's own device, else the best available (None: the baseline)."
+    "Where SyncNet will score: `device`, else a module's device, else the best available (None: the baseline)."
     if model is None: return None
     if device is not None: return resolve_device(device, 'device')
     return next(model.parameters()).device if isinstance(model, SyncNet) else resolve_device(None)
@@ -169,7 +169,7 @@ def _params(**kw):
 # %% ../nbs/07a_avsync.ipynb #44f2b3f4
 def _cut_crops(src, out:Path, tracks:list, pieces:list, scorers:list, crop_scale:float, label:str,
                progress:bool):
-    "Write each track's 224x224 crops (with its audio piece) to pycrop/ (in a thread) and push them to its scorer."
+    "Write each track's 224x224 crops (and audio) to pycrop/, in a thread, and push them to its scorer."
     sm = [smooth_track(t['boxes']) for t in tracks]
     writers = _WriterThread([_ClipWriter(out/'pycrop'/f'{k:05d}.avi', 224, 224, 25, a, codec='mpeg4',
                                          audio_codec='pcm_s16le') for k, a in enumerate(pieces)])
@@ -456,7 +456,7 @@ def batch_process(chunks_dir, # folder of video chunks
                   *,
                   times:dict|None=None, # chunk path -> (start, end) seconds in the long video, for the summary
                   progress:bool=True, # show a progress bar over chunks
-                  **kw, # `process_video` options (model, detector, min_track, ...; visualise: False unless given)
+                  **kw, # `process_video` options (model, detector, min_track, ...; visualise: False here)
                  ) -> dict:
     "SyncNet offsets of every chunk in `chunks_dir`, in parallel, resumable; returns (and writes) the summary."
     chunks_dir, out = Path(chunks_dir), Path(output_dir)

@@ -267,9 +267,9 @@ def _fc_folded(fc:nn.Sequential) -> nn.Sequential:
     final.load_state_dict(last.state_dict())
     return nn.Sequential(first, nn.ReLU(inplace=True), final)
 
-# %% ../nbs/07_syncnet.ipynb #af786086
+# %% ../nbs/07_syncnet.ipynb #cd6cda57
 class SyncNetEmbedder(nn.Module):
-    "A SyncNet for scoring: 2-D layers, batch norm folded, channels-last; the embeddings of `forward_lip`/`forward_aud`."
+    "SyncNet for scoring: 2-D layers, batch norm folded, channels-last; `forward_lip`/`forward_aud` embeddings."
     def __init__(self,
                  model:SyncNet, # the SyncNet whose weights to use (its device is kept)
                  dtype:torch.dtype=torch.float32, # compute type (bfloat16/float16: faster, not bit-for-bit)
@@ -298,19 +298,19 @@ class SyncNetEmbedder(nn.Module):
         return self.fclip(self.lip(x).flatten(1)).float()
 
     @torch.no_grad()
-    def embed_audio(self, mfcc:torch.Tensor, # (N, 1, 13, 20) MFCC windows
+    def embed_audio(self, windows:torch.Tensor, # (N, 1, 13, 20) MFCC windows
                    ) -> torch.Tensor:
         "Float32 embeddings (N, embed) of MFCC windows, as `forward_aud` gives them."
-        x = mfcc.to(self.device, self.dtype, non_blocking=True).contiguous(memory_format=torch.channels_last)
+        x = windows.to(self.device, self.dtype, non_blocking=True).contiguous(memory_format=torch.channels_last)
         return self.fcaud(self.aud(x).flatten(1)).float()
 
-# %% ../nbs/07_syncnet.ipynb #51dc81fb
+# %% ../nbs/07_syncnet.ipynb #3c4600c0
 _PRECISIONS = dict(float32=torch.float32, bfloat16=torch.bfloat16, float16=torch.float16)
 
 def scoring_dtype(precision:str, # 'float32' (exact), 'bfloat16' or 'float16' (a GPU only)
                   device=None, # where the model runs (None: not known yet, check the name only)
                  ) -> torch.dtype:
-    "The compute dtype of a scoring `precision`; `UsageError` for a name it does not know or a device it cannot use."
+    "The compute dtype of a scoring `precision`; `UsageError` for an unknown name or a device unable to use it."
     if precision not in _PRECISIONS:
         raise UsageError('precision', f"must be one of {', '.join(_PRECISIONS)}, got {precision!r}")
     if precision == 'float16' and device is not None and torch.device(device).type == 'cpu':
@@ -319,7 +319,7 @@ def scoring_dtype(precision:str, # 'float32' (exact), 'bfloat16' or 'float16' (a
 
 # %% ../nbs/07_syncnet.ipynb #ad3b1d2b
 class _AudioWindows:
-    "Audio window embeddings computed on demand (in batches), kept only while video windows can still reach them."
+    "Audio window embeddings computed on demand, in batches, kept while video windows can still reach them."
     def __init__(self, embedder, cc, n_max, batch):
         self.emb, self.cc, self.n_max, self.batch = embedder, cc, n_max, batch
         self.a0, self.buf = 0, None
