@@ -232,7 +232,7 @@ def _folded(layer, bn) -> tuple:
     b = layer.bias if layer.bias is not None else torch.zeros_like(bn.running_mean)
     return w.detach(), ((b - bn.running_mean)*s + bn.bias).detach()
 
-# %% ../nbs/07_syncnet.ipynb #937afeb7
+# %% ../nbs/07_syncnet.ipynb #05d64f90
 def _pair(v) -> tuple:
     "The last two (spatial) entries of a kernel size, stride or padding."
     return tuple(v)[-2:] if isinstance(v, tuple) else (v, v)
@@ -255,6 +255,9 @@ def _as_2d(stream:nn.Sequential, rgb:bool=False) -> nn.Sequential:
         elif isinstance(m, nn.ReLU): out.append(nn.ReLU(inplace=True))
         elif not isinstance(m, (nn.BatchNorm2d, nn.BatchNorm3d)):
             raise TypeError(f'unexpected layer in a SyncNet stream: {m}')
+    for i in range(len(out) - 1):          # max(relu(x)) == relu(max(x)): the ReLU on the pooled, smaller map
+        if isinstance(out[i], nn.ReLU) and isinstance(out[i + 1], nn.MaxPool2d):
+            out[i], out[i + 1] = out[i + 1], out[i]
     return nn.Sequential(*out)
 
 def _fc_folded(fc:nn.Sequential) -> nn.Sequential:
