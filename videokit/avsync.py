@@ -4,7 +4,7 @@
 
 # %% ../nbs/07a_avsync.ipynb #abec2b5b
 from __future__ import annotations
-import os, json, time, hashlib, inspect, traceback
+import os, json, time, hashlib, inspect, traceback, queue, threading
 import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -21,7 +21,8 @@ from .core import (VideokitError, MissingFileError, UsageError, VideoIndex, open
                            pick_stream, resolve_device, atomic_output, write_json, open_jsonl, append_jsonl,
                            is_video_path)
 from .media import media_format, load_audio, extract_audio, detect_scenes, resample_fps, chunk_by_time
-from .syncnet import (SyncNet, SyncScorer, BaselineScorer, sync_scores, baseline_scores, load_syncnet)
+from .syncnet import (SyncNet, SyncScorer, BaselineScorer, sync_scores, baseline_scores, load_syncnet,
+                              scoring_dtype)
 from .faces import (check_number, FaceDetector, HaarDetector, get_detector, detect_faces, iter_frames,
                             track_faces, smooth_track, crop_face)
 
@@ -75,6 +76,37 @@ class _ClipWriter:
         if ok: os.replace(self.tmp, self.path)
         elif self.tmp.exists(): self.tmp.unlink()
 
+# %% ../nbs/07a_avsync.ipynb #e2e69c19
+class _WriterThread:
+    "Run `_ClipWriter.write`s in one background thread, in order; `close(ok)` closes every writer."
+    def __init__(self, writers:list, depth:int=8):
+        self.writers, self.q, self.error = writers, queue.Queue(depth), None
+        self.thread = threading.Thread(target=self._run, name='videokit-writer', daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while (item := self.q.get()) is not None:
+            if self.error is None:
+                try: self.writers[item[0]].write(item[1])
+                except BaseException as e: self.error = e
+
+    def _raise(self):
+        if self.error is not None: raise self.error
+
+    def write(self, k:int, frame):
+        "Queue `frame` for writer `k` (the frame must not change afterwards)."
+        self._raise()
+        self.q.put((k, frame))
+
+    def close(self, ok:bool=True):
+        "Finish the queued writes and close the writers (atomically if `ok` and nothing failed)."
+        self.q.put(None)
+        self.thread.join()
+        ok = ok and self.error is None
+        try:
+            for w in self.writers: w.close(ok)
+        finally: self._raise()
+
 # %% ../nbs/07a_avsync.ipynb #e13de745
 def _conf_colour(c, method):
     "RGB from red (unsure) to green (sure), like the reference's visualisation."
@@ -87,6 +119,12 @@ def _model_of(model, device):
     if model is None: return None
     if isinstance(model, SyncNet): return model.to(device or next(model.parameters()).device)
     return load_syncnet(model, resolve_device(device, 'device'))
+
+def _scoring_device(model, device):
+    "Where SyncNet will score: `device`, else a module's device, else the best available (None: the baseline)."
+    if model is None: return None
+    if device is not None: return resolve_device(device, 'device')
+    return next(model.parameters()).device if isinstance(model, SyncNet) else resolve_device(None)
 
 # %% ../nbs/07a_avsync.ipynb #6e3d36ca
 def estimator_info(model, # SyncNet weights path, a SyncNet, or None (the training-free baseline)
@@ -131,24 +169,23 @@ def _params(**kw):
 # %% ../nbs/07a_avsync.ipynb #44f2b3f4
 def _cut_crops(src, out:Path, tracks:list, pieces:list, scorers:list, crop_scale:float, label:str,
                progress:bool):
-    "Write each track's 224x224 crops (with its audio piece) to pycrop/ and push them to its scorer."
+    "Write each track's 224x224 crops (and audio) to pycrop/, in a thread, and push them to its scorer."
     sm = [smooth_track(t['boxes']) for t in tracks]
-    writers = [_ClipWriter(out/'pycrop'/f'{k:05d}.avi', 224, 224, 25, a, codec='mpeg4',
-                           audio_codec='pcm_s16le') for k, a in enumerate(pieces)]
+    writers = _WriterThread([_ClipWriter(out/'pycrop'/f'{k:05d}.avi', 224, 224, 25, a, codec='mpeg4',
+                                         audio_codec='pcm_s16le') for k, a in enumerate(pieces)])
     last = max(t['end'] for t in tracks)
     frames = tqdm(iter_frames(src, stop=last), total=last, desc=f'{label}: crops', unit='frame',
                   disable=not progress, leave=False)
     ok = False
     try:
         for i, f in enumerate(frames):
-            for t, p, w, sc in zip(tracks, sm, writers, scorers):
+            for k, (t, p, sc) in enumerate(zip(tracks, sm, scorers)):
                 if t['start'] <= i < t['end']:
                     crop = crop_face(f, *p[i - t['start']], crop_scale=crop_scale)
-                    w.write(crop)
+                    writers.write(k, crop)                      # encoded in the writer thread
                     sc.push(crop)
         ok = True
-    finally:
-        for w in writers: w.close(ok)
+    finally: writers.close(ok)
 
 # %% ../nbs/07a_avsync.ipynb #951e677c
 def _scored_tracks(tracks:list, scorers:list, out:Path, est:dict) -> list:
@@ -168,9 +205,9 @@ def _scored_tracks(tracks:list, scorers:list, out:Path, est:dict) -> list:
 
 # %% ../nbs/07a_avsync.ipynb #f1801d45
 def _visualise(src, path, tracks, results, audio, W, H, progress):
-    "Write the clip with each track's box coloured by its per-frame confidence."
+    "Write the clip with each track's box coloured by its per-frame confidence (encoded in a thread)."
     by = {r['track']: r for r in results if r['status'] == 'done'}
-    w = _ClipWriter(path, W//2*2, H//2*2, 25, audio)
+    w = _WriterThread([_ClipWriter(path, W//2*2, H//2*2, 25, audio)])
     frames = tqdm(iter_frames(src), desc=f'{Path(src).name}: boxes', unit='frame', disable=not progress,
                   leave=False)
     ok = False
@@ -186,7 +223,7 @@ def _visualise(src, path, tracks, results, audio, W, H, progress):
                 col = _conf_colour(c, r['method'] if r else 'baseline')
                 cv2.rectangle(f, (x1, y1), (x2, y2), col, 3)
                 cv2.putText(f, f'{k}: {c:.1f}', (x1, max(12, y1 - 6)), cv2.FONT_HERSHEY_SIMPLEX, 0.5, col, 1)
-            w.write(f)
+            w.write(0, f)
         ok = True
     finally: w.close(ok)
 
@@ -206,9 +243,10 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
                   batch_size:int=20, # SyncNet windows per forward pass
                   device=None, # torch device for SyncNet/S3FD (default: the model's, else the best available)
                   audio_path=None, # where to write the 16 kHz WAV (default out_dir/pyavi/audio.wav)
-                  visualise:bool=True, # write pyavi/video_out.mp4
+                  visualise:bool=True, # write pyavi/video_out.mp4 (batch_process: off unless asked)
                   resume:bool=True, # return the saved result if this clip was done with the same settings
                   progress:bool=False, # show progress bars
+                  precision:str='float32', # SyncNet arithmetic: 'float32' (exact), 'bfloat16', 'float16' (GPU)
                  ) -> dict:
     "Faces, tracks, crops and AV offsets of one clip in the original layout; the result (pywork/result.json)."
     t0 = time.time()
@@ -216,16 +254,19 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
     _check_args(facedet_scale=facedet_scale, min_track=min_track, min_face_size=min_face_size,
                 num_failed_det=num_failed_det, crop_scale=crop_scale, vshift=vshift, batch_size=batch_size)
     device = None if device is None else resolve_device(device, 'device')
+    scoring_dtype(precision, _scoring_device(model, device))
     det = get_detector(detector, s3fd_weights, device)
     if not video.is_file(): raise MissingFileError(video)
     est = estimator_info(model)
     params = _params(model=model, weights=est['weights'], detector=detector, facedet_scale=facedet_scale,
                      min_track=min_track, min_face_size=min_face_size, num_failed_det=num_failed_det,
                      crop_scale=crop_scale, vshift=vshift)
+    if model is not None and precision != 'float32': params['precision'] = precision    # it changes numbers
     res_path = out/'pywork'/'result.json'
     if resume and res_path.is_file():
         old = json.loads(res_path.read_text())
-        if old.get('params') == params and old.get('status') in ('done', 'no_tracks'): return old
+        vis_ok = not visualise or (old.get('outputs') or {}).get('visualisation')
+        if old.get('params') == params and old.get('status') in ('done', 'no_tracks') and vis_ok: return old
     net = _model_of(model, device)
     for d in ('pycrop', 'pywork', 'pyavi'): (out/d).mkdir(parents=True, exist_ok=True)
     src, tm, tick = video, {}, [time.time()]
@@ -258,8 +299,8 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
     results = []
     if tracks:
         pieces = [audio[t['start']*640:t['end']*640] for t in tracks]
-        scorers = [SyncScorer(net, a, vshift=vshift, batch_size=batch_size, device=device) if net is not None
-                   else BaselineScorer(a, vshift=vshift) for a in pieces]
+        scorers = [SyncScorer(net, a, vshift=vshift, batch_size=batch_size, device=device, precision=precision)
+                   if net is not None else BaselineScorer(a, vshift=vshift) for a in pieces]
         _cut_crops(src, out, tracks, pieces, scorers, crop_scale, video.name, progress)
         results = _scored_tracks(tracks, scorers, out, est)
     lap('crop_score')
@@ -290,11 +331,13 @@ def score_clip(video, # a pre-cropped face clip at 25 fps with audio (a pycrop/ 
                vshift:int=15, # offsets searched: -vshift..vshift frames
                batch_size:int=20, # SyncNet windows per forward pass
                device=None, # torch device
+               precision:str='float32', # SyncNet arithmetic: 'float32' (exact), 'bfloat16', 'float16' (GPU)
               ) -> dict:
     "Offset, min dist, confidence and per-frame confidence of a whole pre-cropped clip (no detection)."
     video = Path(video)
     _check_args(vshift=vshift, batch_size=batch_size)
     device = None if device is None else resolve_device(device, 'device')
+    scoring_dtype(precision, _scoring_device(model, device))
     if not video.is_file(): raise MissingFileError(video)
     est = estimator_info(model)
     net = _model_of(model, device)
@@ -306,7 +349,8 @@ def score_clip(video, # a pre-cropped face clip at 25 fps with audio (a pycrop/ 
     scale = 224/min(ix.width, ix.height)
     frames = iter_frames(video, min(scale, 1.0)) if scale < 1 else iter_frames(video)
     if net is None: r = baseline_scores(frames, audio, vshift=vshift)
-    else: r = sync_scores(net, frames, audio, vshift=vshift, batch_size=batch_size, device=device)
+    else: r = sync_scores(net, frames, audio, vshift=vshift, batch_size=batch_size, device=device,
+                          precision=precision)
     r.update(video=str(video), **est)
     return r
 
@@ -400,6 +444,7 @@ def _checked_options(kw:dict) -> tuple:
     _check_args(**{k: v for k, v in kw.items() if k in _RULES})
     kw = dict(kw)
     if kw.get('device') is not None: kw['device'] = resolve_device(kw['device'], 'device')
+    scoring_dtype(kw.get('precision', 'float32'), _scoring_device(kw.get('model'), kw.get('device')))
     if not isinstance(kw.get('detector', 'haar'), FaceDetector):
         get_detector(kw.get('detector', 'haar'), kw.get('s3fd_weights'), kw.get('device'))
     return kw, estimator_info(kw.get('model'))
@@ -411,12 +456,13 @@ def batch_process(chunks_dir, # folder of video chunks
                   *,
                   times:dict|None=None, # chunk path -> (start, end) seconds in the long video, for the summary
                   progress:bool=True, # show a progress bar over chunks
-                  **kw, # `process_video` options (model, detector, min_track, min_face_size, ...)
+                  **kw, # `process_video` options (model, detector, min_track, ...; visualise: False here)
                  ) -> dict:
     "SyncNet offsets of every chunk in `chunks_dir`, in parallel, resumable; returns (and writes) the summary."
     chunks_dir, out = Path(chunks_dir), Path(output_dir)
     _check_args(max_workers=max_workers)
     kw, est = _checked_options(kw)
+    kw.setdefault('visualise', False)                # a batch run draws no boxes unless asked
     if not chunks_dir.is_dir(): raise MissingFileError(chunks_dir, 'no such chunks folder')
     paths = sorted(p for p in chunks_dir.iterdir()
                    if p.is_file() and not p.name.startswith('.') and is_video_path(p))

@@ -20,8 +20,9 @@ from .faces import (check_number, strip_prefixes, medfilt, to_grey, mouth_change
                             ANCHOR_REGION)
 
 # %% auto #0
-__all__ = ['mfcc', 'audio_mfcc', 'SyncNet', 'load_syncnet', 'save_syncnet', 'pairwise_dists', 'sync_offset', 'SyncScorer',
-           'sync_scores', 'loudness_change', 'BaselineScorer', 'baseline_scores', 'small_syncnet', 'train_syncnet']
+__all__ = ['mfcc', 'audio_mfcc', 'SyncNet', 'load_syncnet', 'save_syncnet', 'pairwise_dists', 'sync_offset', 'SyncNetEmbedder',
+           'scoring_dtype', 'SyncScorer', 'sync_scores', 'loudness_change', 'BaselineScorer', 'baseline_scores',
+           'small_syncnet', 'train_syncnet']
 
 # %% ../nbs/07_syncnet.ipynb #78a76fa2
 def _mel_filterbank(nfilt=26, nfft=512, sample_rate=16000, lowfreq=0, highfreq=None) -> np.ndarray:
@@ -223,20 +224,116 @@ def _lip_windows(frames:np.ndarray, device) -> torch.Tensor:
     x = torch.from_numpy(np.ascontiguousarray(frames[..., ::-1])).to(device).permute(3, 0, 1, 2).float()
     return x.unfold(1, 5, 1).permute(1, 0, 4, 2, 3).contiguous()
 
+# %% ../nbs/07_syncnet.ipynb #874a6626
+def _folded(layer, bn) -> tuple:
+    "Weight and bias of a convolution or linear `layer` followed by eval-mode `bn`, as one layer."
+    s = bn.weight/torch.sqrt(bn.running_var + bn.eps)
+    w = layer.weight*s.view(-1, *[1]*(layer.weight.ndim - 1))
+    b = layer.bias if layer.bias is not None else torch.zeros_like(bn.running_mean)
+    return w.detach(), ((b - bn.running_mean)*s + bn.bias).detach()
+
+# %% ../nbs/07_syncnet.ipynb #05d64f90
+def _pair(v) -> tuple:
+    "The last two (spatial) entries of a kernel size, stride or padding."
+    return tuple(v)[-2:] if isinstance(v, tuple) else (v, v)
+
+def _as_2d(stream:nn.Sequential, rgb:bool=False) -> nn.Sequential:
+    "A SyncNet conv stream as 2-D layers, batch norm folded; a window's frames become channels (`c*5 + t`)."
+    layers, out = list(stream), []
+    for i, m in enumerate(layers):
+        if isinstance(m, (nn.Conv2d, nn.Conv3d)):
+            w, b = _folded(m, layers[i + 1])
+            if w.ndim == 5:
+                if rgb and w.shape[1] == 3: w = w.flip(1)          # BGR weights read RGB input
+                w = w.flatten(1, 2)                                 # (out, in*kt, kh, kw)
+            conv = nn.Conv2d(w.shape[1], w.shape[0], tuple(w.shape[2:]), _pair(m.stride), _pair(m.padding))
+            conv.weight.data, conv.bias.data = w.contiguous(), b
+            out.append(conv)
+        elif isinstance(m, (nn.MaxPool2d, nn.MaxPool3d)):
+            k, s, p = _pair(m.kernel_size), _pair(m.stride), _pair(m.padding)
+            if k != (1, 1) or s != (1, 1): out.append(nn.MaxPool2d(k, s, p))    # (1, 1) pools are identities
+        elif isinstance(m, nn.ReLU): out.append(nn.ReLU(inplace=True))
+        elif not isinstance(m, (nn.BatchNorm2d, nn.BatchNorm3d)):
+            raise TypeError(f'unexpected layer in a SyncNet stream: {m}')
+    for i in range(len(out) - 1):          # max(relu(x)) == relu(max(x)): the ReLU on the pooled, smaller map
+        if isinstance(out[i], nn.ReLU) and isinstance(out[i + 1], nn.MaxPool2d):
+            out[i], out[i + 1] = out[i + 1], out[i]
+    return nn.Sequential(*out)
+
+def _fc_folded(fc:nn.Sequential) -> nn.Sequential:
+    "A SyncNet head (Linear, BatchNorm1d, ReLU, Linear) with the batch norm folded into the first Linear."
+    lin, bn, _, last = fc
+    w, b = _folded(lin, bn)
+    first = nn.Linear(w.shape[1], w.shape[0])
+    first.weight.data, first.bias.data = w.contiguous(), b
+    final = nn.Linear(last.in_features, last.out_features)
+    final.load_state_dict(last.state_dict())
+    return nn.Sequential(first, nn.ReLU(inplace=True), final)
+
+# %% ../nbs/07_syncnet.ipynb #cd6cda57
+class SyncNetEmbedder(nn.Module):
+    "SyncNet for scoring: 2-D layers, batch norm folded, channels-last; `forward_lip`/`forward_aud` embeddings."
+    def __init__(self,
+                 model:SyncNet, # the SyncNet whose weights to use (its device is kept)
+                 dtype:torch.dtype=torch.float32, # compute type (bfloat16/float16: faster, not bit-for-bit)
+                 device=None, # where to run (default: the model's device)
+                ):
+        super().__init__()
+        with torch.no_grad():
+            self.lip, self.aud = _as_2d(model.netcnnlip, rgb=True), _as_2d(model.netcnnaud)
+            self.fclip, self.fcaud = _fc_folded(model.netfclip), _fc_folded(model.netfcaud)
+        self.lip_size, self.embed, self.dtype = model.lip_size, model.embed, dtype
+        self.device = torch.device(device) if device is not None else next(model.parameters()).device
+        self.to(self.device, dtype).eval()
+        self.to(memory_format=torch.channels_last)
+
+    @torch.no_grad()
+    def embed_lips(self, frames:torch.Tensor, # (T, H, W, 3) RGB uint8 frames (T >= 5), any device
+                  ) -> torch.Tensor:
+        "Float32 embeddings (T-4, embed) of the windows of 5 consecutive frames, as `forward_lip` gives them."
+        x = frames.to(self.device, non_blocking=True).float()
+        if x.shape[1] != self.lip_size or x.shape[2] != self.lip_size:       # each frame resized once
+            x = F.interpolate(x.permute(0, 3, 1, 2), size=(self.lip_size, self.lip_size), mode='area')
+            x = x.permute(0, 2, 3, 1)
+        x = x.to(self.dtype).unfold(0, 5, 1)                       # (T-4, H, W, 3, 5): channel c*5 + t
+        n, h, w = x.shape[:3]
+        x = x.reshape(n, h, w, 15).permute(0, 3, 1, 2)              # NCHW view of channels-last memory
+        return self.fclip(self.lip(x).flatten(1)).float()
+
+    @torch.no_grad()
+    def embed_audio(self, windows:torch.Tensor, # (N, 1, 13, 20) MFCC windows
+                   ) -> torch.Tensor:
+        "Float32 embeddings (N, embed) of MFCC windows, as `forward_aud` gives them."
+        x = windows.to(self.device, self.dtype, non_blocking=True).contiguous(memory_format=torch.channels_last)
+        return self.fcaud(self.aud(x).flatten(1)).float()
+
+# %% ../nbs/07_syncnet.ipynb #3c4600c0
+_PRECISIONS = dict(float32=torch.float32, bfloat16=torch.bfloat16, float16=torch.float16)
+
+def scoring_dtype(precision:str, # 'float32' (exact), 'bfloat16' or 'float16' (a GPU only)
+                  device=None, # where the model runs (None: not known yet, check the name only)
+                 ) -> torch.dtype:
+    "The compute dtype of a scoring `precision`; `UsageError` for an unknown name or a device unable to use it."
+    if precision not in _PRECISIONS:
+        raise UsageError('precision', f"must be one of {', '.join(_PRECISIONS)}, got {precision!r}")
+    if precision == 'float16' and device is not None and torch.device(device).type == 'cpu':
+        raise UsageError('precision', "float16 needs a GPU (cuda or mps); on a CPU use 'bfloat16'")
+    return _PRECISIONS[precision]
+
 # %% ../nbs/07_syncnet.ipynb #ad3b1d2b
 class _AudioWindows:
-    "Audio window embeddings computed on demand, kept only while video windows can still reach them."
-    def __init__(self, model, cc, n_max, batch, device):
-        self.model, self.cc, self.n_max, self.batch, self.device = model, cc, n_max, batch, device
+    "Audio window embeddings computed on demand, in batches, kept while video windows can still reach them."
+    def __init__(self, embedder, cc, n_max, batch):
+        self.emb, self.cc, self.n_max, self.batch = embedder, cc, n_max, batch
         self.a0, self.buf = 0, None
 
     def _ensure(self, hi):
         hi = min(hi, self.n_max)
         start = self.a0 + (0 if self.buf is None else len(self.buf))
         while start < hi:
-            stop = min(hi, start + self.batch)
+            stop = min(self.n_max, start + self.batch)
             x = torch.from_numpy(np.stack([self.cc[:, 4*j:4*j + 20] for j in range(start, stop)]))[:, None]
-            e = self.model.forward_aud(x.to(self.device))
+            e = self.emb.embed_audio(x)
             self.buf = e if self.buf is None else torch.cat([self.buf, e])
             start = stop
 
@@ -266,15 +363,17 @@ class SyncScorer:
                  vshift:int=15, # largest shift searched, in frames
                  batch_size:int=20, # windows per forward pass
                  device=None, # default: the model's device
+                 precision:str='float32', # 'float32' (exact), 'bfloat16' (faster) or 'float16' (GPU)
                 ):
         check_number('vshift', vshift, 1, integer=True)
         check_number('batch_size', batch_size, 1, integer=True)
         model.eval()
         self.model, self.vshift, self.batch_size = model, vshift, batch_size
         self.device = _device_of(model) if device is None else resolve_device(device, 'device')
+        self.emb = SyncNetEmbedder(model, scoring_dtype(precision, self.device), self.device)
         self.n_aud = len(audio)//640
         cc = audio_mfcc(audio, sample_rate)
-        self.aw = _AudioWindows(model, cc, max(self.n_aud - 5, 0), batch_size, self.device)
+        self.aw = _AudioWindows(self.emb, cc, max(self.n_aud - 5, 0), max(batch_size, 100))
         self.buf, self.n_seen, self.next_win = [], 0, 0      # frames buffered from frame `next_win` on
         self.pending, self.out = deque(), []                 # (index, embedding) waiting for the end; final rows
 
@@ -297,8 +396,8 @@ class SyncScorer:
 
     @torch.no_grad()
     def _embed(self, n_windows):
-        x = _lip_windows(np.stack(self.buf[:n_windows + 4]), self.device)
-        for k, e in enumerate(self.model.forward_lip(x)): self.pending.append((self.next_win + k, e))
+        x = torch.from_numpy(np.stack(self.buf[:n_windows + 4]))
+        for k, e in enumerate(self.emb.embed_lips(x)): self.pending.append((self.next_win + k, e))
         self.buf, self.next_win = self.buf[n_windows:], self.next_win + n_windows
         # windows < next_win exist, so at least next_win windows will: rows below next_win - vshift are final
         self._finalize(self.next_win - self.vshift, self.next_win)
@@ -334,10 +433,11 @@ def sync_scores(model:SyncNet, # a SyncNet (e.g. from `load_syncnet`)
                 device=None, # default: the model's device
                 progress:bool=False, # show a tqdm bar
                 total:int|None=None, # number of frames, for the progress bar
+                precision:str='float32', # 'float32' (exact), 'bfloat16' (faster) or 'float16' (GPU)
                ) -> dict:
     "Offset, min dist, confidence, per-frame confidence and the (windows, shifts) distances of a face track."
     sc = SyncScorer(model, audio, sample_rate=sample_rate, vshift=vshift, batch_size=batch_size,
-                    device=device)
+                    device=device, precision=precision)
     for f in tqdm(frames, total=total, desc='syncnet', unit='frame', disable=not progress, leave=False):
         if sc.full: break
         sc.push(f)
