@@ -131,17 +131,20 @@ def _cmd_resample_fps(a):
 
 # %% ../nbs/89a_cli_media.ipynb #373bbf1c
 _SYNC = ('model', 'detector', 's3fd_weights', 'min_track', 'min_face_size', 'facedet_scale', 'crop_scale',
-         'num_failed_det', 'vshift', 'batch_size', 'device', 'visualise')      # the `process_video` options
+         'num_failed_det', 'vshift', 'batch_size', 'device', 'precision', 'visualise')   # `process_video`'s options
 
 def _sync_options(a, func:str='process_video'):
     "The options of `process_video`; those `func` has itself come from its own signature."
     own = [n for n in _SYNC if n in inspect.signature(lookup(func)).parameters]
+    batch = func != 'process_video'                     # a batch run draws no boxes unless asked (`--vis`)
     kw = dict(flags=dict(model=('--model', '--weights'), visualise='--no-vis'),
-              opts=dict(detector=dict(choices=['haar', 's3fd']),
+              opts=dict(detector=dict(choices=['haar', 's3fd']), precision=dict(choices=['float32', 'bfloat16', 'float16']),
                         visualise=dict(help='skip the visualisation video')))
     a.add_argument('--output-dir', required=True, help='output folder')
     flags_from(lookup(func), a, *own, **kw)
-    flags_from(lookup('process_video'), a, *[n for n in _SYNC if n not in own], **kw)
+    flags_from(lookup('process_video'), a, *[n for n in _SYNC if n not in own and not (batch and n == 'visualise')], **kw)
+    if batch: a.add_argument('--vis', dest='visualise', action='store_true',
+                             help="also write each chunk's visualisation video (off in batch runs)")
     a.add_argument('--json', action='store_true', help='print the result as JSON')
 
 # %% ../nbs/89a_cli_media.ipynb #0b85549e
