@@ -24,8 +24,9 @@ from .core import (VideokitError, MissingFileError, UsageError, open_container, 
 __all__ = ['MTCNN_INSTALL', 'MEDIAPIPE_MODULE', 'MEDIAPIPE_INSTALL', 'DETECTORS', 'MOUTH_REGION', 'ANCHOR_REGION', 'check_number',
            'iter_frames', 'box_iou', 'FaceDetector', 'HaarDetector', 'strip_prefixes', 'S3FDNet', 's3fd_decode',
            'S3FDDetector', 'MTCNNDetector', 'MediaPipeDetector', 'get_detector', 'detector_available',
-           'iter_frames_every', 'interpolate_detections', 'detect_faces', 'interpolate_track', 'track_faces', 'medfilt',
-           'smooth_track', 'crop_face', 'to_grey', 'crop_shift', 'mouth_change', 'mouth_motion']
+           'iter_frames_every', 'interpolate_detections', 'detect_faces', 'detection_recall', 'interpolate_track',
+           'track_faces', 'medfilt', 'smooth_track', 'crop_face', 'to_grey', 'crop_shift', 'mouth_change',
+           'mouth_motion']
 
 # %% ../nbs/06_faces.ipynb #d98b8974
 def check_number(name:str, # the parameter, as the caller spells it
@@ -403,31 +404,36 @@ def iter_frames_every(video, # a video file
 # %% ../nbs/06_faces.ipynb #ae75a773
 def interpolate_detections(found:dict, # frame index -> (k, 5) detections at the frames that were detected
                            n:int, # number of frames
-                           link_iou:float=0.3, # IoU that matches a face to one at the next detected frame
+                           link_iou:float=0.3, # IoU that matches a face to one at a later detected frame
+                           max_span:int|None=None, # most frames a link may span (None: to the next detected frame only)
                           ) -> list:
-    "Per-frame (k, 5) detections for n frames: faces matched between neighbouring detected frames, interpolated."
+    "Per-frame (k, 5) detections for n frames: faces linked between detected frames, interpolated in between."
     check_number('link_iou', link_iou, 0, 1)
-    out = [np.zeros((0, 5), np.float32) for _ in range(n)]
+    if max_span is not None: check_number('max_span', max_span, 1, integer=True)
     keys = sorted(found)
-    for k in keys: out[k] = np.asarray(found[k], np.float32).reshape(-1, 5)
-    for a, b in zip(keys, keys[1:]):
-        A, B = out[a], out[b]
-        if b - a < 2 or not len(A) or not len(B): continue
-        ious = sorted(((box_iou(x, y), i, j) for i, x in enumerate(A) for j, y in enumerate(B)), reverse=True)
-        pairs, ua, ub = [], set(), set()
-        for v, i, j in ious:
-            if v <= link_iou: break
-            if i in ua or j in ub: continue
-            pairs.append((i, j))
-            ua.add(i)
-            ub.add(j)
-        if not pairs: continue
-        pairs.sort()                                                     # in the order of frame a's faces
+    det = {k: np.asarray(found[k], np.float32).reshape(-1, 5) for k in keys}
+    claimed = {k: set() for k in keys}                                # faces already linked from an earlier frame
+    links = []
+    for ai, a in enumerate(keys):
+        free = set(range(len(det[a])))                                # faces of a not linked forward yet
+        for b in keys[ai + 1:ai + 2] if max_span is None else keys[ai + 1:]:
+            if not free or (max_span is not None and b - a > max_span): break
+            ious = sorted(((box_iou(det[a][i], y), i, j) for i in free for j, y in enumerate(det[b])
+                           if j not in claimed[b]), reverse=True)
+            for v, i, j in ious:
+                if v <= link_iou: break
+                if i in free and j not in claimed[b]:
+                    links.append((a, i, b, j))
+                    free.discard(i)
+                    claimed[b].add(j)
+    rows = [[] for _ in range(n)]
+    for a, i, b, j in sorted(links):                                  # in the order of frame a's faces
+        A, B = det[a][i], det[b][j]
         for f in range(a + 1, b):
             t = (f - a)/(b - a)
-            out[f] = np.array([[*((1 - t)*A[i, :4] + t*B[j, :4]), min(A[i, 4], B[j, 4])] for i, j in pairs],
-                              np.float32)
-    return out
+            rows[f].append([*((1 - t)*A[:4] + t*B[:4]), min(A[4], B[4])])
+    empty = np.zeros((0, 5), np.float32)
+    return [np.concatenate([det.get(f, empty), np.asarray(r, np.float32).reshape(-1, 5)]) for f, r in enumerate(rows)]
 
 # %% ../nbs/06_faces.ipynb #82070c0e
 def detect_faces(video, # a video file
@@ -466,7 +472,33 @@ def detect_faces(video, # a video file
     if batch: flush()
     bar.close()
     if detect_every == 1: return [found[i] for i in range(n)]
-    return interpolate_detections(found, n, link_iou)
+    return interpolate_detections(found, n, link_iou, max_span=2*detect_every)
+
+# %% ../nbs/06_faces.ipynb #9881763a
+def _centres_in(d, t) -> bool:
+    "Each box's centre lies inside the other box."
+    inside = lambda b, x, y: b[0] <= x <= b[2] and b[1] <= y <= b[3]
+    return inside(t, (d[0] + d[2])/2, (d[1] + d[3])/2) and inside(d, (t[0] + t[2])/2, (t[1] + t[3])/2)
+
+def _boxes4(b) -> np.ndarray:
+    "(k, 4) float boxes of a (k, 4) or (k, 5) array (empty: (0, 4))."
+    b = np.asarray(b, np.float64)
+    return b.reshape(len(b), -1)[:, :4] if b.size else np.zeros((0, 4))
+
+def detection_recall(detections:list, # per frame a (k, 5) or (k, 4) array of detected boxes
+                     truth:list, # per frame a (m, 4) array of the true face boxes (may be empty)
+                    ) -> dict:
+    "Faces found / faces present (centre-in-box both ways), and detections that found no face, per frame."
+    if len(detections) != len(truth):
+        raise ValueError(f'{len(detections)} frames of detections but {len(truth)} of truth')
+    faces = found = extra = 0
+    for d, t in zip(detections, truth):
+        d, t = _boxes4(d), _boxes4(t)
+        hit = np.array([[_centres_in(a, b) for b in t] for a in d], bool).reshape(len(d), len(t))
+        faces, found, extra = faces + len(t), found + int(hit.any(0).sum()), extra + int((~hit.any(1)).sum())
+    n = len(truth)
+    return dict(frames=n, faces=faces, found=found, recall=round(found/faces, 4) if faces else None,
+                extra_per_frame=round(extra/n, 4) if n else None)
 
 # %% ../nbs/06_faces.ipynb #898fcdbb
 def interpolate_track(frames, # frame numbers of the detections (increasing)
