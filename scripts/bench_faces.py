@@ -52,14 +52,15 @@ def synthetic_clips(tmp, smoke):
     out = []
     for seed, w, h, face, n in specs:
         p = make_talking_clip(tmp/f'talk_{seed}.mp4', n_frames=n, width=w, height=h, face_size=face, seed=seed)
-        out.append((f'synth seed {seed} {w}x{h}', p, [b[None] for b in talking_face_boxes(n, w, h, face, seed)]))
+        truth = [b[None] for b in talking_face_boxes(n, w, h, face, seed)]
+        out.append((f'synth seed {seed} {w}x{h}', p, truth))
     return out
 
 def s3fd_speed(tmp, clip, n=64):
     "Frames/s of S3FD detection (no decoding) on `clip`'s first n frames at half size, random weights."
     net = S3FDNet()
-    for n, p in net.named_parameters():
-        if 'mbox_conf' in n and n.endswith('bias'):
+    for name, p in net.named_parameters():
+        if 'mbox_conf' in name and name.endswith('bias'):
             with torch.no_grad(): p.copy_(torch.tensor([10.] * (p.numel() - 1) + [-10.]))
     torch.save(net.state_dict(), tmp/'sfd_random.pth')
     det = S3FDDetector(tmp/'sfd_random.pth', device='cpu')
@@ -78,7 +79,8 @@ def main():
 
 def bench(a, tmp):
     "Make the clips in `tmp`, run every detector on them, print the table; the exit status."
-    print(f'bench_faces: {os.cpu_count()} cores, torch threads {torch.get_num_threads()} (timings are noisy on a shared machine)')
+    print(f'bench_faces: {os.cpu_count()} cores, torch threads {torch.get_num_threads()}'
+          ' (timings are noisy on a shared machine)')
     synth = synthetic_clips(tmp, a.smoke)
     real = [(n, test_data_dir(*p)) for n, p in (REAL[:1] if a.smoke else REAL)]
     dets = {'haar': HaarDetector()}
@@ -88,12 +90,14 @@ def bench(a, tmp):
         else: print(f'  skip {name}: not installed ({install})')
     ref = {}
     if 'mtcnn' in dets:
-        strong = MTCNNDetector(min_face_size=40, device='cpu')      # full size: faces under 40 px are not talking heads
+        strong = MTCNNDetector(min_face_size=40, device='cpu')      # full size; smaller faces are no talking heads
         for n, p in real:
             ref[n], t = timed(detect_faces, p, strong, 1.0)
             print(f'  reference for {n}: MTCNN at full size, {len(ref[n])} frames, '
                   f'{sum(len(d) > 0 for d in ref[n])} with a face, {t:.1f} s')
     else: print('  real clips: no reference (needs MTCNN); real-clip recall not measured')
+    s3 = s3fd_speed(tmp, real[0][1])
+    print(f'  s3fd (random weights, detection only): {s3:.1f} frames/s')
     rows = []
     for name, det in dets.items():
         for k in (1, a.every):
@@ -113,9 +117,20 @@ def bench(a, tmp):
             r['fps'] = round(frames/secs, 1)
             rows.append(r)
             print(f'  {name:9s} every {k}: {r["fps"]:7.1f} frames/s, synthetic recall {r["synth"]["recall"]}')
-    s3 = s3fd_speed(tmp, real[0][1])
+    print(table(rows, [n for n, _ in real if n in ref], s3))
+    res = dict(smoke=a.smoke, every=a.every, cores=os.cpu_count(), rows=rows, s3fd_fps=round(s3, 1),
+               reference='MTCNN (faces from 40 px) at facedet_scale 1 on every frame' if ref else None)
+    line = json.dumps(res, default=str)
+    print('BENCH_FACES ' + line)
+    if a.out: Path(a.out).write_text(line + '\n')
+    haar = rows[0]
+    ok = haar['synth']['recall'] >= 0.95
+    ok = ok and ('example.avi' not in haar or haar['example.avi']['recall'] >= 0.95)
+    return 0 if ok else 1
+
+def table(rows, names, s3):
+    "The Markdown table of the results, ratios to the first row (Haar on every frame)."
     base = rows[0]
-    names = [n for n, _ in real if n in ref]
     head = ['detector', 'every', 'synthetic recall', 'extra/frame', 'worst synthetic clip']
     head += [f'{n} vs MTCNN' for n in names] + ['frames/s', 'speed vs Haar']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|'*len(head)]
@@ -126,17 +141,11 @@ def bench(a, tmp):
         cells += [ratio(r[n]['recall'], base[n]['recall']) for n in names]
         cells += [str(r['fps']), f'{r["fps"]/base["fps"]:.2f}x']
         lines.append('| ' + ' | '.join(cells) + ' |')
-    lines.append('| s3fd (random weights: speed only; sfd_face.pth is in no registry package) | 1 | n/a | n/a | n/a | '
-                 + 'n/a | '*len(names) + f'{s3:.1f} (detection only, 64 frames of example.avi) | {s3/base["fps"]:.2f}x |')
-    print('\n'.join(lines))
-    res = dict(smoke=a.smoke, every=a.every, cores=os.cpu_count(), rows=rows, s3fd_fps=round(s3, 1),
-               reference='MTCNN (faces from 40 px) at facedet_scale 1 on every frame' if ref else None)
-    line = json.dumps(res, default=str)
-    print('BENCH_FACES ' + line)
-    if a.out: Path(a.out).write_text(line + '\n')
-    haar = rows[0]
-    ok = haar['synth']['recall'] >= 0.95 and ('example.avi' not in haar or haar['example.avi']['recall'] >= 0.95)
-    return 0 if ok else 1
+    s3_cells = ['s3fd (random weights: speed only; sfd_face.pth is in no registry package)', '1']
+    s3_cells += ['n/a']*(3 + len(names)) + [f'{s3:.1f} (detection only, 64 frames of example.avi)',
+                                             f'{s3/base["fps"]:.2f}x']
+    lines.append('| ' + ' | '.join(s3_cells) + ' |')
+    return '\n'.join(lines)
 
 def _pool(results):
     "Recall and extra detections per frame over several clips."

@@ -281,7 +281,7 @@ def _import_optional(module:str, # the module to import
 
 # %% ../nbs/06_faces.ipynb #29e96f16
 class MTCNNDetector(FaceDetector):
-    "facenet-pytorch's MTCNN (weights inside its wheel; optional), a whole batch per pyramid pass, on any device."
+    "facenet-pytorch's MTCNN (weights inside its wheel; optional), a batch per pyramid pass, on any device."
     name = 'mtcnn'
     def __init__(self,
                  min_face_size:int=20, # smallest face searched, in detection pixels
@@ -295,7 +295,8 @@ class MTCNNDetector(FaceDetector):
         device = resolve_device(device, 'device')
         fp = _import_optional('facenet_pytorch', 'mtcnn', MTCNN_INSTALL)
         self.net = fp.MTCNN(keep_all=True, min_face_size=min_face_size, device=device)
-        self.device, self.min_face_size, self.conf_th, self.batch_size = device, min_face_size, conf_th, batch_size
+        self.device, self.min_face_size, self.conf_th = device, min_face_size, conf_th
+        self.batch_size = batch_size
 
     def detect(self, frames) -> list:
         "Faces in each frame of a batch (frames of one size)."
@@ -320,7 +321,8 @@ class MediaPipeDetector(FaceDetector):
                  conf_th:float=0.5, # MediaPipe's min_detection_confidence
                  batch_size:int=16, # frames per call
                 ):
-        if model not in ('short', 'full'): raise UsageError('model', f"must be 'short' or 'full', got {model!r}")
+        if model not in ('short', 'full'):
+            raise UsageError('model', f"must be 'short' or 'full', got {model!r}")
         check_number('conf_th', conf_th, 0, 1)
         check_number('batch_size', batch_size, 1, integer=True)
         _import_optional(MEDIAPIPE_MODULE, 'mediapipe', MEDIAPIPE_INSTALL)
@@ -373,7 +375,8 @@ def get_detector(detector='haar', # one of DETECTORS ('haar', 's3fd', 'mtcnn', '
 def detector_available(name:str, # a name in DETECTORS
                       ) -> bool:
     "Whether the detector `name` can be made here (its optional package imports; 's3fd' still needs weights)."
-    mod = dict(mtcnn=('facenet_pytorch', MTCNN_INSTALL), mediapipe=(MEDIAPIPE_MODULE, MEDIAPIPE_INSTALL)).get(name)
+    mods = dict(mtcnn=('facenet_pytorch', MTCNN_INSTALL), mediapipe=(MEDIAPIPE_MODULE, MEDIAPIPE_INSTALL))
+    mod = mods.get(name)
     if name not in DETECTORS: return False
     try: return mod is None or _import_optional(mod[0], name, mod[1]) is not None
     except UsageError: return False
@@ -405,14 +408,14 @@ def iter_frames_every(video, # a video file
 def interpolate_detections(found:dict, # frame index -> (k, 5) detections at the frames that were detected
                            n:int, # number of frames
                            link_iou:float=0.3, # IoU that matches a face to one at a later detected frame
-                           max_span:int|None=None, # most frames a link may span (None: to the next detected frame only)
+                           max_span:int|None=None, # most frames a link spans (None: to the next detected frame)
                           ) -> list:
     "Per-frame (k, 5) detections for n frames: faces linked between detected frames, interpolated in between."
     check_number('link_iou', link_iou, 0, 1)
     if max_span is not None: check_number('max_span', max_span, 1, integer=True)
     keys = sorted(found)
     det = {k: np.asarray(found[k], np.float32).reshape(-1, 5) for k in keys}
-    claimed = {k: set() for k in keys}                                # faces already linked from an earlier frame
+    claimed = {k: set() for k in keys}                    # faces already linked from an earlier frame
     links = []
     for ai, a in enumerate(keys):
         free = set(range(len(det[a])))                                # faces of a not linked forward yet
@@ -433,7 +436,8 @@ def interpolate_detections(found:dict, # frame index -> (k, 5) detections at the
             t = (f - a)/(b - a)
             rows[f].append([*((1 - t)*A[:4] + t*B[:4]), min(A[4], B[4])])
     empty = np.zeros((0, 5), np.float32)
-    return [np.concatenate([det.get(f, empty), np.asarray(r, np.float32).reshape(-1, 5)]) for f, r in enumerate(rows)]
+    return [np.concatenate([det.get(f, empty), np.asarray(r, np.float32).reshape(-1, 5)])
+            for f, r in enumerate(rows)]
 
 # %% ../nbs/06_faces.ipynb #82070c0e
 def detect_faces(video, # a video file
