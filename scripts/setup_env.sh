@@ -22,6 +22,14 @@ if [ "$have" != "$want" ] && [ "$have" != "${want}[dev,bench]" ] || ! "$VENV/bin
   if ! "$VENV/bin/python" -m pip install -e "$ROOT$extra" > "$log" 2>&1; then
     tail -30 "$log"; echo "[videokit] install failed (full log: $log)"; exit 1
   fi
+  if [ -n "$extra" ]; then
+    # The optional face detectors that 06_faces and bench_faces compare. Their pins are wrong for this project
+    # (facenet-pytorch: torch<2.3, numpy<2; mediapipe 0.10.21, the last wheel with the face model: numpy<2, jax),
+    # and their code runs on ours, so they go in without their dependencies. A failure is one line; their tests skip.
+    { "$VENV/bin/python" -m pip install --no-deps 'facenet-pytorch==2.6.0' 'mediapipe==0.10.21' &&
+      "$VENV/bin/python" -m pip install 'protobuf>=4.25.3,<5' absl-py 'flatbuffers>=2.0'; } >> "$log" 2>&1 ||
+      echo "[videokit] the optional face detectors (facenet-pytorch, mediapipe) did not install: their tests skip (log: $log)"
+  fi
   echo "$want" > "$stamp"
 fi
 export PATH="$VENV/bin:$PATH"

@@ -138,7 +138,7 @@ def _sync_options(a, func:str='process_video'):
     own = [n for n in _SYNC if n in inspect.signature(lookup(func)).parameters]
     batch = func != 'process_video'                     # a batch run draws no boxes unless asked (`--vis`)
     kw = dict(flags=dict(model=('--model', '--weights'), visualise='--no-vis'),
-              opts=dict(detector=dict(choices=['haar', 's3fd']), precision=dict(choices=['float32', 'bfloat16', 'float16']),
+              opts=dict(detector=dict(choices=list(lookup('DETECTORS'))), precision=dict(choices=['float32', 'bfloat16', 'float16']),
                         visualise=dict(help='skip the visualisation video')))
     a.add_argument('--output-dir', required=True, help='output folder')
     flags_from(lookup(func), a, *own, **kw)
@@ -157,7 +157,7 @@ def _sync_kwargs(a) -> dict:
     "The detector and device of the AV-sync commands, made and checked before any work."
     device = _device_option(a)
     det = a.detector
-    if det == 's3fd':
+    if det != 'haar':                                  # s3fd (weights), mtcnn, mediapipe (optional packages)
         with options_named(a): det = call_with(lookup('get_detector'), a, device=device)
     return dict(detector=det, device=device, progress=not a.json)
 

@@ -46,7 +46,7 @@ WHERE = {   # module -> names the commands use; `lookup` imports them when a com
     'augment_sets': 'augment_dataset format_augment_summary',
     'metrics': 'format_metrics',
     'experiment': 'train_from_config evaluate_run extract_dataset_features load_model',
-    'faces': 'get_detector',
+    'faces': 'get_detector DETECTORS',
     'avsync': 'process_video process_long_video batch_process shift_audio score_clip offsets_line',
     'explain': 'GradCAM3d explain_video save_explanation run_sampling',
 }
