@@ -154,7 +154,8 @@ def offsets_line(r:dict, # a scored track (a `process_video` result's track)
 _RULES = dict(facedet_scale=dict(lo=0, hi=1, lo_open=True), min_track=dict(lo=1, integer=True),
               min_face_size=dict(lo=0), num_failed_det=dict(lo=1, integer=True), crop_scale=dict(lo=0),
               vshift=dict(lo=1, integer=True), batch_size=dict(lo=1, integer=True),
-              max_workers=dict(lo=1, integer=True), chunk_duration=dict(lo=0, lo_open=True), overlap=dict(lo=0))
+              max_workers=dict(lo=1, integer=True), chunk_duration=dict(lo=0, lo_open=True), overlap=dict(lo=0),
+              detect_every=dict(lo=1, integer=True))
 
 def _check_args(**values):
     "Raise `UsageError` naming the first pipeline parameter whose value cannot work."
@@ -247,12 +248,14 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
                   resume:bool=True, # return the saved result if this clip was done with the same settings
                   progress:bool=False, # show progress bars
                   precision:str='float32', # SyncNet arithmetic: 'float32' (exact), 'bfloat16', 'float16' (GPU)
+                  detect_every:int=1, # run the detector on every k-th frame, interpolate between (`faces.detect_faces`)
                  ) -> dict:
     "Faces, tracks, crops and AV offsets of one clip in the original layout; the result (pywork/result.json)."
     t0 = time.time()
     video, out = Path(video), Path(out_dir)
     _check_args(facedet_scale=facedet_scale, min_track=min_track, min_face_size=min_face_size,
-                num_failed_det=num_failed_det, crop_scale=crop_scale, vshift=vshift, batch_size=batch_size)
+                num_failed_det=num_failed_det, crop_scale=crop_scale, vshift=vshift, batch_size=batch_size,
+                detect_every=detect_every)
     device = None if device is None else resolve_device(device, 'device')
     scoring_dtype(precision, _scoring_device(model, device))
     det = get_detector(detector, s3fd_weights, device)
@@ -262,6 +265,7 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
                      min_track=min_track, min_face_size=min_face_size, num_failed_det=num_failed_det,
                      crop_scale=crop_scale, vshift=vshift)
     if model is not None and precision != 'float32': params['precision'] = precision    # it changes numbers
+    if detect_every != 1: params['detect_every'] = detect_every                         # so do other boxes
     res_path = out/'pywork'/'result.json'
     if resume and res_path.is_file():
         old = json.loads(res_path.read_text())
@@ -285,7 +289,7 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
     lap('prepare')
     shots = [(s['start_frame'], s['end_frame']) for s in detect_scenes(src)['scenes']]
     lap('shots')
-    dets = detect_faces(src, det, facedet_scale, progress)
+    dets = detect_faces(src, det, facedet_scale, progress, detect_every=detect_every)
     lap('detect')
     write_json(dict(video=str(src), facedet_scale=facedet_scale, detector=str(detector),
                     faces=[d.round(2).tolist() for d in dets]), out/'pywork'/'faces.json')

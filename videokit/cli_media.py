@@ -131,7 +131,8 @@ def _cmd_resample_fps(a):
 
 # %% ../nbs/89a_cli_media.ipynb #373bbf1c
 _SYNC = ('model', 'detector', 's3fd_weights', 'min_track', 'min_face_size', 'facedet_scale', 'crop_scale',
-         'num_failed_det', 'vshift', 'batch_size', 'device', 'precision', 'visualise')   # `process_video`'s options
+         'num_failed_det', 'vshift', 'batch_size', 'device', 'precision', 'detect_every',
+         'visualise')                                                              # `process_video`'s options
 
 def _sync_options(a, func:str='process_video'):
     "The options of `process_video`; those `func` has itself come from its own signature."
