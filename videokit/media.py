@@ -300,7 +300,7 @@ def _encode_items(ix, a, b, vs, state):
 
 # %% ../nbs/05_media.ipynb #8d2e7659
 def _video_encoder(out, ix, codec, crf, preset, avi, fps=None):
-    "Add a video stream encoding like the source: size, pixel format if the encoder has it, SAR, rotation, time base."
+    "Add a video stream encoding like the source: size, pixel format if the encoder has it, SAR, rotation, colour tags, time base."
     opts = {'crf': str(crf), 'preset': preset} if codec in ('libx264', 'libx265') else {}
     if avi and codec in ('libx264', 'libx265'): opts[codec[3:] + '-params'] = 'bframes=0'   # AVI has no presentation timestamps
     vs = out.add_stream(codec, rate=fps or ix.fps, options=opts)
@@ -311,6 +311,8 @@ def _video_encoder(out, ix, codec, crf, preset, avi, fps=None):
     vs.time_base = vs.codec_context.time_base = tb
     if ix.sar and ix.sar != 1: vs.codec_context.sample_aspect_ratio = ix.sar
     if ix.rotation: vs.set_display_rotation(ix.rotation)
+    with open_container(ix.path) as c: src = c.streams[ix.stream].codec_context
+    for k in ('color_range', 'color_primaries', 'color_trc', 'colorspace'): setattr(vs.codec_context, k, getattr(src, k))
     return vs
 
 # %% ../nbs/05_media.ipynb #021ad554
