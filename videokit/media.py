@@ -228,7 +228,7 @@ def _audio_items(reader, st):
 
 # %% ../nbs/05_media.ipynb #5babb4d6
 def _copy_items(ix, a, b, vs, origin:int|None=None):
-    "(time, 'p', packet) for the packets of frames a..b-1, a closed run in decoding order, retimed so frame `origin` (default a) is at 0."
+    "(time, 'p', packet): packets of frames a..b-1 (a closed run in decoding order), frame `origin` (default a) at 0."
     p0, want, n, started = int(ix.pts[a if origin is None else origin]), set(ix.pts[a:b].tolist()), 0, False
     with open_container(ix.path) as c:
         s = c.streams[ix.stream]
@@ -283,7 +283,7 @@ class _SeekMissed(Exception): "A seek landed after its target frame."
 
 # %% ../nbs/05_media.ipynb #a0b6bae4
 def _frames(ix, a, b, state):
-    "`_decoded` frames a..b-1, decoded from the start of the file if the seek to the keyframe before `a` lands late."
+    "`_decoded` frames a..b-1; from the start of the file if the seek to the keyframe before `a` lands late."
     try: yield from _decoded(ix, a, b, state, True)
     except _SeekMissed: yield from _decoded(ix, a, b, state, False)     # raised before any frame is yielded
 
@@ -299,8 +299,10 @@ def _encode_items(ix, a, b, vs, state):
         yield float(t), 'v', f
 
 # %% ../nbs/05_media.ipynb #8d2e7659
+_COLOUR_TAGS = ('color_range', 'color_primaries', 'color_trc', 'colorspace')
+
 def _video_encoder(out, ix, codec, crf, preset, avi, fps=None):
-    "Add a video stream encoding like the source: size, pixel format if the encoder has it, SAR, rotation, colour tags, time base."
+    "Add a video stream encoding like the source: size, pixel format (if the encoder has it), SAR, rotation, colours, time base."
     opts = {'crf': str(crf), 'preset': preset} if codec in ('libx264', 'libx265') else {}
     if avi and codec in ('libx264', 'libx265'): opts[codec[3:] + '-params'] = 'bframes=0'   # AVI has no presentation timestamps
     vs = out.add_stream(codec, rate=fps or ix.fps, options=opts)
@@ -312,7 +314,7 @@ def _video_encoder(out, ix, codec, crf, preset, avi, fps=None):
     if ix.sar and ix.sar != 1: vs.codec_context.sample_aspect_ratio = ix.sar
     if ix.rotation: vs.set_display_rotation(ix.rotation)
     with open_container(ix.path) as c: src = c.streams[ix.stream].codec_context
-    for k in ('color_range', 'color_primaries', 'color_trc', 'colorspace'): setattr(vs.codec_context, k, getattr(src, k))
+    for k in _COLOUR_TAGS: setattr(vs.codec_context, k, getattr(src, k))
     return vs
 
 # %% ../nbs/05_media.ipynb #021ad554
@@ -341,15 +343,17 @@ def _mux(out, items, vs, ast, encode_video:bool) -> int:
 
 # %% ../nbs/05_media.ipynb #a642d5de
 def _audio_info(rd, ast) -> dict|None:
-    return None if rd is None else dict(codec=ast.codec_context.name, method='exact', sample_rate=rd.rate, channels=rd.channels,
-                                        samples=rd.samples, errors=rd.errors)
+    if rd is None: return None
+    return dict(codec=ast.codec_context.name, method='exact', sample_rate=rd.rate, channels=rd.channels,
+                samples=rd.samples, errors=rd.errors)
 
-# %% ../nbs/05_media.ipynb #8c258a58
-_COPY_AUDIO = {'mp4': ('aac', 'mp3', 'ac3', 'eac3', 'opus', 'flac', 'alac'), 'mov': ('aac', 'mp3', 'ac3', 'eac3', 'alac'),
+# %% ../nbs/05_media.ipynb #38c96c89
+_COPY_AUDIO = {'mp4': ('aac', 'mp3', 'ac3', 'eac3', 'opus', 'flac', 'alac'),
+               'mov': ('aac', 'mp3', 'ac3', 'eac3', 'alac'),
                'matroska': ('aac', 'mp3', 'ac3', 'eac3', 'opus', 'flac', 'vorbis')}
 
 def _audio_copy_items(path, si:int, t0, t1, ast, got:dict):
-    "(time from t0, 'ap', packet): the packets of audio stream `si` that start in [t0, t1) (file clock), retimed so t0 is 0."
+    "(time from t0, 'ap', packet): packets of audio stream `si` starting in [t0, t1) (file clock), t0 at 0."
     with open_container(path) as c:
         s = c.streams[si]
         tb = Fraction(s.time_base)
@@ -378,12 +382,12 @@ def _ue(data:bytes, pos:int) -> tuple:
     for k in range(pos + z + 1, pos + 2*z + 1): v = 2*v + ((data[k//8] >> (7 - k % 8)) & 1)
     return (1 << z) - 1 + v, pos + 2*z + 1
 
-# %% ../nbs/05_media.ipynb #58afe6d6
-_HIGH_PROFILES = (100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135)   # SPS with chroma format and bit depth
+# %% ../nbs/05_media.ipynb #a228ae2e
+_HIGH_PROFILES = (100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135)   # SPS with chroma format, bit depth
 
 def _sps_info(nal:bytes) -> dict:
     "id, profile_idc, constraint flags, level_idc, chroma_format_idc and bit depths of an H.264 SPS NAL unit."
-    d = nal[:40].replace(b'\x00\x00\x03', b'\x00\x00')                # the leading fields, emulation bytes removed
+    d = nal[:40].replace(b'\x00\x00\x03', b'\x00\x00')          # the leading fields, emulation bytes removed
     sid, pos = _ue(d, 32)
     chroma, depth = 1, (8, 8)
     if d[1] in _HIGH_PROFILES:
@@ -398,7 +402,7 @@ def _pps_id(nal:bytes) -> int:
     "The id of an H.264 PPS NAL unit."
     return _ue(nal[:8].replace(b'\x00\x00\x03', b'\x00\x00'), 8)[0]
 
-# %% ../nbs/05_media.ipynb #93c394d2
+# %% ../nbs/05_media.ipynb #96a653f1
 def _avcc(ed) -> tuple|None:
     "(NAL length size, [SPS], [PPS], the bytes after them) of an avcC record, or None if `ed` is not one."
     if not ed or len(ed) < 7 or ed[0] != 1: return None
@@ -414,9 +418,10 @@ def _avcc(ed) -> tuple|None:
     return (ed[4] & 3) + 1, sets[0], sets[1], bytes(ed[i:])
 
 def _make_avcc(size:int, sps:list, pps:list, rest:bytes=b'') -> bytes:
-    "An avcC record with every SPS and PPS: the first SPS's profile, the constraint flags all share, the highest level."
+    "An avcC record with every SPS and PPS: the first SPS's profile, the constraint flags all share, the top level."
     info = [_sps_info(s) for s in sps]
-    head = [1, info[0]['profile'], reduce(operator.and_, [i['constraints'] for i in info]), max(i['level'] for i in info)]
+    flags = reduce(operator.and_, [i['constraints'] for i in info])
+    head = [1, info[0]['profile'], flags, max(i['level'] for i in info)]
     out = bytearray(head + [0xfc | (size - 1), 0xe0 | len(sps)])
     for s in sps: out += len(s).to_bytes(2, 'big') + s
     out.append(len(pps))
@@ -444,25 +449,26 @@ def _nal_types(data, size:int) -> list:
 # %% ../nbs/05_media.ipynb #725a6369
 class _SmartRefused(Exception): "A smart cut cannot be done exactly here; the message says why."
 
-# %% ../nbs/05_media.ipynb #24e793d5
+# %% ../nbs/05_media.ipynb #cb5f6083
 _SMART_FORMATS = ('mp4', 'mov', 'matroska')
 _X264_PROFILES = {66: 'baseline', 77: 'main', 100: 'high', 110: 'high10', 122: 'high422', 244: 'high444'}
 
 def _smart_plan(ix, a:int, b:int) -> tuple:
-    "(k1, kl): frames a..k1-1 and kl..b-1 are re-encoded, k1..kl-1 copied (k1 a keyframe); raise `_SmartRefused` if no such split."
+    "(k1, kl): frames a..k1-1 and kl..b-1 re-encoded, k1..kl-1 copied; `_SmartRefused` if there is no such split."
     if not ix.exact: raise _SmartRefused('the video has no usable timestamps')
     keys = [int(k) for k in np.flatnonzero(ix.key[a:b]) + a]
     k1 = next((k for k in keys if k > a or ix.key[a]), None)
     if k1 is None: raise _SmartRefused('no keyframe in the span after its first frame')
     kl = next((k for k in [b] + keys[::-1] if k > k1 and ix.copyable(k1, k)), None)
     if kl is None and not any(k > k1 for k in keys):
-        raise _SmartRefused(f'nothing to copy: the span ends inside the GOP of keyframe {k1}, whose packets run past it (B-frames)')
+        raise _SmartRefused(f'nothing to copy: the span ends inside the GOP of keyframe {k1}, '
+                            'whose packets run past it (B-frames)')
     if kl is None: raise _SmartRefused(f'the packets from keyframe {k1} on are not a closed run (open GOP)')
     return k1, kl
 
-# %% ../nbs/05_media.ipynb #d1421ab5
+# %% ../nbs/05_media.ipynb #9f6f0892
 class _SmartCut:
-    "The re-encoded parts of a smart cut of frames a..b-1 (libx264 with the source's settings, its own SPS/PPS id) and the output's avcC."
+    "A smart cut of frames a..b-1: its plan, its libx264 settings (the source's, another SPS/PPS id), the output's avcC."
     def __init__(self, ix, src, a:int, b:int, fmt:str, codec:str, crf, preset:str):
         if ix.codec != 'h264': raise _SmartRefused(f'smart cut needs an H.264 source, this one is {ix.codec}')
         if codec != 'libx264': raise _SmartRefused(f'smart cut re-encodes with libx264, not {codec}')
@@ -473,39 +479,47 @@ class _SmartCut:
         self.k1, self.kl = _smart_plan(ix, a, b)
         self.size, sps, pps, rest = avcc
         info = _sps_info(sps[0])
-        if info['profile'] not in _X264_PROFILES: raise _SmartRefused(f"no libx264 profile for H.264 profile_idc {info['profile']}")
+        if info['profile'] not in _X264_PROFILES:
+            raise _SmartRefused(f"no libx264 profile for H.264 profile_idc {info['profile']}")
         free = sorted(set(range(32)) - {_sps_info(s)['id'] for s in sps} - {_pps_id(p) for p in pps})
+        if not free: raise _SmartRefused('the source uses every SPS id')
         self.options = {'crf': str(crf), 'preset': preset, 'profile': _X264_PROFILES[info['profile']],
                         'x264-params': f'sps-id={free[0]}:bframes=0'}
         if info['level'] >= 10: self.options['level'] = f"{info['level']/10:.1f}"
         self.extradata = None
         enc = self.encoder()
-        self.extradata = enc.extradata
+        self.extradata, self._spare = enc.extradata, enc                    # the head's encoder
         new = _annexb(enc.extradata)
         hs, hp = [n for n in new if n[0] & 31 == 7], [n for n in new if n[0] & 31 == 8]
         h = _sps_info(hs[0])
         order = list(_X264_PROFILES)
-        if (h['chroma'], h['depth']) != (info['chroma'], info['depth']) or order.index(h['profile']) > order.index(info['profile']):
-            raise _SmartRefused(f"libx264 gives profile {h['profile']}, chroma {h['chroma']}, depth {h['depth']} for a source with "
-                                f"{info['profile']}, {info['chroma']}, {info['depth']}")
+        same = (h['chroma'], h['depth']) == (info['chroma'], info['depth'])
+        if not same or order.index(h['profile']) > order.index(info['profile']):
+            raise _SmartRefused(f"libx264 gives profile {h['profile']}, chroma {h['chroma']}, depth {h['depth']} "
+                                f"for a source with {info['profile']}, {info['chroma']}, {info['depth']}")
         self.avcc = _make_avcc(self.size, sps + hs, pps + hp, rest)
 
     def encoder(self):
         "A fresh libx264 encoder for a re-encoded part (its first frame is an IDR)."
+        if getattr(self, '_spare', None) is not None:
+            cc, self._spare = self._spare, None
+            return cc
         ix, cc = self.ix, av.CodecContext.create('libx264', 'w')
         cc.width, cc.height, cc.pix_fmt = ix.width, ix.height, ix.pix_fmt
         cc.time_base, cc.framerate = ix.time_base, ix.fps
         if ix.sar and ix.sar != 1: cc.sample_aspect_ratio = ix.sar
-        for k in ('color_range', 'color_primaries', 'color_trc', 'colorspace'): setattr(cc, k, getattr(self.src.codec_context, k))
+        for k in _COLOUR_TAGS: setattr(cc, k, getattr(self.src.codec_context, k))
         cc.options = dict(self.options)
         cc.flags |= av.codec.context.Flags.global_header                 # SPS/PPS in extradata, not in the packets
         try: cc.open()
-        except (av.error.FFmpegError, ValueError) as e: raise _SmartRefused(f'libx264 refused the source settings: {e}') from e
-        if self.extradata is not None and cc.extradata != self.extradata: raise _SmartRefused('libx264 gave other parameter sets for the tail')
+        except (av.error.FFmpegError, ValueError) as e:
+            raise _SmartRefused(f'libx264 refused the source settings: {e}') from e
+        if self.extradata is not None and cc.extradata != self.extradata:
+            raise _SmartRefused('libx264 gave other parameter sets for the tail')
         return cc
 
     def _encoded(self, a:int, b:int, state) -> list:
-        "Packets of frames a..b-1 re-encoded (length-prefixed, source time base, retimed so frame `self.a` is at 0)."
+        "Packets of frames a..b-1 re-encoded: length-prefixed, in the source's time base, frame `self.a` at 0."
         ix, enc, scaler, p0, pk = self.ix, self.encoder(), VideoReformatter(), int(self.ix.pts[self.a]), []
         for i, f in _frames(ix, a, b, state):
             if f.format.name != enc.pix_fmt: f = scaler.reformat(f, format=enc.pix_fmt)
@@ -517,20 +531,22 @@ class _SmartCut:
         out = []
         for p in pk:
             q = av.Packet(_length_prefixed(_annexb(p), self.size))
-            q.pts, q.dts, q.duration, q.time_base, q.is_keyframe = p.pts, p.dts, p.duration, ix.time_base, p.is_keyframe
+            q.pts, q.dts, q.duration, q.time_base = p.pts, p.dts, p.duration, ix.time_base
+            q.is_keyframe = p.is_keyframe
             out.append(q)
         return out
 
     def items(self, vs, state):
-        "(time, 'p', packet): the re-encoded head, the copied packets, the re-encoded tail, for output stream `vs`."
+        "(time, 'p', packet): the re-encoded head, the copied packets, the re-encoded tail, for stream `vs`."
         ix, tb, size = self.ix, self.ix.time_base, self.size
         head = self._encoded(self.a, self.k1, state) if self.k1 > self.a else []
         first = True
         for t, kind, p in _copy_items(ix, self.k1, self.kl, vs, origin=self.a):
             if first:
-                if 5 not in _nal_types(p, size): raise _SmartRefused(f'the keyframe at frame {self.k1} is not an IDR picture')
+                if 5 not in _nal_types(p, size):
+                    raise _SmartRefused(f'the keyframe at frame {self.k1} is not an IDR picture')
                 d0 = p.dts if p.dts is not None else p.pts
-                shift = max(0, head[-1].dts - d0 + 1) if head else 0     # the head decodes before the copied part
+                shift = max(0, head[-1].dts - d0 + 1) if head else 0      # the head decodes before the copy
                 for q in head:
                     q.dts -= shift
                     q.stream = vs
@@ -543,7 +559,7 @@ class _SmartCut:
 
 # %% ../nbs/05_media.ipynb #0f2953a2
 def _write_piece(ix, a, b, dst, method, audio, codec, crf, preset) -> dict:
-    "Write frames a..b-1 (method 'copy', 'smart' or 'encode') and their audio ('copy', 'exact' or None) to `dst`; return what was written."
+    "Write frames a..b-1 ('copy', 'smart' or 'encode') and their audio ('copy', 'exact', None) to `dst`; what was written."
     fmt, state, extra = media_format(dst), dict(corrupt=0), {}
     t0, t1 = ix.origin + ix.time_of(a), ix.origin + ix.time_of(b)
     rd = ast = asrc = None
@@ -583,8 +599,8 @@ def cut_spans(video, # the source video
               out_dir, # folder for the pieces and their listing
               spans, # [(start, end)] in seconds from the first frame
               *,
-              mode:str='auto', # 'auto': stream copy where exact, else smart cut (H.264), else re-encode; 'encode': always re-encode
-              audio:bool|str=True, # 'copy' (or True): audio packets copied; 'exact': cut to the sample, re-encoded; False: none
+              mode:str='auto', # 'auto': copy where exact, else smart cut (H.264), else re-encode; 'encode': re-encode all
+              audio:bool|str=True, # 'copy' (or True): packets copied; 'exact': cut to the sample, re-encoded; False: none
               ext:str|None=None, # container of the pieces, e.g. '.mp4' (default: the source's, if writable, else .mp4)
               name:str|None=None, # file name prefix of the pieces and listings (default: the source's stem)
               codec:str='libx264', # video encoder for re-encoded pieces
@@ -596,7 +612,7 @@ def cut_spans(video, # the source video
               kind:str='spans', # what made the spans, written to the listing ('time', 'silence', ...)
               params:dict|None=None, # the parameters that made the spans, written to the listing
              ) -> list:
-    "Write one frame-exact file per span (copy where exact, else smart cut or re-encode), with audio in sync; return their records."
+    "Write one frame-exact file per span (copy, smart cut or re-encode), with audio in sync; return their records."
     video, out_dir = Path(video), Path(out_dir)
     if mode not in ('auto', 'encode'): raise ValueError(f"{video}: mode must be 'auto' or 'encode', got {mode!r}")
     _check_encoder(codec, crf, preset)
@@ -635,7 +651,7 @@ def cut_spans(video, # the source video
         method = 'encode' if mode == 'encode' else 'copy' if ix.copyable(a, b) else 'smart'
         try:
             try: info = _write_piece(ix, a, b, dst, method, audio, codec, crf, preset)
-            except _SmartRefused as ex:                        # not possible exactly here: re-encode the span, say why
+            except _SmartRefused as ex:                        # not exact here: re-encode the span, say why
                 info = _write_piece(ix, a, b, dst, 'encode', audio, codec, crf, preset)
                 info['smart_refused'] = str(ex)
             except (av.error.FFmpegError, ValueError) as ex:   # the container cannot take the stream as it is (e.g. no such codec tag)
