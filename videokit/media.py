@@ -315,6 +315,7 @@ def _video_encoder(out, ix, codec, crf, preset, avi, fps=None):
     if ix.rotation: vs.set_display_rotation(ix.rotation)
     with open_container(ix.path) as c: src = c.streams[ix.stream].codec_context
     for k in _COLOUR_TAGS: setattr(vs.codec_context, k, getattr(src, k))
+    vs.codec_context.thread_type = 'AUTO'             # x264 frame threads, as the ffmpeg CLI has (PyAV's default: slices)
     return vs
 
 # %% ../nbs/05_media.ipynb #021ad554
