@@ -7,7 +7,8 @@ Clip: `videokit.synth.make_clip`, natural content, 640x360, 25 fps, 60 s, a keyf
   extract audio     extract_audio(clip, wav)  vs  ffmpeg -i clip -vn -ac 1 -ar 16000 -c:a pcm_s16le wav
   chunks (aligned)  chunk_by_time(10 s, overlap 2 s): every cut on a keyframe, so videokit copies
                     vs  ffmpeg -ss S -i clip -t 10 -c copy  (the usual fast script)
-  chunks (any)      chunk_by_time(10 s, overlap 3 s): cuts between keyframes, videokit re-encodes those
+  chunks (any)      chunk_by_time(10 s, overlap 3 s): cuts between keyframes, videokit smart-cuts those (re-encodes
+                    the frames up to the next keyframe, copies the rest; audio packets copied)
                     vs  ffmpeg -ss S -i clip -t 10 -c copy  into mp4 (extra frames hidden by an edit list) and
                         into mkv (extra frames kept), and  ffmpeg -ss S -i clip -t 10 -c:v libx264 -preset veryfast
                         -crf 18 -c:a aac  (the exact but slow script)
@@ -16,7 +17,8 @@ Clip: `videokit.synth.make_clip`, natural content, 640x360, 25 fps, 60 s, a keyf
 
 A chunk is *exact* when a libav reader finds exactly the frames of its span in it (count by timestamp) and its
 first frame is the source frame at the span's start (matched by picture among the neighbouring source frames).
-Ratios are peer time / videokit time (> 1: videokit faster). Timing only, never a failure; the exit status is
+Ratios are peer time / videokit time (> 1: videokit faster). Targets (issue 16): cuts anywhere >= 0.5x ffmpeg copy
+and >= 5x ffmpeg re-encode; cuts on keyframes >= 1x ffmpeg copy; 25 -> 30 fps >= 1x ffmpeg. Timing only, never a failure; the exit status is
 non-zero only if a videokit output is wrong (inexact chunk, wrong sample count, wrong frame count).
 Peers are probed first (scripts/_bench_peers.py: the ffmpeg CLI decodes and re-encodes a tiny clip, PySceneDetect
 runs on it); one that does not work here gets one `skip PEER: reason` line; one that fails mid-run is marked failed
@@ -141,7 +143,7 @@ def bench(a, work, peers):
         line = dict(job=f'{name} ({d} s, overlap {o} s)', videokit=t_vk, check=f'videokit {summary(ex)}, methods {methods}')
         if FF:
             run_peer(line, 'ffmpeg_copy', chunks_job(clip, work/f'ffcopy_{o}', spans, False, '.mp4', 'ffmpeg copy'))
-            if methods.count('e'):
+            if methods.strip('c'):
                 run_peer(line, 'ffmpeg_copy_mkv', chunks_job(clip, work/f'ffcopymkv_{o}', spans, False, '.mkv', 'ffmpeg copy to mkv'))
                 run_peer(line, 'ffmpeg_encode', chunks_job(clip, work/f'ffenc_{o}', spans, True, '.mp4', 'ffmpeg encode'))
         rows.append(line)

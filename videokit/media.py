@@ -4,7 +4,8 @@
 
 # %% ../nbs/05_media.ipynb #98a4ceaf
 from __future__ import annotations
-import json, math, wave, heapq, hashlib
+import json, math, wave, heapq, hashlib, operator
+from functools import reduce
 from fractions import Fraction
 from pathlib import Path
 
@@ -226,14 +227,14 @@ def _audio_items(reader, st):
     if have: yield frame(np.concatenate(buf, 1))
 
 # %% ../nbs/05_media.ipynb #5babb4d6
-def _copy_items(ix, a, b, vs):
-    "(time, 'p', packet) for the packets of frames a..b-1, a closed run in decoding order, retimed to start at 0."
-    p0, want, n, started = int(ix.pts[a]), set(ix.pts[a:b].tolist()), 0, False
+def _copy_items(ix, a, b, vs, origin:int|None=None):
+    "(time, 'p', packet): packets of frames a..b-1 (a closed run in decoding order), frame `origin` (default a) at 0."
+    p0, want, n, started = int(ix.pts[a if origin is None else origin]), set(ix.pts[a:b].tolist()), 0, False
     with open_container(ix.path) as c:
         s = c.streams[ix.stream]
         c.seek(int(ix.seek[a]), stream=s, backward=True, any_frame=False)
         for p in c.demux(s):
-            if p.pts is None or not (started or p.pts == p0): continue
+            if p.pts is None or not (started or p.pts == ix.pts[a]): continue
             started = True
             if n == b - a: break
             if p.pts not in want: raise DecodeError(ix.path, 'copy_error', f'packet at pts {p.pts} is not one of frames {a}..{b - 1}')
@@ -281,22 +282,27 @@ def _decoded(ix, a, b, state, seek=True):
 class _SeekMissed(Exception): "A seek landed after its target frame."
 
 # %% ../nbs/05_media.ipynb #a0b6bae4
+def _frames(ix, a, b, state):
+    "`_decoded` frames a..b-1; from the start of the file if the seek to the keyframe before `a` lands late."
+    try: yield from _decoded(ix, a, b, state, True)
+    except _SeekMissed: yield from _decoded(ix, a, b, state, False)     # raised before any frame is yielded
+
+# %% ../nbs/05_media.ipynb #d5a334d9
 def _encode_items(ix, a, b, vs, state):
     "(time, 'v', frame) for frames a..b-1, retimed to start at 0 in the encoder's time base."
     p0, out_tb, scaler = int(ix.pts[a]), vs.codec_context.time_base, VideoReformatter()
-    def run(seek):
-        for i, f in _decoded(ix, a, b, state, seek):
-            t = (int(f.pts) - p0)*ix.time_base if ix.exact else Fraction(i - a)/ix.fps
-            if f.format.name != vs.pix_fmt: f = scaler.reformat(f, format=vs.pix_fmt)
-            f.pts, f.time_base = round(t/out_tb), out_tb
-            f.pict_type = av.video.frame.PictureType.NONE
-            yield float(t), 'v', f
-    try: yield from run(True)
-    except _SeekMissed: yield from run(False)              # decode from the start instead
+    for i, f in _frames(ix, a, b, state):
+        t = (int(f.pts) - p0)*ix.time_base if ix.exact else Fraction(i - a)/ix.fps
+        if f.format.name != vs.pix_fmt: f = scaler.reformat(f, format=vs.pix_fmt)
+        f.pts, f.time_base = round(t/out_tb), out_tb
+        f.pict_type = av.video.frame.PictureType.NONE
+        yield float(t), 'v', f
 
 # %% ../nbs/05_media.ipynb #8d2e7659
+_COLOUR_TAGS = ('color_range', 'color_primaries', 'color_trc', 'colorspace')
+
 def _video_encoder(out, ix, codec, crf, preset, avi, fps=None):
-    "Add a video stream encoding like the source: size, pixel format if the encoder has it, SAR, rotation, time base."
+    "Add a video stream encoding like the source: size, pixel format (if the encoder has it), SAR, rotation, colours, time base."
     opts = {'crf': str(crf), 'preset': preset} if codec in ('libx264', 'libx265') else {}
     if avi and codec in ('libx264', 'libx265'): opts[codec[3:] + '-params'] = 'bframes=0'   # AVI has no presentation timestamps
     vs = out.add_stream(codec, rate=fps or ix.fps, options=opts)
@@ -307,6 +313,9 @@ def _video_encoder(out, ix, codec, crf, preset, avi, fps=None):
     vs.time_base = vs.codec_context.time_base = tb
     if ix.sar and ix.sar != 1: vs.codec_context.sample_aspect_ratio = ix.sar
     if ix.rotation: vs.set_display_rotation(ix.rotation)
+    with open_container(ix.path) as c: src = c.streams[ix.stream].codec_context
+    for k in _COLOUR_TAGS: setattr(vs.codec_context, k, getattr(src, k))
+    vs.codec_context.thread_type = 'AUTO'             # x264 frame threads, as the ffmpeg CLI has (PyAV's default: slices)
     return vs
 
 # %% ../nbs/05_media.ipynb #021ad554
@@ -321,48 +330,278 @@ def _mux(out, items, vs, ast, encode_video:bool) -> int:
     "Mux the time-ordered merge of the item streams, flush the encoders; return the number of video frames."
     frames = 0
     for t, kind, obj in heapq.merge(*items, key=lambda it: it[0]):
-        if kind == 'p':
+        if kind == 'p':                                   # a video packet
             out.mux(obj)
             frames += 1
-        elif kind == 'v':
+        elif kind == 'v':                                 # a video frame to encode
             out.mux(vs.encode(obj))
             frames += 1
-        else: out.mux(ast.encode(obj))
+        elif kind == 'ap': out.mux(obj)                   # an audio packet
+        else: out.mux(ast.encode(obj))                    # an audio frame to encode
     if encode_video: out.mux(vs.encode())
     if ast is not None: out.mux(ast.encode())
     return frames
 
 # %% ../nbs/05_media.ipynb #a642d5de
 def _audio_info(rd, ast) -> dict|None:
-    return None if rd is None else dict(codec=ast.codec_context.name, sample_rate=rd.rate, channels=rd.channels,
-                                        samples=rd.samples, errors=rd.errors)
+    if rd is None: return None
+    return dict(codec=ast.codec_context.name, method='exact', sample_rate=rd.rate, channels=rd.channels,
+                samples=rd.samples, errors=rd.errors)
+
+# %% ../nbs/05_media.ipynb #38c96c89
+_COPY_AUDIO = {'mp4': ('aac', 'mp3', 'ac3', 'eac3', 'opus', 'flac', 'alac'),
+               'mov': ('aac', 'mp3', 'ac3', 'eac3', 'alac'),
+               'matroska': ('aac', 'mp3', 'ac3', 'eac3', 'opus', 'flac', 'vorbis')}
+
+def _audio_copy_items(path, si:int, t0, t1, ast, got:dict):
+    "(time from t0, 'ap', packet): packets of audio stream `si` starting in [t0, t1) (file clock), t0 at 0."
+    with open_container(path) as c:
+        s = c.streams[si]
+        tb = Fraction(s.time_base)
+        first = s.start_time*tb if s.start_time is not None else Fraction(0)
+        if t0 - _PREROLL > first: c.seek(int((t0 - _PREROLL)/tb), stream=s)
+        for p in c.demux(s):
+            if p.pts is None: continue
+            t = p.pts*tb
+            if t < t0: continue
+            if t >= t1: break
+            off = round((t - t0)/tb)
+            p.dts = None if p.dts is None else p.dts - p.pts + off
+            p.pts = off
+            p.stream = ast
+            got.setdefault('start', t - t0)
+            got['end'] = t - t0 + (p.duration or 0)*tb
+            got['packets'] = got.get('packets', 0) + 1
+            yield float(t - t0), 'ap', p
+
+# %% ../nbs/05_media.ipynb #8aa644df
+def _ue(data:bytes, pos:int) -> tuple:
+    "(value, next bit position) of the unsigned Exp-Golomb number starting at bit `pos` of `data`."
+    z = 0
+    while not (data[(pos + z)//8] >> (7 - (pos + z) % 8)) & 1: z += 1
+    v = 0
+    for k in range(pos + z + 1, pos + 2*z + 1): v = 2*v + ((data[k//8] >> (7 - k % 8)) & 1)
+    return (1 << z) - 1 + v, pos + 2*z + 1
+
+# %% ../nbs/05_media.ipynb #a228ae2e
+_HIGH_PROFILES = (100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135)   # SPS with chroma format, bit depth
+
+def _sps_info(nal:bytes) -> dict:
+    "id, profile_idc, constraint flags, level_idc, chroma_format_idc and bit depths of an H.264 SPS NAL unit."
+    d = nal[:40].replace(b'\x00\x00\x03', b'\x00\x00')          # the leading fields, emulation bytes removed
+    sid, pos = _ue(d, 32)
+    chroma, depth = 1, (8, 8)
+    if d[1] in _HIGH_PROFILES:
+        chroma, pos = _ue(d, pos)
+        pos += chroma == 3                                              # separate_colour_plane_flag
+        bl, pos = _ue(d, pos)
+        bc, pos = _ue(d, pos)
+        depth = (bl + 8, bc + 8)
+    return dict(id=sid, profile=d[1], constraints=d[2], level=d[3], chroma=chroma, depth=depth)
+
+def _pps_id(nal:bytes) -> int:
+    "The id of an H.264 PPS NAL unit."
+    return _ue(nal[:8].replace(b'\x00\x00\x03', b'\x00\x00'), 8)[0]
+
+# %% ../nbs/05_media.ipynb #96a653f1
+def _avcc(ed) -> tuple|None:
+    "(NAL length size, [SPS], [PPS], the bytes after them) of an avcC record, or None if `ed` is not one."
+    if not ed or len(ed) < 7 or ed[0] != 1: return None
+    sets, i = ([], []), 5
+    for k in range(2):
+        n = ed[i] & (31 if k == 0 else 255)
+        i += 1
+        for _ in range(n):
+            m = int.from_bytes(ed[i:i + 2], 'big')
+            sets[k].append(bytes(ed[i + 2:i + 2 + m]))
+            i += 2 + m
+    if i > len(ed) or not sets[0] or not sets[1]: return None
+    return (ed[4] & 3) + 1, sets[0], sets[1], bytes(ed[i:])
+
+def _make_avcc(size:int, sps:list, pps:list, rest:bytes=b'') -> bytes:
+    "An avcC record with every SPS and PPS: the first SPS's profile, the constraint flags all share, the top level."
+    info = [_sps_info(s) for s in sps]
+    flags = reduce(operator.and_, [i['constraints'] for i in info])
+    head = [1, info[0]['profile'], flags, max(i['level'] for i in info)]
+    out = bytearray(head + [0xfc | (size - 1), 0xe0 | len(sps)])
+    for s in sps: out += len(s).to_bytes(2, 'big') + s
+    out.append(len(pps))
+    for p in pps: out += len(p).to_bytes(2, 'big') + p
+    return bytes(out) + rest
+
+# %% ../nbs/05_media.ipynb #b6d35ccb
+def _annexb(data) -> list:
+    "The NAL units of an Annex-B byte stream (start codes and trailing zero bytes removed)."
+    parts = bytes(data).split(b'\x00\x00\x01')
+    return [p for p in [q.rstrip(b'\x00') for q in parts[:-1]] + parts[-1:] if p]
+
+def _length_prefixed(nals:list, size:int) -> bytes:
+    "NAL units as mp4/Matroska store them: each after its length in `size` bytes."
+    return b''.join(len(n).to_bytes(size, 'big') + n for n in nals)
+
+def _nal_types(data, size:int) -> list:
+    "The NAL unit types of a length-prefixed sample."
+    out, i, data = [], 0, bytes(data)
+    while i + size < len(data):
+        out.append(data[i + size] & 31)
+        i += size + int.from_bytes(data[i:i + size], 'big')
+    return out
+
+# %% ../nbs/05_media.ipynb #725a6369
+class _SmartRefused(Exception): "A smart cut cannot be done exactly here; the message says why."
+
+# %% ../nbs/05_media.ipynb #cb5f6083
+_SMART_FORMATS = ('mp4', 'mov', 'matroska')
+_X264_PROFILES = {66: 'baseline', 77: 'main', 100: 'high', 110: 'high10', 122: 'high422', 244: 'high444'}
+
+def _smart_plan(ix, a:int, b:int) -> tuple:
+    "(k1, kl): frames a..k1-1 and kl..b-1 re-encoded, k1..kl-1 copied; `_SmartRefused` if there is no such split."
+    if not ix.exact: raise _SmartRefused('the video has no usable timestamps')
+    keys = [int(k) for k in np.flatnonzero(ix.key[a:b]) + a]
+    k1 = next((k for k in keys if k > a or ix.key[a]), None)
+    if k1 is None: raise _SmartRefused('no keyframe in the span after its first frame')
+    kl = next((k for k in [b] + keys[::-1] if k > k1 and ix.copyable(k1, k)), None)
+    if kl is None and not any(k > k1 for k in keys):
+        raise _SmartRefused(f'nothing to copy: the span ends inside the GOP of keyframe {k1}, '
+                            'whose packets run past it (B-frames)')
+    if kl is None: raise _SmartRefused(f'the packets from keyframe {k1} on are not a closed run (open GOP)')
+    return k1, kl
+
+# %% ../nbs/05_media.ipynb #9f6f0892
+class _SmartCut:
+    "A smart cut of frames a..b-1: its plan, its libx264 settings (the source's, another SPS/PPS id), the output's avcC."
+    def __init__(self, ix, src, a:int, b:int, fmt:str, codec:str, crf, preset:str):
+        if ix.codec != 'h264': raise _SmartRefused(f'smart cut needs an H.264 source, this one is {ix.codec}')
+        if codec != 'libx264': raise _SmartRefused(f'smart cut re-encodes with libx264, not {codec}')
+        if fmt not in _SMART_FORMATS: raise _SmartRefused(f'smart cut writes mp4, mov or mkv, not {fmt}')
+        avcc = _avcc(src.codec_context.extradata)
+        if avcc is None: raise _SmartRefused('the source keeps no avcC parameter sets')
+        self.ix, self.src, self.a, self.b = ix, src, a, b
+        self.k1, self.kl = _smart_plan(ix, a, b)
+        self.size, sps, pps, rest = avcc
+        info = _sps_info(sps[0])
+        if info['profile'] not in _X264_PROFILES:
+            raise _SmartRefused(f"no libx264 profile for H.264 profile_idc {info['profile']}")
+        free = sorted(set(range(32)) - {_sps_info(s)['id'] for s in sps} - {_pps_id(p) for p in pps})
+        if not free: raise _SmartRefused('the source uses every SPS id')
+        self.options = {'crf': str(crf), 'preset': preset, 'profile': _X264_PROFILES[info['profile']],
+                        'x264-params': f'sps-id={free[0]}:bframes=0'}
+        if info['level'] >= 10: self.options['level'] = f"{info['level']/10:.1f}"
+        self.extradata = None
+        enc = self.encoder()
+        self.extradata, self._spare = enc.extradata, enc                    # the head's encoder
+        new = _annexb(enc.extradata)
+        hs, hp = [n for n in new if n[0] & 31 == 7], [n for n in new if n[0] & 31 == 8]
+        h = _sps_info(hs[0])
+        order = list(_X264_PROFILES)
+        same = (h['chroma'], h['depth']) == (info['chroma'], info['depth'])
+        if not same or order.index(h['profile']) > order.index(info['profile']):
+            raise _SmartRefused(f"libx264 gives profile {h['profile']}, chroma {h['chroma']}, depth {h['depth']} "
+                                f"for a source with {info['profile']}, {info['chroma']}, {info['depth']}")
+        self.avcc = _make_avcc(self.size, sps + hs, pps + hp, rest)
+
+    def encoder(self):
+        "A fresh libx264 encoder for a re-encoded part (its first frame is an IDR)."
+        if getattr(self, '_spare', None) is not None:
+            cc, self._spare = self._spare, None
+            return cc
+        ix, cc = self.ix, av.CodecContext.create('libx264', 'w')
+        cc.width, cc.height, cc.pix_fmt = ix.width, ix.height, ix.pix_fmt
+        cc.time_base, cc.framerate = ix.time_base, ix.fps
+        if ix.sar and ix.sar != 1: cc.sample_aspect_ratio = ix.sar
+        for k in _COLOUR_TAGS: setattr(cc, k, getattr(self.src.codec_context, k))
+        cc.options = dict(self.options)
+        cc.flags |= av.codec.context.Flags.global_header                 # SPS/PPS in extradata, not in the packets
+        try: cc.open()
+        except (av.error.FFmpegError, ValueError) as e:
+            raise _SmartRefused(f'libx264 refused the source settings: {e}') from e
+        if self.extradata is not None and cc.extradata != self.extradata:
+            raise _SmartRefused('libx264 gave other parameter sets for the tail')
+        return cc
+
+    def _encoded(self, a:int, b:int, state) -> list:
+        "Packets of frames a..b-1 re-encoded: length-prefixed, in the source's time base, frame `self.a` at 0."
+        ix, enc, scaler, p0, pk = self.ix, self.encoder(), VideoReformatter(), int(self.ix.pts[self.a]), []
+        for i, f in _frames(ix, a, b, state):
+            if f.format.name != enc.pix_fmt: f = scaler.reformat(f, format=enc.pix_fmt)
+            f.pts, f.time_base = int(f.pts) - p0, ix.time_base
+            f.pict_type = av.video.frame.PictureType.NONE
+            pk += enc.encode(f)
+        pk += enc.encode(None)
+        if len(pk) != b - a: raise _SmartRefused(f'libx264 gave {len(pk)} packets for {b - a} frames')
+        out = []
+        for p in pk:
+            q = av.Packet(_length_prefixed(_annexb(p), self.size))
+            q.pts, q.dts, q.duration, q.time_base = p.pts, p.dts, p.duration, ix.time_base
+            q.is_keyframe = p.is_keyframe
+            out.append(q)
+        return out
+
+    def items(self, vs, state):
+        "(time, 'p', packet): the re-encoded head, the copied packets, the re-encoded tail, for stream `vs`."
+        ix, tb, size = self.ix, self.ix.time_base, self.size
+        head = self._encoded(self.a, self.k1, state) if self.k1 > self.a else []
+        first = True
+        for t, kind, p in _copy_items(ix, self.k1, self.kl, vs, origin=self.a):
+            if first:
+                if 5 not in _nal_types(p, size):
+                    raise _SmartRefused(f'the keyframe at frame {self.k1} is not an IDR picture')
+                d0 = p.dts if p.dts is not None else p.pts
+                shift = max(0, head[-1].dts - d0 + 1) if head else 0      # the head decodes before the copy
+                for q in head:
+                    q.dts -= shift
+                    q.stream = vs
+                    yield float(q.dts*tb), 'p', q
+                first = False
+            yield t, kind, p
+        for q in (self._encoded(self.kl, self.b, state) if self.kl < self.b else []):
+            q.stream = vs
+            yield float(q.dts*tb), 'p', q
 
 # %% ../nbs/05_media.ipynb #0f2953a2
-def _write_piece(ix, a, b, dst, copy, audio, codec, crf, preset) -> dict:
-    "Write frames a..b-1 of the indexed video (and their audio) to `dst`; return what was written."
-    fmt = media_format(dst)
-    state = dict(corrupt=0)
-    rd = AudioReader(ix.path, start=ix.origin + ix.time_of(a), end=ix.origin + ix.time_of(b)) if audio else None
-    with atomic_output(dst) as tmp, av.open(tmp, 'w', format=fmt) as out:
-        if copy:
-            with open_container(ix.path) as c: vs = out.add_stream_from_template(c.streams[ix.stream])
-            if ix.rotation: vs.set_display_rotation(ix.rotation)
-            items = [_copy_items(ix, a, b, vs)]
-        else:
+def _write_piece(ix, a, b, dst, method, audio, codec, crf, preset) -> dict:
+    "Write frames a..b-1 ('copy', 'smart' or 'encode') and their audio ('copy', 'exact', None) to `dst`; what was written."
+    fmt, state, extra = media_format(dst), dict(corrupt=0), {}
+    t0, t1 = ix.origin + ix.time_of(a), ix.origin + ix.time_of(b)
+    rd = ast = asrc = None
+    with open_container(ix.path) as c, atomic_output(dst) as tmp, av.open(tmp, 'w', format=fmt) as out:
+        vsrc = c.streams[ix.stream]
+        if method == 'encode':
             vs = _video_encoder(out, ix, codec, crf, preset, fmt == 'avi')
             items = [_encode_items(ix, a, b, vs, state)]
-        ast = _add_audio(out, fmt, rd) if rd is not None else None
-        if ast is not None: items.append(_audio_items(rd, ast))
-        frames = _mux(out, items, vs, ast, not copy)
-    return dict(frames=frames, method='copy' if copy else 'encode', corrupt_frames=state['corrupt'], audio=_audio_info(rd, ast))
+        else:
+            sc = _SmartCut(ix, vsrc, a, b, fmt, codec, crf, preset) if method == 'smart' else None
+            vs = out.add_stream_from_template(vsrc)
+            if ix.rotation: vs.set_display_rotation(ix.rotation)
+            if method == 'copy': items = [_copy_items(ix, a, b, vs)]
+            else:
+                vs.codec_context.extradata = sc.avcc
+                items = [sc.items(vs, state)]
+                extra = dict(encoded_frames=(sc.k1 - a) + (b - sc.kl), copied_frames=sc.kl - sc.k1)
+        if audio:
+            asrc = pick_stream(c, 'audio')
+            if audio == 'copy' and asrc.codec_context.name in _COPY_AUDIO.get(fmt, ()):
+                ast, got = out.add_stream_from_template(asrc), {}
+                items.append(_audio_copy_items(ix.path, asrc.index, t0, t1, ast, got))
+            else:
+                rd = AudioReader(ix.path, start=t0, end=t1, stream=asrc.index)
+                ast = _add_audio(out, fmt, rd)
+                items.append(_audio_items(rd, ast))
+        frames = _mux(out, items, vs, ast if rd is not None else None, method == 'encode')
+    info = _audio_info(rd, ast)
+    if ast is not None and rd is None:
+        info = dict(codec=ast.codec_context.name, method='copy', sample_rate=ast.codec_context.sample_rate,
+                    channels=ast.codec_context.channels, packets=got.get('packets', 0),
+                    start=_secs(got.get('start')), end=_secs(got.get('end')))
+    return dict(frames=frames, method=method, **extra, corrupt_frames=state['corrupt'], audio=info)
 
 # %% ../nbs/05_media.ipynb #cfeaf6fa
 def cut_spans(video, # the source video
               out_dir, # folder for the pieces and their listing
               spans, # [(start, end)] in seconds from the first frame
               *,
-              mode:str='auto', # 'auto': stream copy where it is exact, re-encode elsewhere; 'encode': always re-encode
-              audio:bool=True, # keep the audio (cut to the sample, re-encoded)
+              mode:str='auto', # 'auto': copy where exact, else smart cut (H.264), else re-encode; 'encode': re-encode all
+              audio:bool|str=True, # 'copy' (or True): packets copied; 'exact': cut to the sample, re-encoded; False: none
               ext:str|None=None, # container of the pieces, e.g. '.mp4' (default: the source's, if writable, else .mp4)
               name:str|None=None, # file name prefix of the pieces and listings (default: the source's stem)
               codec:str='libx264', # video encoder for re-encoded pieces
@@ -374,10 +613,13 @@ def cut_spans(video, # the source video
               kind:str='spans', # what made the spans, written to the listing ('time', 'silence', ...)
               params:dict|None=None, # the parameters that made the spans, written to the listing
              ) -> list:
-    "Write one frame-exact file per span (copy where exact, else re-encode), with audio in sync; return their records."
+    "Write one frame-exact file per span (copy, smart cut or re-encode), with audio in sync; return their records."
     video, out_dir = Path(video), Path(out_dir)
     if mode not in ('auto', 'encode'): raise ValueError(f"{video}: mode must be 'auto' or 'encode', got {mode!r}")
     _check_encoder(codec, crf, preset)
+    if audio not in (True, False, None, 'copy', 'exact'):
+        raise UsageError('audio', f"must be 'copy' (or True), 'exact' or False, got {audio!r}")
+    audio = 'copy' if audio is True else audio or None
     ix = VideoIndex(video, stream, strict=True)
     ext = (ext or (video.suffix.lower() if video.suffix.lower() in _CHUNK_FORMATS else '.mp4')).lower()
     if ext not in _CHUNK_FORMATS: raise ValueError(f'{video}: ext must be one of {_CHUNK_FORMATS}, got {ext!r}')
@@ -386,7 +628,7 @@ def cut_spans(video, # the source video
         try:
             with open_container(video) as c: has_audio = pick_stream(c, 'audio').type == 'audio'
         except VideokitError: has_audio = False
-        audio = has_audio
+        audio = audio if has_audio else None
     st = video.stat()
     common = dict(source=str(video.resolve()), size=st.st_size, mtime_ns=st.st_mtime_ns, mode=mode, audio=audio,
                   codec=codec, crf=crf, preset=preset, ext=ext, stream=ix.stream)
@@ -407,13 +649,16 @@ def cut_spans(video, # the source video
         if b <= a:
             records.append(dict(rec, status='empty', method=None, reason='no frame lies in the span'))
             continue
-        copy = mode == 'auto' and ix.copyable(a, b)
+        method = 'encode' if mode == 'encode' else 'copy' if ix.copyable(a, b) else 'smart'
         try:
-            try: info = _write_piece(ix, a, b, dst, copy, audio, codec, crf, preset)
+            try: info = _write_piece(ix, a, b, dst, method, audio, codec, crf, preset)
+            except _SmartRefused as ex:                        # not exact here: re-encode the span, say why
+                info = _write_piece(ix, a, b, dst, 'encode', audio, codec, crf, preset)
+                info['smart_refused'] = str(ex)
             except (av.error.FFmpegError, ValueError) as ex:   # the container cannot take the stream as it is (e.g. no such codec tag)
-                if not copy: raise
-                info = _write_piece(ix, a, b, dst, False, audio, codec, crf, preset)
-                info['copy_refused'] = str(ex)
+                if method == 'encode': raise
+                info = _write_piece(ix, a, b, dst, 'encode', audio, codec, crf, preset)
+                info[f'{method}_refused'] = str(ex)
             if info['frames'] != b - a:
                 raise DecodeError(video, 'missing_frames', f'wrote {info["frames"]} frames for frames {a}..{b - 1}')
             rec.update(info, status='ok', size=dst.stat().st_size)
