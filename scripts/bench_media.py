@@ -38,7 +38,8 @@ import numpy as np
 from videokit.synth import make_clip, synth_frames
 from videokit.sample import read_frames, count_frames
 from videokit.core import VideoIndex
-from videokit.media import extract_audio, chunk_by_time, resample_fps, detect_scenes, time_spans
+from videokit.media import extract_audio, resample_fps, detect_scenes
+from videokit.chunks import chunk_by_time, time_spans
 from _bench_peers import usable_peers, failure, scratch_dir
 
 FF = None                       # the ffmpeg CLI, once its probe passed

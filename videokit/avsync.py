@@ -20,7 +20,8 @@ from tqdm.auto import tqdm
 from .core import (VideokitError, MissingFileError, UsageError, VideoIndex, open_container,
                            pick_stream, resolve_device, atomic_output, write_json, open_jsonl, append_jsonl,
                            is_video_path)
-from .media import media_format, load_audio, extract_audio, detect_scenes, resample_fps, chunk_by_time
+from .media import media_format, load_audio, extract_audio, detect_scenes, resample_fps
+from .chunks import chunk_by_time
 from .syncnet import (SyncNet, SyncScorer, BaselineScorer, sync_scores, baseline_scores, load_syncnet,
                               scoring_dtype)
 from .faces import (check_number, FaceDetector, HaarDetector, get_detector, detect_faces, iter_frames,

@@ -32,8 +32,8 @@ def command(name:str, # the sub-command, e.g. 'scan'
 
 # %% ../nbs/89_options.ipynb #127d0ca7
 WHERE = {   # module -> names the commands use; `lookup` imports them when a command runs (torch: 1.9 s)
-    'media': 'X264_PRESETS extract_audio chunk_by_time chunk_by_silence detect_scenes split_scenes '
-             'resample_fps cut_spans',
+    'media': 'X264_PRESETS extract_audio detect_scenes resample_fps',
+    'chunks': 'chunk_by_time chunk_by_silence split_scenes cut_spans',
     'validate': 'LEVELS check_workers check_timeout',
     'scan': 'parse_shard',
     'report': 'validate_dataset format_summary restore write_merged_report',
