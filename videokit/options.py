@@ -238,7 +238,8 @@ def flags_from(func, # the function whose parameters become options
 def call_with(func, # the function a command calls
           a:argparse.Namespace, # the parsed arguments of the command
           *more:str, # more names to take from `a` (parameters that `func` passes on in its `**kwargs`)
-          **kw): # arguments given here (positionals spelled otherwise, converted values)
+          **kw, # arguments given here (positionals spelled otherwise, converted values)
+         ):
     "`func` called with each of its parameters the command has an option for, and `kw`."
     names = [*inspect.signature(func).parameters, *more]
     return func(**{n: getattr(a, n) for n in names if hasattr(a, n)} | kw)
