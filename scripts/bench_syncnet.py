@@ -10,8 +10,9 @@ leading by 2 frames) it prints the rows of issue 16's table, real-time factor = 
   "visualise" stage                   the same run's visualisation (boxes video, encoded in a background thread)
   pipeline, full-size SyncNet         the same with a SyncNet of the published v2 size (13.6 M parameters; random
                                       weights, since the published ones cannot be downloaded here: the cost is the
-                                      same), float32 (exact); again with precision='bfloat16' (opt-in); and float32
-                                      with faces detected every 5 frames (detect_every=5, tracked between)
+                                      same), float32 (exact) with the default face detection (every 5th frame and
+                                      every frame between two that disagree); again with precision='bfloat16'
+                                      (opt-in); and float32 with faces detected on every frame (detect_every=1)
   SyncNet embeddings                  the lip and audio embeddings of the same windows computed as before
                                       (SyncNet.forward_lip on 3-D BGR windows, forward_aud, batches of 20) and by
                                       SyncNetEmbedder (2-D layers, batch norm folded, channels-last), float32 and
@@ -122,14 +123,14 @@ def bench(a, tmp, w, h, face, secs):
     if not a.no_syncnet:
         net = (SyncNet(width=0.125, lip_size=64, embed=128) if a.smoke else SyncNet()).eval()
         name = 'small SyncNet' if a.smoke else 'full-size SyncNet (v2 size)'
-        for prec, every in (('float32', 1), ('bfloat16', 1), ('float32', 5)):
-            key = prec + ('' if every == 1 else f'_every{every}')
+        for prec, every in (('float32', None), ('bfloat16', None), ('float32', 1)):   # None: the default (5)
+            key = prec + ('' if every is None else f'_every{every}')
             r, t = timed(process_video, clip, tmp/f'sync_{key}', model=net, visualise=False, precision=prec,
-                         detect_every=every, **kw)
+                         **kw, **({} if every is None else dict(detect_every=every)))
             sc = r['timings']['crop_score']
             res[f'pipeline_syncnet_{key}'] = dict(model=name, wall=round(t, 2), rtf=round(secs/t, 3), scoring=sc,
                                                  timings=r['timings'])
-            how = prec + ('' if every == 1 else f', faces detected every {every} frames')
+            how = prec + (', faces every 5 frames and where those disagree (default)' if every is None else ', faces detected on every frame')
             print(f'| SyncNet pipeline, {name}, {how} | {t:.1f} s (crops + scoring {sc:.1f} s) | real time {secs:.0f} s | '
                   f'{secs/t:.2f}x real time |   (random weights: offsets meaningless) stages {r["timings"]}')
         crops = np.stack(list(iter_frames(tmp/'sync_float32'/'pycrop'/'00000.avi', stop=12 if a.smoke else 204)))

@@ -249,7 +249,7 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
                   resume:bool=True, # return the saved result if this clip was done with the same settings
                   progress:bool=False, # show progress bars
                   precision:str='float32', # SyncNet arithmetic: 'float32' (exact), 'bfloat16', 'float16' (GPU)
-                  detect_every:int=1, # run the detector on every k-th frame, interpolate between (`faces.detect_faces`)
+                  detect_every:int=5, # detect faces on every k-th frame and where those disagree (`faces.detect_faces`)
                  ) -> dict:
     "Faces, tracks, crops and AV offsets of one clip in the original layout; the result (pywork/result.json)."
     t0 = time.time()
@@ -266,7 +266,7 @@ def process_video(video, # a clip (any fps; resampled to 25 if needed)
                      min_track=min_track, min_face_size=min_face_size, num_failed_det=num_failed_det,
                      crop_scale=crop_scale, vshift=vshift)
     if model is not None and precision != 'float32': params['precision'] = precision    # it changes numbers
-    if detect_every != 1: params['detect_every'] = detect_every                         # so do other boxes
+    params['detect_every'] = detect_every                                # other boxes: other numbers
     res_path = out/'pywork'/'result.json'
     if resume and res_path.is_file():
         old = json.loads(res_path.read_text())

@@ -315,7 +315,7 @@ def cut_spans(video, # the source video
               spans, # [(start, end)] in seconds from the first frame
               *,
               mode:str='auto', # 'auto': copy where exact, else smart cut (H.264), else re-encode; 'encode': all
-              audio:bool|str=True, # 'copy' (or True): packets copied; 'exact': cut to the sample; False: none
+              audio:bool|str='copy', # 'copy' (or True): packets copied; 'exact': cut to the sample; 'none' (or False)
               ext:str|None=None, # container of the pieces, e.g. '.mp4' (default: the source's if writable, else .mp4)
               name:str|None=None, # file name prefix of the pieces and listings (default: the source's stem)
               codec:str='libx264', # video encoder for re-encoded pieces
@@ -332,9 +332,9 @@ def cut_spans(video, # the source video
     if mode not in ('auto', 'encode'):
         raise ValueError(f"{video}: mode must be 'auto' or 'encode', got {mode!r}")
     check_encoder(codec, crf, preset)
-    if audio not in (True, False, None, 'copy', 'exact'):
-        raise UsageError('audio', f"must be 'copy' (or True), 'exact' or False, got {audio!r}")
-    audio = 'copy' if audio is True else audio or None
+    if audio not in (True, False, None, 'copy', 'exact', 'none'):
+        raise UsageError('audio', f"must be 'copy' (or True), 'exact' or 'none' (or False), got {audio!r}")
+    audio = 'copy' if audio is True else None if audio in (False, 'none') else audio
     ix = VideoIndex(video, stream, strict=True)
     ext = (ext or (video.suffix.lower() if video.suffix.lower() in VIDEO_EXTS else '.mp4')).lower()
     if ext not in VIDEO_EXTS: raise ValueError(f'{video}: ext must be one of {VIDEO_EXTS}, got {ext!r}')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/89a_cli_media.ipynb #88030c8f
 from __future__ import annotations
-import sys, json, inspect
+import sys, json, inspect, argparse
 from pathlib import Path
 from .core import VideokitError, resolve_device
 from .options import (command, lookup, flags_from, call_with, options_named, existing_file, output_file,
@@ -18,8 +18,12 @@ __all__ = []
 _CUT = ('mode', 'ext', 'audio', 'crf', 'preset', 'resume', 'progress')      # options for `cut_spans`
 
 def _cut_options(a):
-    flags_from(lookup('cut_spans'), a, *_CUT, types=dict(crf=crf, preset=x264_preset),
-               opts=dict(mode=dict(choices=['auto', 'encode']), progress=dict(help='no progress bar')))
+    flags_from(lookup('cut_spans'), a, *_CUT, types=dict(crf=crf, preset=x264_preset, audio=str),
+               opts=dict(mode=dict(choices=['auto', 'encode']), progress=dict(help='no progress bar'),
+                         audio=dict(choices=['copy', 'exact', 'none'], help="the pieces' audio: 'copy' (packets), "
+                                    "'exact' (cut to the sample, re-encoded) or 'none'")))
+    a.add_argument('--no-audio', dest='audio', action='store_const', const='none', default=argparse.SUPPRESS,
+                   help='same as --audio none')
     a.add_argument('--json', action='store_true', help='print the chunk records as JSON')
 
 # %% ../nbs/89a_cli_media.ipynb #ab4d8e55

@@ -24,9 +24,9 @@ from .core import (VideokitError, MissingFileError, UsageError, open_container, 
 __all__ = ['MTCNN_INSTALL', 'MEDIAPIPE_MODULE', 'MEDIAPIPE_INSTALL', 'DETECTORS', 'MOUTH_REGION', 'ANCHOR_REGION', 'check_number',
            'iter_frames', 'box_iou', 'FaceDetector', 'HaarDetector', 'strip_prefixes', 'S3FDNet', 's3fd_decode',
            'S3FDDetector', 'MTCNNDetector', 'MediaPipeDetector', 'get_detector', 'detector_available',
-           'iter_frames_every', 'interpolate_detections', 'detect_faces', 'detection_recall', 'interpolate_track',
-           'track_faces', 'medfilt', 'smooth_track', 'crop_face', 'to_grey', 'crop_shift', 'mouth_change',
-           'mouth_motion']
+           'iter_frames_every', 'iter_frames_at', 'interpolate_detections', 'unsettled_frames', 'detect_faces',
+           'detection_recall', 'interpolate_track', 'track_faces', 'medfilt', 'smooth_track', 'crop_face', 'to_grey',
+           'crop_shift', 'mouth_change', 'mouth_motion']
 
 # %% ../nbs/06_faces.ipynb #d98b8974
 def check_number(name:str, # the parameter, as the caller spells it
@@ -48,21 +48,26 @@ def check_number(name:str, # the parameter, as the caller spells it
         raise UsageError(name, f"must be {kind}{' ' + ' and '.join(rng) if rng else ''}, got {v!r}")
 
 # %% ../nbs/06_faces.ipynb #dc077a57
-def iter_frames(video, # a video file
-                scale:float=1.0, # resize factor (sizes rounded to even)
-                stop:int|None=None, # stop before this frame
-               ):
-    "RGB uint8 frames of the best video stream, optionally scaled, in presentation order."
+def _decoded_rgb(video, scale:float):
+    "(index, VideoFrame, to_rgb) per frame of the best video stream; `to_rgb(frame)` scales and converts one."
     c = open_container(video)
     try:
         s = pick_stream(c, 'video')
         s.thread_type = 'AUTO'
         w, h = max(2, int(s.width*scale)//2*2), max(2, int(s.height*scale)//2*2)
         rf = VideoReformatter()
-        for i, f in enumerate(c.decode(s)):
-            if stop is not None and i >= stop: break
-            yield rf.reformat(f, w, h, 'rgb24', interpolation='AREA' if scale < 1 else None).to_ndarray()
+        rgb = lambda f: rf.reformat(f, w, h, 'rgb24', interpolation='AREA' if scale < 1 else None).to_ndarray()
+        for i, f in enumerate(c.decode(s)): yield i, f, rgb
     finally: c.close()
+
+def iter_frames(video, # a video file
+                scale:float=1.0, # resize factor (sizes rounded to even)
+                stop:int|None=None, # stop before this frame
+               ):
+    "RGB uint8 frames of the best video stream, optionally scaled, in presentation order."
+    for i, f, rgb in _decoded_rgb(video, scale):
+        if stop is not None and i >= stop: break
+        yield rgb(f)
 
 # %% ../nbs/06_faces.ipynb #7271618c
 def box_iou(a, b) -> float:
@@ -388,21 +393,26 @@ def iter_frames_every(video, # a video file
                      ):
     "(index, RGB uint8 frame) of every `every`-th frame of the best video stream and of its last frame."
     check_number('every', every, 1, integer=True)
-    c = open_container(video)
-    try:
-        s = pick_stream(c, 'video')
-        s.thread_type = 'AUTO'
-        w, h = max(2, int(s.width*scale)//2*2), max(2, int(s.height*scale)//2*2)
-        rf = VideoReformatter()
-        rgb = lambda f: rf.reformat(f, w, h, 'rgb24', interpolation='AREA' if scale < 1 else None).to_ndarray()
-        last = None
-        for i, f in enumerate(c.decode(s)):
-            if i % every == 0:
-                yield i, rgb(f)
-                last = None
-            else: last = (i, f)
-        if last is not None: yield last[0], rgb(last[1])
-    finally: c.close()
+    last = None
+    for i, f, rgb in _decoded_rgb(video, scale):
+        if i % every == 0:
+            yield i, rgb(f)
+            last = None
+        else: last = (i, f, rgb)
+    if last is not None: yield last[0], last[2](last[1])
+
+# %% ../nbs/06_faces.ipynb #facece64
+def iter_frames_at(video, # a video file
+                   frames, # the frame numbers wanted (any order; repeats and numbers past the end are ignored)
+                   scale:float=1.0, # resize factor (sizes rounded to even)
+                  ):
+    "(index, RGB uint8 frame) of the given frames of the best video stream, in order; decoding stops after the last."
+    want = set(frames)
+    if not want: return
+    end = max(want)
+    for i, f, rgb in _decoded_rgb(video, scale):
+        if i in want: yield i, rgb(f)
+        if i >= end: break
 
 # %% ../nbs/06_faces.ipynb #ae75a773
 def interpolate_detections(found:dict, # frame index -> (k, 5) detections at the frames that were detected
@@ -439,13 +449,35 @@ def interpolate_detections(found:dict, # frame index -> (k, 5) detections at the
     return [np.concatenate([det.get(f, empty), np.asarray(r, np.float32).reshape(-1, 5)])
             for f, r in enumerate(rows)]
 
+# %% ../nbs/06_faces.ipynb #0086393b
+def _pair_up(a, b, link_iou:float) -> bool:
+    "Whether the faces of two frames pair up one to one, greedily by IoU, every pair above `link_iou`."
+    a, b = np.asarray(a, np.float32).reshape(-1, 5), np.asarray(b, np.float32).reshape(-1, 5)
+    if len(a) != len(b): return False
+    ious = sorted(((box_iou(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)), reverse=True)
+    left, right = set(), set()
+    for v, i, j in ious:
+        if v <= link_iou: break
+        if i not in left and j not in right:
+            left.add(i)
+            right.add(j)
+    return len(left) == len(a)
+
+def unsettled_frames(found:dict, # frame index -> (k, 5) detections at the frames that were detected
+                     link_iou:float=0.3, # IoU above which two boxes are the same face
+                    ) -> list:
+    "Frames strictly between neighbouring detected frames whose faces do not pair up one to one."
+    check_number('link_iou', link_iou, 0, 1)
+    keys = sorted(found)
+    return [f for a, b in zip(keys, keys[1:]) if not _pair_up(found[a], found[b], link_iou) for f in range(a + 1, b)]
+
 # %% ../nbs/06_faces.ipynb #82070c0e
 def detect_faces(video, # a video file
                  detector='haar', # a FaceDetector or a name for `get_detector`
                  facedet_scale:float=0.5, # detect on frames scaled by this
                  progress:bool=False, # show a progress bar
                  *,
-                 detect_every:int=1, # run the detector on every k-th frame (and the last), interpolate between
+                 detect_every:int=1, # detect on every k-th frame (and the last), and between two that disagree
                  link_iou:float=0.3, # IoU that links faces of neighbouring detected frames (detect_every > 1)
                 ) -> list:
     "Faces in every frame of `video` (batched), in full-frame pixels: a list of (k, 5) float32 arrays."
@@ -458,22 +490,26 @@ def detect_faces(video, # a video file
         s = pick_stream(c, 'video')
         full = (s.width, s.height)
     bar = tqdm(desc=f'{Path(video).name}: faces', unit='frame', disable=not progress, leave=False)
+    def detect(frames):
+        for i, f in frames:
+            idx.append(i)
+            batch.append(f)
+            if len(batch) >= det.batch_size: flush()
     def flush():
         for i, f, d in zip(idx, batch, det.detect(batch)):
             d = d.copy()
             d[:, [0, 2]] *= full[0]/f.shape[1]
             d[:, [1, 3]] *= full[1]/f.shape[0]
             found[i] = d
-        bar.update(idx[-1] + 1 - bar.n)
+        bar.update(len(idx))
         batch.clear()
         idx.clear()
-    n = 0
-    for i, f in iter_frames_every(video, detect_every, facedet_scale):
-        idx.append(i)
-        batch.append(f)
-        n = i + 1
-        if len(batch) >= det.batch_size: flush()
+    detect(iter_frames_every(video, detect_every, facedet_scale))
     if batch: flush()
+    n = max(found) + 1 if found else 0
+    if detect_every > 1:                                  # where neighbouring detections disagree: every frame
+        detect(iter_frames_at(video, unsettled_frames(found, link_iou), facedet_scale))
+        if batch: flush()
     bar.close()
     if detect_every == 1: return [found[i] for i in range(n)]
     return interpolate_detections(found, n, link_iou, max_span=2*detect_every)
