@@ -97,11 +97,13 @@ def _natural_frames(n, h, w, rng):
         yield buf
 
 # %% ../nbs/01_synth.ipynb #a73bf357
-def _square_frames(n, h, w, rng, direction, square, speed):
+def _square_frames(n, h, w, rng, direction, square, speed, texture=False):
     dx, dy = DIRECTIONS[direction]
     s = int(square)
     x0, y0 = int(rng.integers(0, w)), int(rng.integers(0, h - min(s, h) + 1))
     if dy: x0, y0 = int(rng.integers(0, w - min(s, w) + 1)), int(rng.integers(0, h))
+    # drawn after the start: a textured square takes the same path as the plain one of the same seed
+    paint = rng.integers(LUMA_BLACK, LUMA_WHITE + 1, (s, s), dtype=np.uint8) if texture else LUMA_WHITE
     for i in range(n):
         buf = np.empty((h*3//2, w), np.uint8)
         Y, U, V = _planes(buf, h, w)
@@ -109,7 +111,7 @@ def _square_frames(n, h, w, rng, direction, square, speed):
         U[:] = V[:] = 128
         ys = (y0 + dy*speed*i + np.arange(s)) % h
         xs = (x0 + dx*speed*i + np.arange(s)) % w  # wraps at the edges
-        Y[np.ix_(ys, xs)] = LUMA_WHITE
+        Y[np.ix_(ys, xs)] = paint
         yield buf
 
 # %% ../nbs/01_synth.ipynb #b6151bdd
@@ -121,6 +123,7 @@ def synth_frames(n_frames:int, # number of frames to generate
                  direction:str='right', # where the square moves ('square'): right, left, up or down
                  square:int=16, # side of the square in pixels ('square')
                  speed:int=2, # pixels per frame the square moves ('square')
+                 texture:bool=False, # paint the square with a fixed random texture moving with it ('square')
                 ):
     "An iterator of `n_frames` deterministic yuv420p frames, each a (height*3//2, width) uint8 array."
     if width % 2 or height % 2 or width < 8 or height < 8:
@@ -136,7 +139,7 @@ def synth_frames(n_frames:int, # number of frames to generate
             raise ValueError(f'direction must be one of {list(DIRECTIONS)}, got {direction!r}')
         if not 1 <= square <= min(width, height):
             raise ValueError(f'square={square} must be between 1 and {min(width, height)}')
-        return _square_frames(n_frames, height, width, rng, direction, square, speed)
+        return _square_frames(n_frames, height, width, rng, direction, square, speed, texture)
     raise ValueError(f"content must be 'index', 'natural' or 'square', got {content!r}")
 
 # %% ../nbs/01_synth.ipynb #8889acf6
@@ -180,7 +183,7 @@ def make_clip(path, # output file (str or Path); its extension (.mp4, .mov, .mkv
               sample_rate:int=16000, # audio sample rate in Hz
               channels:int=1, # audio channels, 1 or 2
               seed:int=0, # seed of the picture content and the audio
-              **content_kw, # more `synth_frames` arguments for 'square': direction, square, speed
+              **content_kw, # more `synth_frames` arguments for 'square': direction, square, speed, texture
              ) -> Path:
     "Write a real H.264 (+ AAC) clip with deterministic content, atomically, and return its path."
     path = Path(path)
@@ -194,8 +197,7 @@ def make_clip(path, # output file (str or Path); its extension (.mp4, .mov, .mkv
     frames = synth_frames(n_frames, width, height, content, seed, **content_kw)
     sig = synth_audio(round(n_frames/fps*sample_rate), sample_rate, channels, seed) if audio else None
     return _encode_clip(path, fmt, frames, 'yuv420p', width=width, height=height, fps=fps, gop=gop,
-                        codec=codec, crf=crf,
-                        preset=preset, pix_fmt=pix_fmt, faststart=faststart, audio=sig,
+                        codec=codec, crf=crf, preset=preset, pix_fmt=pix_fmt, faststart=faststart, audio=sig,
                         sample_rate=sample_rate)
 
 # %% ../nbs/01_synth.ipynb #4c94e760
@@ -286,14 +288,10 @@ def video_sample_ranges(path, # an mp4/mov file with a moov box
             sz = body(stbl[b'stsz'])
             fixed, n = struct.unpack('>II', sz[4:12])
             sizes = [fixed]*n if fixed else struct.unpack(f'>{n}I', sz[12:12 + 4*n])
-            if b'co64' in stbl:
-                co = body(stbl[b'co64'])
-                k = struct.unpack('>I', co[4:8])[0]
-                chunks = struct.unpack(f'>{k}Q', co[8:8 + 8*k])
-            else:
-                co = body(stbl[b'stco'])
-                k = struct.unpack('>I', co[4:8])[0]
-                chunks = struct.unpack(f'>{k}I', co[8:8 + 4*k])
+            wide = b'co64' in stbl                                 # 64-bit chunk offsets
+            co = body(stbl[b'co64' if wide else b'stco'])
+            k = struct.unpack('>I', co[4:8])[0]
+            chunks = struct.unpack(f'>{k}{"Q" if wide else "I"}', co[8:8 + (8 if wide else 4)*k])
             sc = body(stbl[b'stsc'])
             k = struct.unpack('>I', sc[4:8])[0]
             # (first_chunk, samples_per_chunk)
@@ -370,8 +368,7 @@ def damage(src, # the clip to copy (never modified)
     if dst.exists() and dst.resolve() == src.resolve():
         raise ValueError(f'damage {kind!r}: dst must differ from src ({src})')
     data, rng = bytearray(src.read_bytes()), np.random.default_rng(seed)
-    boxes = _top_boxes(src) if kind in ('truncate', 'truncate_tail', 'bitflip', 'zero_block',
-                                        'remove_index') else {}
+    boxes = _top_boxes(src) if kind not in ('zero_bytes', 'garbage_header', 'text') else {}
     need = {'bitflip': 'mdat', 'zero_block': 'mdat', 'remove_index': 'moov'}.get(kind)
     if need and need not in boxes:
         raise ValueError(f'damage {kind!r} needs an mp4/mov file with a {need} box: {src}')
@@ -379,9 +376,8 @@ def damage(src, # the clip to copy (never modified)
         data = data[:_truncation_point(data, boxes, int(len(data)*(0.5 if fraction is None else fraction)),
                                        src)]
     elif kind == 'truncate_tail':
-        data = data[:_truncation_point(data, boxes,
-                                       len(data) - int(len(data)*(0.05 if fraction is None else fraction)),
-                                       src)]
+        cut = len(data) - int(len(data)*(0.05 if fraction is None else fraction))
+        data = data[:_truncation_point(data, boxes, cut, src)]
     elif kind == 'bitflip':
         rs = video_sample_ranges(src)
         if not rs:
@@ -447,6 +443,7 @@ def make_dataset(root, # dataset folder (created)
                  audio:bool=True, # give clips an AAC track
                  faststart_fraction:float=0.5, # share of clips written with the index first
                  content:str='natural', # picture content of the clips ('square' makes classes learnable)
+                 content_kw:dict|None=None, # more `synth_frames` arguments for 'square' (e.g. texture, speed)
                  seed:int=0, # seed of every choice
                  workers:int=1, # processes writing clips in parallel
                 ) -> dict:
@@ -473,9 +470,9 @@ def make_dataset(root, # dataset folder (created)
                 fs = bool(rng.random() < faststart_fraction)
                 n_frames = max(1, round(dur*Fraction(fps)))
                 kw = dict(width=w, height=h, fps=fps, n_frames=n_frames, audio=audio, faststart=fs,
-                          content=content,
-                          seed=int(rng.integers(2**31)))
+                          content=content, seed=int(rng.integers(2**31)))
                 if content == 'square':
+                    kw.update(content_kw or {})
                     kw['direction'] = label if label in DIRECTIONS else dirs[ci % len(dirs)]
                 kind = None
                 if j in pick:
@@ -493,9 +490,9 @@ def make_dataset(root, # dataset folder (created)
         for job in jobs: _make_item(job)
     truth = dict(files=files, params=dict(classes=list(classes), splits=splits, damaged=damaged, kinds=kinds,
                                           sizes=[list(s) for s in sizes], durations=list(durations),
-                                          fps=_fps_json(fps),
-                                          audio=audio, faststart_fraction=faststart_fraction,
+                                          fps=_fps_json(fps), audio=audio, faststart_fraction=faststart_fraction,
                                           content=content, seed=seed))
+    if content_kw: truth['params']['content_kw'] = dict(content_kw)
     root.mkdir(parents=True, exist_ok=True)
     tmp = root/'.truth.json.tmp'
     tmp.write_text(json.dumps(truth, indent=1))
