@@ -451,7 +451,8 @@ def detect_scenes(video, # a video file
 # %% ../nbs/05_media.ipynb #dd43ac54
 def _background(gen, # an iterator (a generator: its code, and its `finally`, run in the thread)
                 name:str, # the thread's name
-                size:int=16, # items it may run ahead of the consumer
+                size:int=4, # batches it may run ahead of the consumer
+                batch:int=8, # items handed on at once, fewer when the consumer is waiting
                ):
     "Iterate over `gen` run in a daemon thread: its exception is raised here; closing this stops and joins the thread."
     q, stop = queue.Queue(size), threading.Event()
@@ -463,13 +464,18 @@ def _background(gen, # an iterator (a generator: its code, and its `finally`, ru
             except queue.Full: pass
         return False
     def run():
+        buf = []
         try:
             for x in gen:
-                if not put((0, x)): return
-            put((1, None))
-        except BaseException as e: put((2, e))
+                buf.append(x)
+                if len(buf) >= batch or q.empty():
+                    if not put((0, buf)): return
+                    buf = []
+            end = (1, None)
+        except BaseException as e: end = (2, e)
         finally:
             if hasattr(gen, 'close'): gen.close()
+        if put((0, buf)): put(end)
     th = threading.Thread(target=run, name=name, daemon=True)
     th.start()
     try:
@@ -477,7 +483,7 @@ def _background(gen, # an iterator (a generator: its code, and its `finally`, ru
             k, x = q.get()
             if k == 1: return
             if k == 2: raise x
-            yield x
+            yield from x
     finally:
         stop.set()
         th.join()
@@ -545,8 +551,8 @@ def resample_fps(video, # the source video
         vs = video_encoder(o, ix, codec, crf, preset, fmt == 'avi', fps=rate)
         ast = add_audio_stream(o, fmt, rd) if rd is not None else None
         o.start_encoding()                                # both encoders open before the threads use them
-        runs = _background(_cfr_runs(ix, rate, n_out, vs.pix_fmt, state, stats), 'videokit-decode')
-        packets = [_background(_audio_packets(rd, ast), 'videokit-audio')] if ast is not None else []
+        runs = _background(_cfr_runs(ix, rate, n_out, vs.pix_fmt, state, stats), 'videokit-decode', 2, 4)
+        packets = [_background(_audio_packets(rd, ast), 'videokit-audio', 4, 16)] if ast is not None else []
         try: frames = mux_items(o, [_cfr_items(runs, rate, vs.codec_context.time_base)] + packets, vs, None, True)
         finally:
             for g in [runs] + packets: g.close()
