@@ -454,7 +454,7 @@ def _background(gen, # an iterator (a generator: its code, and its `finally`, ru
                 size:int=4, # batches it may run ahead of the consumer
                 batch:int=8, # items handed on at once, fewer when the consumer is waiting
                ):
-    "Iterate over `gen` run in a daemon thread: its exception is raised here; closing this stops and joins the thread."
+    "Iterate over `gen` run in a daemon thread: its exception is raised here; closing this stops and joins it."
     q, stop = queue.Queue(size), threading.Event()
     def put(x):                                         # False once the consumer has stopped
         while not stop.is_set():
@@ -490,7 +490,7 @@ def _background(gen, # an iterator (a generator: its code, and its `finally`, ru
 
 # %% ../nbs/05_media.ipynb #5b4484dc
 def _cfr_runs(ix, fps, n_out, pix_fmt, state, stats):
-    "(frame, j0, j1) per shown source frame: output slots j0..j1-1 show it (the last one whose nearest slot is <= j)."
+    "(frame, j0, j1) per shown source frame: slots j0..j1-1 show it (the last frame with nearest slot <= j)."
     nxt, cur, scaler = 0, None, VideoReformatter()
     def shown(end):                                     # `cur` fills slots nxt..end-1; none: it is dropped
         nonlocal nxt
@@ -506,7 +506,7 @@ def _cfr_runs(ix, fps, n_out, pix_fmt, state, stats):
 
 # %% ../nbs/05_media.ipynb #9beac79e
 def _cfr_items(runs, fps, tb):
-    "(time, 'v', frame) per output slot of `runs`, the frame's pts set to its slot (time base `tb`) just before."
+    "(time, 'v', frame) per output slot of `runs`, the pts set to the slot (time base `tb`) just before."
     for f, j0, j1 in runs:
         f.pict_type = av.video.frame.PictureType.NONE
         for j in range(j0, j1):
@@ -515,7 +515,7 @@ def _cfr_items(runs, fps, tb):
 
 # %% ../nbs/05_media.ipynb #f92f456e
 def _audio_packets(rd, ast):
-    "(time, 'ap', packet) of the audio of reader `rd` encoded by stream `ast`, whose encoder is flushed at the end."
+    "(time, 'ap', packet) of reader `rd`'s audio encoded by stream `ast`, its encoder flushed at the end."
     t = 0.0
     for t, _, f in audio_frame_items(rd, ast):
         for p in ast.encode(f): yield t, 'ap', p
@@ -553,7 +553,8 @@ def resample_fps(video, # the source video
         o.start_encoding()                                # both encoders open before the threads use them
         runs = _background(_cfr_runs(ix, rate, n_out, vs.pix_fmt, state, stats), 'videokit-decode', 2, 4)
         packets = [_background(_audio_packets(rd, ast), 'videokit-audio', 4, 16)] if ast is not None else []
-        try: frames = mux_items(o, [_cfr_items(runs, rate, vs.codec_context.time_base)] + packets, vs, None, True)
+        frames_in = _cfr_items(runs, rate, vs.codec_context.time_base)
+        try: frames = mux_items(o, [frames_in] + packets, vs, None, True)
         finally:
             for g in [runs] + packets: g.close()
     return dict(path=str(out), fps=str(rate), frames=frames, start=0.0, end=round_secs(Fraction(frames)/rate),
