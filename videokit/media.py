@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_media.ipynb #98a4ceaf
 from __future__ import annotations
-import math, wave, heapq
+import math, wave, heapq, queue, threading
 from fractions import Fraction
 from pathlib import Path
 
@@ -239,12 +239,13 @@ def audio_frame_items(reader, # an `AudioReader` in the encoder's sample format 
     if have: yield frame(np.concatenate(buf, 1))
 
 # %% ../nbs/05_media.ipynb #2abffa48
-def _decoded(ix, a, b, state, seek=True):
+def _decoded(ix, a, b, state, seek=True, threads=True):
     "(frame number, VideoFrame) for frames a..b-1, decoded forward from the keyframe before a; checked by timestamp."
     c = open_container(ix.path)
     try:
         s = c.streams[ix.stream]
-        s.codec_context.thread_type = 'AUTO'
+        if threads: s.codec_context.thread_type = 'AUTO'
+        else: s.codec_context.thread_count = 1          # a single-threaded decoder (in a thread of its own)
         keys = np.flatnonzero(ix.key[:a + 1])
         if seek and ix.exact and len(keys) and keys[-1] > 0: c.seek(int(ix.seek[keys[-1]]), stream=s, backward=True, any_frame=False)
         i = -1
@@ -447,31 +448,78 @@ def detect_scenes(video, # a video file
     if scores: out['scores'] = [round(float(x), 3) for x in sc]
     return out
 
-# %% ../nbs/05_media.ipynb #1dfa4db4
-def _cfr_items(ix, vs, fps, n_out, state, stats):
-    "(time, 'v', frame) for output frames 0..n_out-1 at 1/fps: each shows the last source frame whose nearest slot is <= j."
-    tb, nxt, cur, scaler = vs.codec_context.time_base, 0, None, VideoReformatter()
-    def emit(f, j):
-        f.pts, f.time_base = j, tb
+# %% ../nbs/05_media.ipynb #dd43ac54
+def _background(gen, # an iterator (a generator: its code, and its `finally`, run in the thread)
+                name:str, # the thread's name
+                size:int=4, # batches it may run ahead of the consumer
+                batch:int=8, # items handed on at once, fewer when the consumer is waiting
+               ):
+    "Iterate over `gen` run in a daemon thread: its exception is raised here; closing this stops and joins it."
+    q, stop = queue.Queue(size), threading.Event()
+    def put(x):                                         # False once the consumer has stopped
+        while not stop.is_set():
+            try:
+                q.put(x, timeout=0.05)
+                return True
+            except queue.Full: pass
+        return False
+    def run():
+        buf = []
+        try:
+            for x in gen:
+                buf.append(x)
+                if len(buf) >= batch or q.empty():
+                    if not put((0, buf)): return
+                    buf = []
+            end = (1, None)
+        except BaseException as e: end = (2, e)
+        finally:
+            if hasattr(gen, 'close'): gen.close()
+        if put((0, buf)): put(end)
+    th = threading.Thread(target=run, name=name, daemon=True)
+    th.start()
+    try:
+        while True:
+            k, x = q.get()
+            if k == 1: return
+            if k == 2: raise x
+            yield from x
+    finally:
+        stop.set()
+        th.join()
+
+# %% ../nbs/05_media.ipynb #5b4484dc
+def _cfr_runs(ix, fps, n_out, pix_fmt, state, stats):
+    "(frame, j0, j1) per shown source frame: slots j0..j1-1 show it (the last frame with nearest slot <= j)."
+    nxt, cur, scaler = 0, None, VideoReformatter()
+    def shown(end):                                     # `cur` fills slots nxt..end-1; none: it is dropped
+        nonlocal nxt
+        if end <= nxt: stats['dropped'] += 1
+        else:
+            stats['duplicated'] += end - nxt - 1
+            r, nxt = (cur, nxt, end), end
+            yield r
+    for i, f in _decoded(ix, 0, len(ix), state, threads=False):
+        if cur is not None: yield from shown(min(math.floor(ix.time_of(i)*fps + Fraction(1, 2)), n_out))
+        cur = f if f.format.name == pix_fmt else scaler.reformat(f, format=pix_fmt)
+    if cur is not None: yield from shown(n_out)
+
+# %% ../nbs/05_media.ipynb #9beac79e
+def _cfr_items(runs, fps, tb):
+    "(time, 'v', frame) per output slot of `runs`, the pts set to the slot (time base `tb`) just before."
+    for f, j0, j1 in runs:
         f.pict_type = av.video.frame.PictureType.NONE
-        stats['shown'] += 1
-        return float(Fraction(j)/fps), 'v', f
-    def retire():
-        if cur is not None:
-            if stats['shown']: stats['duplicated'] += stats['shown'] - 1
-            else: stats['dropped'] += 1
-        stats['shown'] = 0
-    for i, f in _decoded(ix, 0, len(ix), state):
-        slot = math.floor(ix.time_of(i)*fps + Fraction(1, 2))
-        while cur is not None and nxt < min(slot, n_out):
-            yield emit(cur, nxt)
-            nxt += 1
-        retire()
-        cur = f if f.format.name == vs.pix_fmt else scaler.reformat(f, format=vs.pix_fmt)
-    while cur is not None and nxt < n_out:
-        yield emit(cur, nxt)
-        nxt += 1
-    retire()
+        for j in range(j0, j1):
+            f.pts, f.time_base = j, tb
+            yield float(Fraction(j)/fps), 'v', f
+
+# %% ../nbs/05_media.ipynb #f92f456e
+def _audio_packets(rd, ast):
+    "(time, 'ap', packet) of reader `rd`'s audio encoded by stream `ast`, its encoder flushed at the end."
+    t = 0.0
+    for t, _, f in audio_frame_items(rd, ast):
+        for p in ast.encode(f): yield t, 'ap', p
+    for p in ast.encode(): yield t, 'ap', p
 
 # %% ../nbs/05_media.ipynb #c7a84b14
 def resample_fps(video, # the source video
@@ -494,7 +542,7 @@ def resample_fps(video, # the source video
     ix = VideoIndex(video, stream, strict=True)
     fmt = media_format(out)
     n_out = max(1, round(ix.duration*rate))
-    state, stats = dict(corrupt=0), dict(shown=0, dropped=0, duplicated=0)
+    state, stats = dict(corrupt=0), dict(dropped=0, duplicated=0)
     rd = None
     if audio:
         try: rd = AudioReader(video, start=ix.origin, end=ix.origin + Fraction(n_out)/rate)
@@ -502,8 +550,13 @@ def resample_fps(video, # the source video
     with atomic_output(out) as tmp, av.open(tmp, 'w', format=fmt) as o:
         vs = video_encoder(o, ix, codec, crf, preset, fmt == 'avi', fps=rate)
         ast = add_audio_stream(o, fmt, rd) if rd is not None else None
-        items = [_cfr_items(ix, vs, rate, n_out, state, stats)] + ([audio_frame_items(rd, ast)] if ast is not None else [])
-        frames = mux_items(o, items, vs, ast, True)
+        o.start_encoding()                                # both encoders open before the threads use them
+        runs = _background(_cfr_runs(ix, rate, n_out, vs.pix_fmt, state, stats), 'videokit-decode', 2, 4)
+        packets = [_background(_audio_packets(rd, ast), 'videokit-audio', 4, 16)] if ast is not None else []
+        frames_in = _cfr_items(runs, rate, vs.codec_context.time_base)
+        try: frames = mux_items(o, [frames_in] + packets, vs, None, True)
+        finally:
+            for g in [runs] + packets: g.close()
     return dict(path=str(out), fps=str(rate), frames=frames, start=0.0, end=round_secs(Fraction(frames)/rate),
                 duration=round_secs(Fraction(frames)/rate), source=str(video), source_fps=str(ix.fps), source_frames=len(ix),
                 source_start=round_secs(ix.origin), dropped=stats['dropped'], duplicated=stats['duplicated'],
