@@ -16,8 +16,8 @@ import cv2
 from tqdm.auto import tqdm
 
 from .core import VideokitError, MissingFileError, UsageError, resolve_device, atomic_output
-from .faces import (check_number, strip_prefixes, medfilt, to_grey, mouth_change, MOUTH_REGION,
-                            ANCHOR_REGION)
+from .faces import check_number, strip_prefixes, medfilt
+from .mouth import to_grey, mouth_change, MOUTH_REGION, ANCHOR_REGION
 
 # %% auto #0
 __all__ = ['mfcc', 'audio_mfcc', 'SyncNet', 'load_syncnet', 'save_syncnet', 'pairwise_dists', 'sync_offset', 'SyncNetEmbedder',
