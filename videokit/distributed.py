@@ -54,8 +54,12 @@ def distributed_env(env:dict|None=None, # environment variables (default: this p
 
 # %% ../nbs/12b_distributed.ipynb #85e6a45f
 def _leave_group():
-    "Destroy the default process group, if this process is in one."
-    if dist.is_initialized(): dist.destroy_process_group()
+    "Wait (gloo: at most 30 s) for the other ranks to finish too, then destroy the default process group."
+    if not dist.is_initialized(): return
+    if dist.get_backend() == 'gloo':
+        try: dist.monitored_barrier(timeout=datetime.timedelta(seconds=30))
+        except RuntimeError: pass                    # a rank failed or is late: leave anyway, as before
+    dist.destroy_process_group()
 
 # %% ../nbs/12b_distributed.ipynb #53ce63be
 def init_distributed(timeout:float=1800, # seconds a collective waits for the other ranks
