@@ -24,8 +24,9 @@ from .media import media_format, load_audio, extract_audio, detect_scenes, resam
 from .chunks import chunk_by_time
 from .syncnet import (SyncNet, SyncScorer, BaselineScorer, sync_scores, baseline_scores, load_syncnet,
                               scoring_dtype)
-from .faces import (check_number, FaceDetector, HaarDetector, get_detector, detect_faces, iter_frames,
-                            track_faces, smooth_track, crop_face)
+from .checks import check_number
+from .faces import (FaceDetector, HaarDetector, get_detector, detect_faces, iter_frames, track_faces,
+                            smooth_track, crop_face)
 
 # %% auto #0
 __all__ = ['estimator_info', 'offsets_line', 'process_video', 'score_clip', 'shift_audio', 'batch_process', 'process_long_video']

@@ -16,9 +16,10 @@ from tqdm.auto import tqdm
 
 from .core import (atomic_output, VideokitError, DecodeError, UsageError, open_container, pick_stream,
                            VideoIndex, exact_seconds, write_json, read_jsonl, append_jsonl)
-from .media import (AudioReader, media_format, detect_silences, detect_scenes, check_number, round_secs,
-                            check_encoder, VIDEO_EXTS, X264_PRESETS, COLOUR_TAGS, PREROLL, decoded_frames,
+from .media import (AudioReader, media_format, detect_silences, detect_scenes, round_secs,
+                            check_encoder, VIDEO_EXTS, COLOUR_TAGS, PREROLL, decoded_frames,
                             video_encoder, audio_frame_items, add_audio_stream, mux_items, audio_info)
+from .checks import check_number
 
 # %% auto #0
 __all__ = ['cut_spans', 'time_spans', 'chunk_by_time', 'silence_cuts', 'chunk_by_silence', 'split_scenes']
@@ -395,8 +396,8 @@ def cut_spans(video, # the source video
 _LAST = ('keep', 'drop', 'shift', 'merge')
 
 def _check_chunk_args(name, duration, overlap, last):
-    check_number(name, 'duration (s)', duration, 0, True)
-    check_number(name, 'overlap (s)', overlap, 0)
+    check_number('duration (s)', duration, 0, lo_open=True, file=name)
+    check_number('overlap (s)', overlap, 0, file=name)
     if overlap >= duration:
         raise ValueError(f'{name}: overlap must be < duration ({duration}), got {overlap!r}')
     if last not in _LAST:
@@ -465,7 +466,7 @@ def chunk_by_silence(video, # the source video
                      **kwargs, # `cut_spans` options: mode, audio, ext, name, codec, crf, preset, progress, ...
                     ) -> list:
     "Cut `video` into frame-exact chunks at the middle of its pauses; return their records."
-    check_number(video, 'min_chunk', min_chunk, 0)
+    check_number('min_chunk', min_chunk, 0, file=video)
     ix = VideoIndex(video, kwargs.get('stream'), strict=True)
     sil = detect_silences(video, threshold_db, min_silence, window=window)
     rel, cuts = (ix.pts - ix.pts[0]).astype(np.float64)*float(ix.time_base), []

@@ -10,7 +10,7 @@ from pathlib import Path
 from .core import probe, format_info, is_still_image, VideokitError, UsageError, resolve_device
 from .options import (COMMANDS, command, lookup, flags_from, call_with, existing_file, existing_dir,
                               output_dir, output_path, input_path, positive_int, non_negative_int, crf,
-                              frame_rate, x264_preset, class_copies, frame_size, augment_config)
+                              frame_rate, x264_preset, class_copies, frame_size, augment_config, options_named)
 
 # %% auto #0
 __all__ = ['main']
@@ -479,7 +479,8 @@ def _run(argv:list) -> int:
     "Parse `argv`, run the command, and turn the errors of bad input into one line and an exit code."
     a = _parser(only=argv[:1]).parse_args(argv)             # argv[0]: the command, the one parser built
     err = lambda kind, e: print(f"videokit {a.command}: {kind}: {_one_line(e)}", file=sys.stderr)
-    try: COMMANDS[a.command][2](a)
+    try:
+        with options_named(a): COMMANDS[a.command][2](a)       # errors name the option, not the parameter
     except BrokenPipeError: raise
     except UsageError as e:
         err('error', e)

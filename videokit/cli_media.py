@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys, json, inspect, argparse
 from pathlib import Path
 from .core import VideokitError, resolve_device
-from .options import (command, lookup, flags_from, call_with, options_named, existing_file, output_file,
+from .options import (command, lookup, flags_from, call_with, existing_file, output_file,
                               output_dir, input_path, positive_int, positive_float, non_negative_float,
                               finite_float, crf, frame_rate, x264_preset)
 
@@ -163,7 +163,7 @@ def _sync_kwargs(a) -> dict:
     device = _device_option(a)
     det = a.detector
     if det != 'haar':                                  # s3fd (weights), mtcnn, mediapipe (optional packages)
-        with options_named(a): det = call_with(lookup('get_detector'), a, device=device)
+        det = call_with(lookup('get_detector'), a, device=device)
     return dict(detector=det, device=device, progress=not a.json)
 
 # %% ../nbs/89a_cli_media.ipynb #fea539bd
@@ -210,9 +210,7 @@ def _args_syncnet(a):
 @command('syncnet', 'face tracks and AV offset/confidence of one clip (original pycrop/pywork/pyavi layout)',
          _args_syncnet)
 def _cmd_syncnet(a):
-    with options_named(a):
-        r = call_with(lookup('process_video'), a, video=a.input_video, out_dir=a.output_dir,
-                      **_sync_kwargs(a))
+    r = call_with(lookup('process_video'), a, video=a.input_video, out_dir=a.output_dir, **_sync_kwargs(a))
     if a.json: print(json.dumps(r, indent=1, default=str))
     else: _print_chunk(Path(a.input_video).name, r)
     _estimator_note(a)
@@ -227,7 +225,7 @@ def _args_long(a):
 @command('process-long-video', 'chunk a long video and measure AV offsets per chunk and face track',
          _args_long)
 def _cmd_long(a):
-    with options_named(a): s = call_with(lookup('process_long_video'), a, *_SYNC, **_sync_kwargs(a))
+    s = call_with(lookup('process_long_video'), a, *_SYNC, **_sync_kwargs(a))
     _estimator_note(a)
     _report_summary(s, a.json)
 
@@ -241,7 +239,7 @@ def _args_batch(a):
 @command('batch-syncnet', 'AV offsets of every chunk in a folder, in parallel worker processes, resumable',
          _args_batch)
 def _cmd_batch(a):
-    with options_named(a): s = call_with(lookup('batch_process'), a, *_SYNC, **_sync_kwargs(a))
+    s = call_with(lookup('batch_process'), a, *_SYNC, **_sync_kwargs(a))
     _estimator_note(a)
     _report_summary(s, a.json)
 
@@ -255,7 +253,7 @@ def _args_shift(a):
 @command('shift-audio', 'delay (or advance) the audio of a clip by a measured offset, video copied',
          _args_shift)
 def _cmd_shift(a):
-    with options_named(a): r = call_with(lookup('shift_audio'), a, video=a.input_video, out=a.output)
+    r = call_with(lookup('shift_audio'), a, video=a.input_video, out=a.output)
     print(f"{r['path']}: audio shifted by {r['shift_seconds']} s "
           f"({r['offset_frames']} frames at {r['fps']} fps)")
 
@@ -272,7 +270,7 @@ def _args_score_clip(a):
 @command('score-clip', 'AV offset/confidence of a clip that is already a face crop (no detection), '
          'as run_syncnet.py', _args_score_clip)
 def _cmd_score_clip(a):
-    with options_named(a): r = call_with(lookup('score_clip'), a, video=a.clip, device=_device_option(a))
+    r = call_with(lookup('score_clip'), a, video=a.clip, device=_device_option(a))
     if a.json:
         plain = lambda o: o.tolist() if hasattr(o, 'tolist') else str(o)
         print(json.dumps({k: v for k, v in r.items() if k != 'dists'}, indent=1, default=plain))

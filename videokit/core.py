@@ -65,10 +65,12 @@ class UnsupportedCodecError(VideokitError):
 
 class UsageError(VideokitError, ValueError):
     "A parameter value that cannot work: the message names the parameter (the CLI exits 2 on it)."
+    file = None
     def __init__(self, name, # the parameter, as the user spelled it (`timeout`, `--workers`)
-                 detail:str): # what is wrong and what would work
-        self.path, self.reason, self.detail = str(name), 'bad_argument', detail
-        ValueError.__init__(self, f"{name}: {detail}")
+                 detail:str, # what is wrong and what would work
+                 file=None): # the file the value is about, named first (e.g. a window too long for it)
+        self.path, self.reason, self.detail, self.file = str(name), 'bad_argument', detail, file
+        ValueError.__init__(self, f"{name}: {detail}" if file is None else f"{file}: {name} {detail}")
 
 # %% ../nbs/00_core.ipynb #278eb179
 _LEVEL_NAMES = {av.logging.PANIC: 'panic', av.logging.FATAL: 'fatal', av.logging.ERROR: 'error',

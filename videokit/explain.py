@@ -15,16 +15,16 @@ import torch.nn.functional as F
 import av
 
 from .core import VideokitError, UsageError, probe, atomic_output
+from .checks import check_choice
 from .sample import read_frames, uniform_indices, frame_pts, count_frames, resize_geometry
-from .media import AudioReader
+from .media import AudioReader, add_audio_stream, audio_frame_items
 from .models import VideoClassifier, logits_to_proba
 
 # %% auto #0
-__all__ = ['WEIGHTINGS', 'METHODS', 'INTERPOLATIONS', 'default_layer', 'resolve_layer', 'check_choice', 'weighted_map',
-           'spline_zoom_matrix', 'letterbox_mask', 'upsample_cam', 'class_targets', 'class_scores', 'class_proba',
-           'model_device', 'model_input', 'evaluating', 'GradCAM3d', 'hooks_left', 'temporal_importance',
-           'plot_temporal', 'overlay', 'frame_strip', 'write_overlay_video', 'run_sampling', 'explain_video',
-           'save_explanation']
+__all__ = ['WEIGHTINGS', 'METHODS', 'INTERPOLATIONS', 'default_layer', 'resolve_layer', 'weighted_map', 'spline_zoom_matrix',
+           'letterbox_mask', 'upsample_cam', 'class_targets', 'class_scores', 'class_proba', 'model_device',
+           'model_input', 'evaluating', 'GradCAM3d', 'hooks_left', 'temporal_importance', 'plot_temporal', 'overlay',
+           'frame_strip', 'write_overlay_video', 'run_sampling', 'explain_video', 'save_explanation']
 
 # %% ../nbs/15_explain.ipynb #976bffed
 _DEFAULTS = {'resnet3d': lambda n: 'layer4', 's3d': lambda n: f'features.{len(n.features) - 1}',
@@ -73,14 +73,6 @@ def resolve_layer(model:nn.Module, # the model to explain
 # %% ../nbs/15_explain.ipynb #3c9512c2
 WEIGHTINGS = ('global', 'per_frame')
 METHODS = ('gradcam', 'gradcam++', 'hirescam')
-
-# %% ../nbs/15_explain.ipynb #516d657b
-def check_choice(name:str, # the parameter's name (the error names it)
-                 v, # the value given
-                 choices, # the values allowed
-                ):
-    "Raise a `UsageError` naming `name` unless `v` is one of `choices`."
-    if v not in choices: raise UsageError(name, f"must be one of {', '.join(choices)}, got {v!r}")
 
 # %% ../nbs/15_explain.ipynb #8429b0d2
 def weighted_map(acts:torch.Tensor, # activations A (B, C, T, H, W)
@@ -442,23 +434,6 @@ def frame_strip(frames, # (T, 3, H, W) or (T, H, W, 3) frames
 # %% ../nbs/15_explain.ipynb #1b32f62d
 def _even(img:np.ndarray) -> np.ndarray: return img[:img.shape[0]//2*2, :img.shape[1]//2*2]
 
-# %% ../nbs/15_explain.ipynb #50c1ea6c
-def _audio_frames(rd:AudioReader, ast):
-    "The reader's samples as AAC-ready frames of 1024 samples (the last one shorter)."
-    buf, n = np.zeros((rd.channels, 0), np.float32), 0
-    def frame(x):
-        nonlocal n
-        f = av.AudioFrame.from_ndarray(np.ascontiguousarray(x), format='fltp', layout=rd.layout)
-        f.sample_rate, f.pts, f.time_base = rd.rate, n, Fraction(1, rd.rate)
-        n += x.shape[1]
-        return f
-    for x in rd:
-        buf = np.concatenate([buf, x.astype(np.float32)], 1)
-        while buf.shape[1] >= 1024:
-            yield frame(buf[:, :1024])
-            buf = buf[:, 1024:]
-    if buf.shape[1]: yield frame(buf)
-
 # %% ../nbs/15_explain.ipynb #0d870044
 def write_overlay_video(path, # output .mp4/.mov/.mkv (H.264) or .gif
                         images, # (T, H, W, 3) uint8 frames (e.g. from `overlay`)
@@ -491,7 +466,7 @@ def write_overlay_video(path, # output .mp4/.mov/.mkv (H.264) or .gif
         ast = rd = None
         if has_audio:
             rd = AudioReader(audio, start=t0, end=t_end)
-            ast = out.add_stream('aac', rate=rd.rate, layout=rd.layout)
+            ast = add_audio_stream(out, fmt, rd)
         for img, ti in zip(imgs, t):
             pic = np.ascontiguousarray(img if fmt == 'gif' else _even(img))
             fr = av.VideoFrame.from_ndarray(pic, format='rgb24')
@@ -499,7 +474,7 @@ def write_overlay_video(path, # output .mp4/.mov/.mkv (H.264) or .gif
             out.mux(vs.encode(fr))
         out.mux(vs.encode())
         if ast is not None:
-            for f in _audio_frames(rd, ast): out.mux(ast.encode(f))
+            for _, _, f in audio_frame_items(rd, ast): out.mux(ast.encode(f))
             out.mux(ast.encode())
     return dict(path=str(path), frames=T, width=w, height=h, duration=round(t_end - t0, 6), audio=bool(has_audio))
 

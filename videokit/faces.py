@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_faces.ipynb #896c759e
 from __future__ import annotations
-import importlib, math, os, threading
+import importlib, os, threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,32 +18,14 @@ from tqdm.auto import tqdm
 
 from .core import (VideokitError, MissingFileError, UsageError, open_container, pick_stream,
                            resolve_device)
+from .checks import check_number
 
 # %% auto #0
-__all__ = ['MTCNN_INSTALL', 'MEDIAPIPE_MODULE', 'MEDIAPIPE_INSTALL', 'DETECTORS', 'check_number', 'iter_frames', 'box_iou',
-           'FaceDetector', 'HaarDetector', 'strip_prefixes', 'S3FDNet', 's3fd_decode', 'S3FDDetector', 'MTCNNDetector',
+__all__ = ['MTCNN_INSTALL', 'MEDIAPIPE_MODULE', 'MEDIAPIPE_INSTALL', 'DETECTORS', 'iter_frames', 'box_iou', 'FaceDetector',
+           'HaarDetector', 'strip_prefixes', 'S3FDNet', 's3fd_decode', 'S3FDDetector', 'MTCNNDetector',
            'MediaPipeDetector', 'get_detector', 'detector_available', 'iter_frames_every', 'iter_frames_at',
            'interpolate_detections', 'unsettled_frames', 'detect_faces', 'detection_recall', 'interpolate_track',
            'track_faces', 'medfilt', 'smooth_track', 'crop_face']
-
-# %% ../nbs/06_faces.ipynb #d98b8974
-def check_number(name:str, # the parameter, as the caller spells it
-                 v, # its value
-                 lo=None, # smallest allowed value
-                 hi=None, # largest allowed value
-                 *,
-                 lo_open:bool=False, # `lo` itself is not allowed
-                 integer:bool=False, # must be a whole number
-                ):
-    "Raise `UsageError(name)` unless `v` is a finite number (an integer if asked) within [lo, hi]."
-    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
-    ok = not isinstance(v, bool) and isinstance(v, kinds) and math.isfinite(v)
-    ok = ok and (lo is None or (v > lo if lo_open else v >= lo)) and (hi is None or v <= hi)
-    if not ok:
-        rng = [f'> {lo}' if lo_open else f'>= {lo}'] if lo is not None else []
-        rng += [f'<= {hi}'] if hi is not None else []
-        kind = 'an integer' if integer else 'a number'
-        raise UsageError(name, f"must be {kind}{' ' + ' and '.join(rng) if rng else ''}, got {v!r}")
 
 # %% ../nbs/06_faces.ipynb #dc077a57
 def _decoded_rgb(video, scale:float):

@@ -13,8 +13,8 @@ import torch.nn.functional as F
 
 from .core import UsageError
 from .models import VideoClassifier
-from .explain import (GradCAM3d, check_choice, evaluating, model_input, class_targets, class_proba,
-                              upsample_cam)
+from .checks import check_choice
+from .explain import GradCAM3d, evaluating, model_input, class_targets, class_proba, upsample_cam
 
 # %% auto #0
 __all__ = ['deletion_insertion', 'random_cam', 'faithfulness', 'spearman', 'randomisation_check', 'top_fraction_iou']

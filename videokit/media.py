@@ -15,12 +15,12 @@ from tqdm.auto import tqdm
 
 from .core import (atomic_output, NoAudioStreamError, DecodeError, UsageError, open_container,
                            pick_stream, VideoIndex, exact_seconds)
+from .checks import check_number
 
 # %% auto #0
-__all__ = ['PREROLL', 'VIDEO_EXTS', 'X264_PRESETS', 'COLOUR_TAGS', 'media_format', 'check_number', 'round_secs', 'AudioReader',
-           'load_audio', 'extract_audio', 'check_encoder', 'audio_frame_items', 'decoded_frames', 'video_encoder',
-           'add_audio_stream', 'mux_items', 'audio_info', 'audio_levels', 'detect_silences', 'detect_scenes',
-           'resample_fps']
+__all__ = ['PREROLL', 'VIDEO_EXTS', 'X264_PRESETS', 'COLOUR_TAGS', 'media_format', 'round_secs', 'AudioReader', 'load_audio',
+           'extract_audio', 'check_encoder', 'audio_frame_items', 'decoded_frames', 'video_encoder', 'add_audio_stream',
+           'mux_items', 'audio_info', 'audio_levels', 'detect_silences', 'detect_scenes', 'resample_fps']
 
 # %% ../nbs/05_media.ipynb #0e723ad9
 _FORMATS = {'.mp4': 'mp4', '.m4v': 'mp4', '.m4a': 'mp4', '.mov': 'mov', '.mkv': 'matroska', '.webm': 'webm',
@@ -31,21 +31,6 @@ def media_format(path) -> str:
     fmt = _FORMATS.get(Path(path).suffix.lower())
     if fmt is None: raise ValueError(f'{path}: cannot write {Path(path).suffix or "files without an extension"!r}; use one of {sorted(_FORMATS)}')
     return fmt
-
-# %% ../nbs/05_media.ipynb #7dc5163d
-def check_number(name, # what the message names first (usually the file)
-                 what:str, # the parameter, e.g. 'window'
-                 v, # its value
-                 lo=None, # lower bound (None: none)
-                 lo_open:bool=False, # the lower bound itself is not allowed
-                 hi=None, # upper bound, allowed (None: none)
-                ):
-    "Raise a ValueError naming `name` unless `v` is a finite number in the range."
-    conds = (([f'> {lo}' if lo_open else f'>= {lo}'] if lo is not None else [])
-             + ([f'<= {hi}'] if hi is not None else []))
-    if isinstance(v, bool) or not isinstance(v, (int, float, Fraction, np.integer, np.floating)) or not math.isfinite(v) \
-       or (lo is not None and (v <= lo if lo_open else v < lo)) or (hi is not None and v > hi):
-        raise ValueError(f"{name}: {what} must be a number{' ' + ' and '.join(conds) if conds else ''}, got {v!r}")
 
 # %% ../nbs/05_media.ipynb #210da66b
 def round_secs(x, # seconds (a Fraction, a float...) or None
@@ -360,7 +345,7 @@ def audio_levels(path, # a media file with an audio stream
                  stream:int|None=None, # container stream index; default the best audio stream
                 ) -> tuple:
     "(dBFS level of each `window` of the mono mix at 16 kHz, time of the first window on the file's clock)."
-    check_number(path, 'window', window, 0, True, 10)
+    check_number('window', window, 0, 10, lo_open=True, file=path)
     r = AudioReader(path, 16000, 1, stream=stream)
     w = max(1, round(window*16000))
     levels, rest = [], np.zeros(0, np.float32)
@@ -383,8 +368,8 @@ def detect_silences(path, # a media file with an audio stream
                     stream:int|None=None, # container stream index; default the best audio stream
                    ) -> list:
     "[(start, end)] seconds (file clock) of the pauses: runs of windows below `threshold_db` lasting `min_silence` s or more."
-    check_number(path, 'threshold_db', threshold_db, hi=0)
-    check_number(path, 'min_silence', min_silence, 0, True)
+    check_number('threshold_db', threshold_db, hi=0, file=path)
+    check_number('min_silence', min_silence, 0, lo_open=True, file=path)
     db, t0 = audio_levels(path, window, stream=stream)
     w = max(1, round(window*16000))/16000
     quiet = np.r_[False, db < threshold_db, False]
@@ -413,8 +398,8 @@ def detect_scenes(video, # a video file
                   progress:bool=False, # show a progress bar
                  ) -> dict:
     "Content-based shot cuts of `video` (adaptive threshold on thumbnail differences) and the scenes between them."
-    check_number(video, 'threshold', threshold, 1)
-    check_number(video, 'min_score', min_score, 0)
+    check_number('threshold', threshold, 1, file=video)
+    check_number('min_score', min_score, 0, file=video)
     for k, v in (('window', window), ('min_scene_len', min_scene_len), ('size', size)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < (1 if k != 'size' else 8):
             raise ValueError(f'{video}: {k} must be an int >= {1 if k != "size" else 8}, got {v!r}')

@@ -247,9 +247,9 @@ def call_with(func, # the function a command calls
 # %% ../nbs/89_options.ipynb #2a42eb8a
 @contextmanager
 def options_named(a:argparse.Namespace): # the parsed arguments of a command
-    "A `UsageError` naming a parameter raised again naming the command's option for it."
+    "A `UsageError` naming a parameter raised again naming the command's option for it (the file it names kept)."
     try: yield
     except UsageError as e:
         option = getattr(a, '_options', {}).get(e.path)
         if option is None: raise
-        raise UsageError(option, e.detail) from None
+        raise UsageError(option, e.detail, file=e.file) from None

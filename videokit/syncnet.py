@@ -16,7 +16,8 @@ import cv2
 from tqdm.auto import tqdm
 
 from .core import VideokitError, MissingFileError, UsageError, resolve_device, atomic_output
-from .faces import check_number, strip_prefixes, medfilt
+from .checks import check_number
+from .faces import strip_prefixes, medfilt
 from .mouth import to_grey, mouth_change, MOUTH_REGION, ANCHOR_REGION
 
 # %% auto #0
