@@ -143,11 +143,13 @@ def _sync_options(a, func:str='process_video'):
     own = [n for n in _SYNC if n in inspect.signature(lookup(func)).parameters]
     batch = func != 'process_video'                     # a batch run draws no boxes unless asked (`--vis`)
     kw = dict(flags=dict(model=('--model', '--weights'), visualise='--no-vis'),
-              opts=dict(detector=dict(choices=list(lookup('DETECTORS'))), precision=dict(choices=['float32', 'bfloat16', 'float16']),
+              opts=dict(detector=dict(choices=list(lookup('DETECTORS'))),
+                        precision=dict(choices=['float32', 'bfloat16', 'float16']),
                         visualise=dict(help='skip the visualisation video')))
     a.add_argument('--output-dir', required=True, help='output folder')
     flags_from(lookup(func), a, *own, **kw)
-    flags_from(lookup('process_video'), a, *[n for n in _SYNC if n not in own and not (batch and n == 'visualise')], **kw)
+    rest = [n for n in _SYNC if n not in own and not (batch and n == 'visualise')]
+    flags_from(lookup('process_video'), a, *rest, **kw)
     if batch: a.add_argument('--vis', dest='visualise', action='store_true',
                              help="also write each chunk's visualisation video (off in batch runs)")
     a.add_argument('--json', action='store_true', help='print the result as JSON')

@@ -314,7 +314,7 @@ def best_audio_stream(streams:list) -> int|None:
 
 # %% ../nbs/00_core.ipynb #4a8f2ce4
 def open_container(path, log:LibavLog|None=None, **kw):
-    "Open `path` with PyAV, turning failures into `VideokitError`s that name the file and the reason; libav's messages go to `log`."
+    "Open `path` with PyAV; failures become `VideokitError`s naming the file and why; libav's messages go to `log`."
     p = Path(path)
     if not p.exists(): raise MissingFileError(p)
     if p.is_dir(): raise MediaOpenError(p, 'not_media', 'is a directory')
@@ -353,14 +353,16 @@ def pick_stream(container, # an open PyAV container (from `open_container`)
                ):
     "The PyAV stream of `kind` to use: `stream` checked to be one, or the best one as `probe` chooses it."
     if kind not in ('video', 'audio'): raise UsageError('kind', f"must be 'video' or 'audio', got {kind!r}")
-    err, path, streams = NoAudioStreamError if kind == 'audio' else NoVideoStreamError, container.name, container.streams
+    err = NoAudioStreamError if kind == 'audio' else NoVideoStreamError
+    path, streams = container.name, container.streams
     if stream is None:
         best = best_audio_stream if kind == 'audio' else best_video_stream
         si = best([stream_info(s) for s in streams])
         if si is None: raise err(path, f'no_{kind}', f'the file has no {kind} stream')
         return streams[si]
     si = int(stream)
-    if not 0 <= si < len(streams): raise err(path, f'no_{kind}', f'there is no stream {si} (the file has {len(streams)})')
+    if not 0 <= si < len(streams):
+        raise err(path, f'no_{kind}', f'there is no stream {si} (the file has {len(streams)})')
     if streams[si].type != kind: raise err(path, f'no_{kind}', f'stream {si} is {streams[si].type}, not {kind}')
     return streams[si]
 
@@ -386,7 +388,7 @@ class VideoIndex:
     def __init__(self, path, # a video file
                  stream:int|None=None, # container stream index; default the best video stream
                  container=None, # an open container of `path` to demux (read to its end); default: open one
-                 strict:bool=False, # refuse still images and streams without frames (`NoVideoStreamError`, `VideokitError`)
+                 strict:bool=False, # refuse still images and streams without frames (`NoVideoStreamError`)
                 ):
         self.path, self.note = str(path), ''
         c = open_container(path) if container is None else container
@@ -489,7 +491,8 @@ class VideoIndex:
         except VideokitError: return 0
 
     def __len__(self): return len(self.pts)
-    def __repr__(self): return f'VideoIndex({self.path!r}, stream {self.stream}, {len(self)} frames, exact={self.exact})'
+    def __repr__(self):
+        return f'VideoIndex({self.path!r}, stream {self.stream}, {len(self)} frames, exact={self.exact})'
 
     @property
     def origin(self) -> Fraction:

@@ -14,7 +14,7 @@ __all__ = ['IsolatedWorker', 'run_isolated']
 
 # %% ../nbs/00a_isolate.ipynb #8da6dfdd
 def _isolated_main():
-    "The child's loop: receive `('import', module)` or `(fn, args, kwargs)`, send back `(True, result)` or `(False, error)`."
+    "The child's loop: receive `('import', module)` or `(fn, args, kwargs)`; send `(True, result)` or `(False, error)`."
     die_with_parent(int(sys.argv[2]))
     conn = Connection(int(sys.argv[1]))
     while True:
@@ -71,7 +71,7 @@ class IsolatedWorker:
              path='', # the file the call is about, named in the errors
              timeout:float|None=None, # seconds for this call (default: the worker's)
              **kwargs):
-        "`fn(*args, **kwargs)` in the child; `DecodeError` (reason `timeout` or `crash`) naming `path` if it hangs or dies."
+        "`fn(*args, **kwargs)` in the child; a `DecodeError` (`timeout` or `crash`) naming `path` if it hangs or dies."
         t = self.timeout if timeout is None else timeout
         if self._proc is None or self._pid != os.getpid() or self._proc.poll() is not None:
             self.close()

@@ -29,7 +29,9 @@ _FORMATS = {'.mp4': 'mp4', '.m4v': 'mp4', '.m4a': 'mp4', '.mov': 'mov', '.mkv': 
 def media_format(path) -> str:
     "The libav muxer name for an output file name (by extension)."
     fmt = _FORMATS.get(Path(path).suffix.lower())
-    if fmt is None: raise ValueError(f'{path}: cannot write {Path(path).suffix or "files without an extension"!r}; use one of {sorted(_FORMATS)}')
+    if fmt is None:
+        raise ValueError(f'{path}: cannot write {Path(path).suffix or "files without an extension"!r}; '
+                         f'use one of {sorted(_FORMATS)}')
     return fmt
 
 # %% ../nbs/05_media.ipynb #210da66b
@@ -45,7 +47,8 @@ _LAYOUTS = {1: 'mono', 2: 'stereo', 3: '2.1', 4: 'quad', 5: '5.0', 6: '5.1', 7: 
 
 # %% ../nbs/05_media.ipynb #675ad917
 def _check_audio_args(path, sample_rate, channels):
-    if sample_rate is not None and (not isinstance(sample_rate, (int, np.integer)) or not 1000 <= sample_rate <= 768_000):
+    whole = isinstance(sample_rate, (int, np.integer))
+    if sample_rate is not None and (not whole or not 1000 <= sample_rate <= 768_000):
         raise ValueError(f'{path}: sample_rate must be an int between 1000 and 768000 Hz, got {sample_rate!r}')
     if channels is not None and (not isinstance(channels, (int, np.integer)) or not 1 <= channels <= 8):
         raise ValueError(f'{path}: channels must be an int from 1 to 8, got {channels!r}')
@@ -62,7 +65,8 @@ class AudioReader:
                  stream:int|None=None, # container stream index; default the best audio stream
                 ):
         _check_audio_args(path, sample_rate, channels)
-        if start is not None and end is not None and end <= start: raise ValueError(f'{path}: end ({end}) must be after start ({start})')
+        if start is not None and end is not None and end <= start:
+            raise ValueError(f'{path}: end ({end}) must be after start ({start})')
         self.path, self.fmt, self.errors = path, fmt, []
         with open_container(path) as c:
             s = pick_stream(c, 'audio', stream)
@@ -182,7 +186,8 @@ def extract_audio(video, # a media file with an audio stream
 
 # %% ../nbs/05_media.ipynb #e25aa777
 VIDEO_EXTS = ('.mp4', '.m4v', '.mov', '.mkv', '.avi')
-X264_PRESETS = ('ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo')
+X264_PRESETS = ('ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow',
+                'placebo')
 
 def check_encoder(codec:str, # the video encoder, e.g. 'libx264'
                   crf, # x264/x265 quality, 0 (lossless) to 51
@@ -190,14 +195,16 @@ def check_encoder(codec:str, # the video encoder, e.g. 'libx264'
                  ):
     "Refuse x264/x265 settings the encoder would reject, before anything is written."
     if codec not in ('libx264', 'libx265'): return
-    if preset not in X264_PRESETS: raise UsageError('preset', f"must be one of {', '.join(X264_PRESETS)}, got {preset!r}")
+    if preset not in X264_PRESETS:
+        raise UsageError('preset', f"must be one of {', '.join(X264_PRESETS)}, got {preset!r}")
     if isinstance(crf, bool) or not isinstance(crf, (int, float)) or not 0 <= crf <= 51:
         raise UsageError('crf', f'must be a number from 0 (lossless) to 51, got {crf!r}')
 
 # %% ../nbs/05_media.ipynb #9adfba8c
 def _audio_codec(fmt:str, src_codec:str) -> str:
     "PCM stays PCM where the container takes it; everything else becomes AAC."
-    return 'pcm_s16le' if fmt == 'wav' or (src_codec.startswith('pcm_') and fmt in ('avi', 'mov', 'matroska')) else 'aac'
+    pcm_ok = fmt == 'wav' or (src_codec.startswith('pcm_') and fmt in ('avi', 'mov', 'matroska'))
+    return 'pcm_s16le' if pcm_ok else 'aac'
 
 # %% ../nbs/05_media.ipynb #3e55ca78
 def audio_frame_items(reader, # an `AudioReader` in the encoder's sample format (`add_audio_stream` sets it)
@@ -207,7 +214,8 @@ def audio_frame_items(reader, # an `AudioReader` in the encoder's sample format 
     planar, rate, n, buf = reader.fmt.endswith('p'), reader.rate, 0, []
     def frame(x):
         nonlocal n
-        f = av.AudioFrame.from_ndarray(np.ascontiguousarray(x if planar else x.T.reshape(1, -1)), format=reader.fmt, layout=reader.layout)
+        data = np.ascontiguousarray(x if planar else x.T.reshape(1, -1))   # packed formats: one interleaved plane
+        f = av.AudioFrame.from_ndarray(data, format=reader.fmt, layout=reader.layout)
         f.sample_rate, f.pts, f.time_base = rate, n, Fraction(1, rate)
         t = n/rate
         n += x.shape[1]
@@ -232,7 +240,8 @@ def _decoded(ix, a, b, state, seek=True, threads=True):
         if threads: s.codec_context.thread_type = 'AUTO'
         else: s.codec_context.thread_count = 1          # a single-threaded decoder (in a thread of its own)
         keys = np.flatnonzero(ix.key[:a + 1])
-        if seek and ix.exact and len(keys) and keys[-1] > 0: c.seek(int(ix.seek[keys[-1]]), stream=s, backward=True, any_frame=False)
+        if seek and ix.exact and len(keys) and keys[-1] > 0:
+            c.seek(int(ix.seek[keys[-1]]), stream=s, backward=True, any_frame=False)
         i = -1
         for p in c.demux(s):
             try: frames = p.decode()
@@ -241,12 +250,15 @@ def _decoded(ix, a, b, state, seek=True, threads=True):
             for f in frames:
                 if ix.exact:
                     j = int(np.searchsorted(ix.pts, f.pts)) if f.pts is not None else len(ix.pts)
-                    if j == len(ix.pts) or ix.pts[j] != f.pts: raise DecodeError(ix.path, 'decode_error', f'decoded pts {f.pts} is not a frame of the index')
+                    if j == len(ix.pts) or ix.pts[j] != f.pts:
+                        raise DecodeError(ix.path, 'decode_error', f'decoded pts {f.pts} is not a frame of the index')
                     if i < 0 and j > a and seek: raise _SeekMissed()
                     if j < a:
                         i = j
                         continue
-                    if j != max(i + 1, a): raise DecodeError(ix.path, 'missing_frames', f'frame {max(i + 1, a)} was not produced by the decoder')
+                    if j != max(i + 1, a):
+                        raise DecodeError(ix.path, 'missing_frames',
+                                          f'frame {max(i + 1, a)} was not produced by the decoder')
                     i = j
                 else:
                     i += 1
@@ -283,7 +295,8 @@ def video_encoder(out, # the output container, open for writing
                  ):
     "Add a video stream encoding like the source: size, pixel format, SAR, rotation, colours, time base."
     opts = {'crf': str(crf), 'preset': preset} if codec in ('libx264', 'libx265') else {}
-    if avi and codec in ('libx264', 'libx265'): opts[codec[3:] + '-params'] = 'bframes=0'   # AVI has no presentation timestamps
+    if avi and codec in ('libx264', 'libx265'):
+        opts[codec[3:] + '-params'] = 'bframes=0'            # AVI has no presentation timestamps
     vs = out.add_stream(codec, rate=fps or ix.fps, options=opts)
     vs.width, vs.height = ix.width, ix.height
     fmts = [f.name for f in (av.Codec(codec, 'w').video_formats or [])]
@@ -294,7 +307,7 @@ def video_encoder(out, # the output container, open for writing
     if ix.rotation: vs.set_display_rotation(ix.rotation)
     with open_container(ix.path) as c: src = c.streams[ix.stream].codec_context
     for k in COLOUR_TAGS: setattr(vs.codec_context, k, getattr(src, k))
-    vs.codec_context.thread_type = 'AUTO'             # x264 frame threads, as the ffmpeg CLI has (PyAV's default: slices)
+    vs.codec_context.thread_type = 'AUTO'     # x264 frame threads, as the ffmpeg CLI has (PyAV's default: slices)
     return vs
 
 # %% ../nbs/05_media.ipynb #021ad554
@@ -367,21 +380,22 @@ def detect_silences(path, # a media file with an audio stream
                     window:float=0.02, # analysis window in seconds
                     stream:int|None=None, # container stream index; default the best audio stream
                    ) -> list:
-    "[(start, end)] seconds (file clock) of the pauses: runs of windows below `threshold_db` lasting `min_silence` s or more."
+    "[(start, end)] seconds (file clock) of the pauses: windows below `threshold_db` for `min_silence` s or more."
     check_number('threshold_db', threshold_db, hi=0, file=path)
     check_number('min_silence', min_silence, 0, lo_open=True, file=path)
     db, t0 = audio_levels(path, window, stream=stream)
     w = max(1, round(window*16000))/16000
     quiet = np.r_[False, db < threshold_db, False]
     edges = np.flatnonzero(np.diff(quiet.astype(np.int8)))
-    return [(round(float(t0 + a*w), 6), round(float(t0 + b*w), 6)) for a, b in zip(edges[::2], edges[1::2]) if (b - a)*w >= min_silence - 1e-9]
+    return [(round(float(t0 + a*w), 6), round(float(t0 + b*w), 6))
+            for a, b in zip(edges[::2], edges[1::2]) if (b - a)*w >= min_silence - 1e-9]
 
 # %% ../nbs/05_media.ipynb #e7b76d04
 def _thumbs(ix, size, state):
     "Thumbnails (int16 RGB arrays, `size` px wide) of every frame, decoded once, in order."
     w = max(2, int(size))
     h = max(2, round(w*ix.height/ix.width/2)*2)
-    scaler = VideoReformatter()                          # one scaler context for the whole stream (frame.reformat makes one per call)
+    scaler = VideoReformatter()            # one scaler context for the stream (frame.reformat makes one per call)
     for i, f in _decoded(ix, 0, len(ix), state):
         yield i, scaler.reformat(f, w, h, 'rgb24', interpolation='AREA').to_ndarray().astype(np.int16)
 
@@ -414,7 +428,8 @@ def detect_scenes(video, # a video file
         nb = [sc[j] for j in range(max(1, i - window), min(len(ix), i + window + 1)) if j != i]
         ratio = float(sc[i]/max(np.mean(nb), 1e-6)) if nb else math.inf
         if sc[i] >= min_score and ratio >= threshold and i - last >= min_scene_len:
-            cuts.append(dict(frame=i, time=round_secs(ix.time_of(i)), score=round(float(sc[i]), 3), ratio=round(min(ratio, 1e6), 3)))
+            cuts.append(dict(frame=i, time=round_secs(ix.time_of(i)), score=round(float(sc[i]), 3),
+                             ratio=round(min(ratio, 1e6), 3)))
             last = i
     bar = tqdm(total=len(ix), desc=f'{Path(video).name}: scenes', unit='frame', disable=not progress)
     for i, t in _thumbs(ix, size, state):
@@ -425,11 +440,11 @@ def detect_scenes(video, # a video file
     bar.close()
     for i in range(max(1, len(ix) - window), len(ix)): decide(i)
     b = [0] + [c['frame'] for c in cuts] + [len(ix)]
-    scenes = [dict(index=k, start_frame=s, end_frame=e, frames=e - s, start=round_secs(ix.time_of(s)), end=round_secs(ix.time_of(e)))
-              for k, (s, e) in enumerate(zip(b[:-1], b[1:]))]
-    out = dict(path=str(video), frames=len(ix), fps=str(ix.fps), duration=round_secs(ix.duration), cuts=cuts, scenes=scenes,
-               params=dict(threshold=threshold, min_score=min_score, window=window, min_scene_len=min_scene_len, size=size),
-               corrupt_frames=state['corrupt'])
+    scenes = [dict(index=k, start_frame=s, end_frame=e, frames=e - s, start=round_secs(ix.time_of(s)),
+                   end=round_secs(ix.time_of(e))) for k, (s, e) in enumerate(zip(b[:-1], b[1:]))]
+    params = dict(threshold=threshold, min_score=min_score, window=window, min_scene_len=min_scene_len, size=size)
+    out = dict(path=str(video), frames=len(ix), fps=str(ix.fps), duration=round_secs(ix.duration), cuts=cuts,
+               scenes=scenes, params=params, corrupt_frames=state['corrupt'])
     if scores: out['scores'] = [round(float(x), 3) for x in sc]
     return out
 
@@ -517,12 +532,13 @@ def resample_fps(video, # the source video
                  preset:str='veryfast', # x264/x265 speed preset
                  stream:int|None=None, # video stream index (default: the best one)
                 ) -> dict:
-    "Write `video` at a constant `fps` with exact timestamps (nearest-frame rule) and its audio; return what was written."
+    "Write `video` at a constant `fps` with exact timestamps (nearest-frame rule) and its audio; return what it wrote."
     video, out = Path(video), Path(out)
     check_encoder(codec, crf, preset)
     try: rate = Fraction(fps) if isinstance(fps, str) else exact_seconds(fps)
     except (ValueError, TypeError, ZeroDivisionError): rate = None
-    if rate is None or isinstance(fps, bool) or not 0 < rate <= 1000: raise ValueError(f'{video}: fps must be a number > 0 and <= 1000, got {fps!r}')
+    if rate is None or isinstance(fps, bool) or not 0 < rate <= 1000:
+        raise ValueError(f'{video}: fps must be a number > 0 and <= 1000, got {fps!r}')
     if out.suffix.lower() not in VIDEO_EXTS: raise ValueError(f'{out}: the output must be one of {VIDEO_EXTS}')
     ix = VideoIndex(video, stream, strict=True)
     fmt = media_format(out)
@@ -543,6 +559,7 @@ def resample_fps(video, # the source video
         finally:
             for g in [runs] + packets: g.close()
     return dict(path=str(out), fps=str(rate), frames=frames, start=0.0, end=round_secs(Fraction(frames)/rate),
-                duration=round_secs(Fraction(frames)/rate), source=str(video), source_fps=str(ix.fps), source_frames=len(ix),
+                duration=round_secs(Fraction(frames)/rate), source=str(video), source_fps=str(ix.fps),
+                source_frames=len(ix),
                 source_start=round_secs(ix.origin), dropped=stats['dropped'], duplicated=stats['duplicated'],
                 corrupt_frames=state['corrupt'], audio=audio_info(rd, ast))
