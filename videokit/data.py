@@ -27,7 +27,8 @@ __all__ = ['items_from_annotations', 'items_from_pattern', 'load_items', 'Skippe
            'BalancedBatchSampler', 'class_weights', 'weighted_sampler', 'ShardedBatchSampler']
 
 # %% ../nbs/08_data.ipynb #2511b287
-_PATH_KEYS = ('path', 'file', 'filename', 'file_name', 'video', 'video_path', 'clip_path', 'video_uid', 'clip_uid', 'uid', 'id', 'name')
+_PATH_KEYS = ('path', 'file', 'filename', 'file_name', 'video', 'video_path', 'clip_path', 'video_uid', 'clip_uid',
+              'uid', 'id', 'name')
 _LABEL_KEYS = ('label', 'class', 'category', 'action', 'class_name', 'label_name', 'target')
 _START_KEYS = ('start', 'start_sec', 'start_time', 'clip_start_sec', 'video_start_sec')
 _END_KEYS = ('end', 'end_sec', 'end_time', 'clip_end_sec', 'video_end_sec')
@@ -48,20 +49,22 @@ def _window(item:dict) -> dict:
 
 # %% ../nbs/08_data.ipynb #4d7b8d18
 def _check_missing(items:list, missing:str, src) -> list:
-    if missing not in ('raise', 'skip', 'keep'): raise ValueError(f"missing must be 'raise', 'skip' or 'keep', got {missing!r}")
+    if missing not in ('raise', 'skip', 'keep'):
+        raise ValueError(f"missing must be 'raise', 'skip' or 'keep', got {missing!r}")
     if missing == 'keep': return items
-    there = [os.path.exists(it['path']) for it in items]                 # one stat per file (manifests on network disks)
+    there = [os.path.exists(it['path']) for it in items]   # one stat per file (manifests on network disks)
     gone = [it for it, ok in zip(items, there) if not ok]
     if gone and missing == 'raise':
-        raise MissingFileError(src, f"{len(gone)} of {len(items)} listed videos do not exist, e.g. {gone[0]['path']} (missing='skip' keeps the rest)")
+        raise MissingFileError(src, f"{len(gone)} of {len(items)} listed videos do not exist, "
+                                    f"e.g. {gone[0]['path']} (missing='skip' keeps the rest)")
     return [it for it, ok in zip(items, there) if ok]
 
 # %% ../nbs/08_data.ipynb #52152468
 def items_from_annotations(annotations, # JSON file, or the parsed object
                            video_root=None, # folder the video names are relative to (default: the JSON's folder)
                            *,
-                           path_key:str|None=None, # record key holding the file or video id (default: first of path, file, video_uid, ...)
-                           label_key:str|None=None, # record key holding the label (default: first of label, class, category, ...)
+                           path_key:str|None=None, # file or video id key (default: first of path, file, ...)
+                           label_key:str|None=None, # label key (default: first of label, class, category, ...)
                            ext:str='.mp4', # appended to names that have no extension (video ids)
                            missing:str='raise', # listed files that do not exist: 'raise', 'skip' or 'keep'
                           ) -> list:
@@ -74,15 +77,21 @@ def items_from_annotations(annotations, # JSON file, or the parsed object
         root = Path(video_root) if video_root is not None else src.parent
     else: obj, root, src = annotations, Path(video_root or '.'), '<annotations>'
     if isinstance(obj, dict):
-        lst = next((obj[k] for k in ('videos', 'clips', 'annotations', 'items', 'data', 'files') if isinstance(obj.get(k), list)), None)
+        lst = next((obj[k] for k in ('videos', 'clips', 'annotations', 'items', 'data', 'files')
+                    if isinstance(obj.get(k), list)), None)
         if lst is not None: obj = lst
         else: obj = [dict(v, **{'path': k}) if isinstance(v, dict) else {'path': k, 'label': v} for k, v in obj.items()]
-    if not isinstance(obj, list): raise VideokitError(src, 'bad_annotations', f'expected a mapping or a list of records, got {type(obj).__name__}')
+    if not isinstance(obj, list):
+        raise VideokitError(src, 'bad_annotations',
+                            f'expected a mapping or a list of records, got {type(obj).__name__}')
     rows = []
     for n, rec in enumerate(obj):
-        if not isinstance(rec, dict): raise VideokitError(src, 'bad_annotations', f'record {n} is {type(rec).__name__}, not an object')
+        if not isinstance(rec, dict):
+            raise VideokitError(src, 'bad_annotations', f'record {n} is {type(rec).__name__}, not an object')
         pk, lk = _first_key(rec, _PATH_KEYS, path_key), _first_key(rec, _LABEL_KEYS, label_key)
-        if pk is None: raise VideokitError(src, 'bad_annotations', f"record {n} has no {path_key!r} key" if path_key else f'record {n} has none of the keys {", ".join(_PATH_KEYS)}')
+        if pk is None:
+            raise VideokitError(src, 'bad_annotations', f"record {n} has no {path_key!r} key" if path_key
+                                else f'record {n} has none of the keys {", ".join(_PATH_KEYS)}')
         if label_key and lk is None: raise VideokitError(src, 'bad_annotations', f'record {n} has no {label_key!r} key')
         name = str(rec[pk])
         p = Path(name if Path(name).suffix or not ext else name + ext)
@@ -113,7 +122,8 @@ def items_from_pattern(root, # folder with the videos (searched recursively)
         g = {k: v for k, v in m.groupdict().items() if v is not None}
         items.append(dict(it, **g))
     if bad and unmatched == 'raise':
-        raise VideokitError(root, 'pattern_mismatch', f'{len(bad)} of {len(files)} videos do not match {pattern!r}, e.g. {bad[0]}')
+        raise VideokitError(root, 'pattern_mismatch',
+                            f'{len(bad)} of {len(files)} videos do not match {pattern!r}, e.g. {bad[0]}')
     return items
 
 # %% ../nbs/08_data.ipynb #dad7c645
@@ -134,9 +144,11 @@ def load_items(source, # folder, manifest (.csv/.json/.jsonl), annotations JSON,
         if src.is_dir():
             items = items_from_pattern(src, pattern) if pattern else collect_items(src, layout=layout)[0]
         elif src.suffix.lower() == '.json':
-            items = items_from_annotations(src, video_root, path_key=path_key, label_key=label_key, missing='keep')   # checked below, once
+            items = items_from_annotations(src, video_root, path_key=path_key, label_key=label_key,
+                                           missing='keep')   # checked below, once
         else: items, _ = collect_items(src)
-    return _check_missing([_window(it) for it in items], missing, source if not isinstance(source, (list, tuple)) else '<list>')
+    return _check_missing([_window(it) for it in items], missing,
+                          source if not isinstance(source, (list, tuple)) else '<list>')
 
 # %% ../nbs/08_data.ipynb #7542c452
 class Skipped(NamedTuple):
@@ -158,13 +170,15 @@ def _window_span(path, ix, item:dict) -> tuple:
     secs = (ix.pts - ix.pts[0]).astype(np.float64)*float(ix.time_base)
     a = 0 if t0 is None else int(np.searchsorted(secs, t0 - 1e-6))
     b = n if t1 is None else int(np.searchsorted(secs, t1 - 1e-6))
-    if b <= a: raise VideokitError(path, 'empty_window', f"no frame between {t0 or 0:g} s and {'the end' if t1 is None else f'{t1:g} s'} "
-                                                         f"(seconds from the first frame; the frames span 0 to {secs[-1]:.3f} s)")
+    if b <= a:
+        raise VideokitError(path, 'empty_window',
+                            f"no frame between {t0 or 0:g} s and {'the end' if t1 is None else f'{t1:g} s'} "
+                            f"(seconds from the first frame; the frames span 0 to {secs[-1]:.3f} s)")
     return a, b
 
 # %% ../nbs/08_data.ipynb #d1469077
 def _clip_window(n:int, K:int, k:int, f:int) -> tuple:
-    "[lo, hi) of clip k of K over n frames: the k-th equal window, widened around its centre to f frames (inside the video) when narrower."
+    "[lo, hi) of clip k of K in n frames: the k-th equal window, widened about its centre to f frames if narrower."
     lo, hi = k*n//K, (k + 1)*n//K
     if hi - lo >= f: return lo, hi
     w = min(f, n)
@@ -187,7 +201,9 @@ def sorted_labels(labels, # class names (any iterable of labels; converted to st
 # %% ../nbs/08_data.ipynb #c6d8c0dc
 def _manifest_classes(source) -> list|None:
     "The class list `write_split_manifests` stored for a manifest it wrote (in splits.json beside it), else None."
-    if not isinstance(source, (str, Path)) or Path(source).suffix.lower() != '.csv' or not Path(source).is_file(): return None
+    if (not isinstance(source, (str, Path)) or Path(source).suffix.lower() != '.csv'
+            or not Path(source).is_file()):
+        return None
     p = Path(source).absolute()
     for d in (p.parent, p.parent.parent):
         try: s = json.loads((d/'splits.json').read_text(encoding='utf-8'))
@@ -205,8 +221,10 @@ def _meta_kinds(items:list) -> dict:
     for c in dict.fromkeys(k for it in items for k in it if k not in _OWN):
         vals = [it.get(c) for it in items]
         have = [v for v in vals if v is not None and v != '']
-        num = all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) for v in have)
-        kinds[c] = ('int' if num and have and len(have) == len(vals) and all(isinstance(v, (int, np.integer)) for v in have)
+        num = all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+                  for v in have)
+        kinds[c] = ('int' if num and have and len(have) == len(vals)
+                    and all(isinstance(v, (int, np.integer)) for v in have)
                     else 'float' if num and have else 'str')
     return kinds
 
@@ -225,7 +243,7 @@ def _remove_log(path:str, pid:int, _getpid=os.getpid, _unlink=os.unlink):
 
 # %% ../nbs/08_data.ipynb #bf6d3a46
 class VideoDataset(Dataset):
-    "Clips of `frames` frames from each video of a source, as `(clip, label)` or a dict, with an explicit corrupt-file policy."
+    "Clips from each video of a source, as `(clip, label)` or a dict, with an explicit corrupt-file policy."
     def __init__(self,
                  source, # folder, manifest, annotations JSON, list of paths/dicts, or items from `load_items`
                  *,
@@ -239,31 +257,41 @@ class VideoDataset(Dataset):
                  transform=None, # fn(clip) applied to the uint8 (T, C, H, W) clip
                  output:str='tuple', # 'tuple': (clip, label); 'dict': clip, label and metadata
                  on_error:str='raise', # unreadable video: 'raise' with its path, or 'skip' and record it
-                 error_log=None, # JSONL file where skipped videos are recorded (default: a private temporary file, deleted with the dataset)
-                 classes=None, # class names in label order (default: splits.json beside a split manifest, else the sorted labels of the whole source)
+                 error_log=None, # JSONL of skipped videos (default: a temp file deleted with the dataset)
+                 classes=None, # class names in index order (default: the manifest's splits.json, or sorted labels)
                  short:str='repeat', # video shorter than a clip: 'repeat', 'pad' or 'raise'
                  seed:int|None=None, # None: draws follow torch's RNG; int: draws depend on (seed, epoch, index)
                  stream:int|None=None, # video stream index (default: the best)
                  threads:int=1, # decoder threads per read (1 suits DataLoader workers)
                  isolate:bool=False, # decode in a killable process: a file that hangs or crashes libav becomes a skip
-                 timeout:float|None=None, # with `isolate`: seconds per read before the decoder process is killed (default 60)
+                 timeout:float|None=None, # with `isolate`: seconds per read before it is killed (default 60)
                  **item_kw, # passed to `load_items` (pattern, layout, video_root, label_key, missing, ...)
                 ):
         if on_error not in ('raise', 'skip'): raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
         if output not in ('tuple', 'dict'): raise ValueError(f"output must be 'tuple' or 'dict', got {output!r}")
-        if not callable(sampler) and sampler not in _SAMPLERS: raise ValueError(f"sampler must be one of {', '.join(_SAMPLERS)} or a function, got {sampler!r}")
-        if short not in ('repeat', 'pad', 'raise'): raise ValueError(f"short must be 'repeat', 'pad' or 'raise', got {short!r}")
+        if not callable(sampler) and sampler not in _SAMPLERS:
+            raise ValueError(f"sampler must be one of {', '.join(_SAMPLERS)} or a function, got {sampler!r}")
+        if short not in ('repeat', 'pad', 'raise'):
+            raise ValueError(f"short must be 'repeat', 'pad' or 'raise', got {short!r}")
         for name, v in (('frames', frames), ('step', step), ('clips_per_video', clips_per_video)):
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ValueError(f'{name} must be a positive int, got {v!r}')
-        S.resize_mode(size, resize)                                    # a bad size/resize fails here, not at the first read
-        all_items = source if isinstance(source, list) and source and isinstance(source[0], dict) and 'rel' in source[0] else load_items(source, **item_kw)
-        if classes is None: classes = _manifest_classes(source) or sorted_labels(l for l in map(_label_of, all_items) if l is not None)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+                raise ValueError(f'{name} must be a positive int, got {v!r}')
+        S.resize_mode(size, resize)   # a bad size/resize fails here, not at the first read
+        loaded = isinstance(source, list) and source and isinstance(source[0], dict) and 'rel' in source[0]
+        all_items = source if loaded else load_items(source, **item_kw)
+        if classes is None:
+            classes = (_manifest_classes(source)
+                       or sorted_labels(l for l in map(_label_of, all_items) if l is not None))
         self.classes = [str(c) for c in classes]
         self.class_to_idx = {c: i for i, c in enumerate(self.classes)}
         unknown = [it for it in all_items if _label_of(it) is not None and _label_of(it) not in self.class_to_idx]
-        if unknown: raise ValueError(f"{unknown[0]['path']}: label {unknown[0]['label']!r} is not one of the classes {self.classes}")
+        if unknown:
+            raise ValueError(f"{unknown[0]['path']}: label {unknown[0]['label']!r} "
+                             f"is not one of the classes {self.classes}")
         self.items = [it for it in all_items if split is None or it.get('split') == split]
-        if not self.items: raise VideokitError(str(source) if not isinstance(source, list) else '<list>', 'empty_dataset', f'no videos' + (f' in split {split!r}' if split else ''))
+        if not self.items:
+            raise VideokitError(str(source) if not isinstance(source, list) else '<list>', 'empty_dataset',
+                                f'no videos' + (f' in split {split!r}' if split else ''))
         self.labels = [self.class_to_idx.get(_label_of(it), -1) for it in self.items]
         self.frames, self.sampler, self.step, self.K = frames, sampler, step, clips_per_video
         self.size, self.resize, self.transform, self.output = size, resize, transform, output
@@ -275,8 +303,10 @@ class VideoDataset(Dataset):
             weakref.finalize(self, _remove_log, name, os.getpid())
             error_log = name
         self.error_log = Path(error_log) if error_log is not None else None
-        if on_error == 'skip': self.error_log.parent.mkdir(parents=True, exist_ok=True)   # not a surprise at the first failure, hours in
-        self._epoch = torch.zeros((), dtype=torch.int64).share_memory_()   # seen by DataLoader workers, persistent ones too
+        if on_error == 'skip':   # not a surprise at the first failure, hours in
+            self.error_log.parent.mkdir(parents=True, exist_ok=True)
+        # seen by DataLoader workers, persistent ones too
+        self._epoch = torch.zeros((), dtype=torch.int64).share_memory_()
         self._meta = _meta_kinds(self.items)
         self._targets = [l for l in self.labels for _ in range(self.K)]
         self._failed, self._spans = {}, {}
@@ -294,8 +324,9 @@ class VideoDataset(Dataset):
         "Draws of an int `seed` depend on the epoch; the value reaches running DataLoader workers."
         self._epoch.fill_(int(epoch))
     def __repr__(self):
-        return (f"VideoDataset({len(self.items)} videos x {self.K} clips, {len(self.classes)} classes, frames={self.frames}, "
-                f"sampler={getattr(self.sampler, '__name__', self.sampler)!r}, size={self.size}, on_error={self.on_error!r})")
+        return (f"VideoDataset({len(self.items)} videos x {self.K} clips, {len(self.classes)} classes, "
+                f"frames={self.frames}, sampler={getattr(self.sampler, '__name__', self.sampler)!r}, "
+                f"size={self.size}, on_error={self.on_error!r})")
 
 # %% ../nbs/08_data.ipynb #4b80a4b0
 def _seed_for(self, j:int) -> int:
@@ -331,7 +362,9 @@ def _checked(idx, n:int, fn) -> list:
     idx = [int(i) for i in (idx.tolist() if hasattr(idx, 'tolist') else idx)]
     bad = next((i for i in idx if not 0 <= i < n), None)
     if bad is not None or not idx:
-        raise ValueError(f"sampler {getattr(fn, '__name__', fn)!r} returned {'no index' if not idx else f'index {bad}'} for a window of {n} frames (need 0 <= i < {n})")
+        got = 'no index' if not idx else f'index {bad}'
+        raise ValueError(f"sampler {getattr(fn, '__name__', fn)!r} returned {got} "
+                         f"for a window of {n} frames (need 0 <= i < {n})")
     return idx
 
 # %% ../nbs/08_data.ipynb #4ae36841
@@ -355,18 +388,18 @@ def _read(self, j:int):
     path = item['path']
     si, a, b = _span(self, v, item)
     idx = [a + int(i) for i in _clip_indices(self, path, b - a, k, _seed_for(self, j))]
-    clip, pts = S.read_frames(path, idx, size=self.size, resize=self.resize, stream=si, threads=self.threads, with_pts=True,
-                              isolate=self.isolate, timeout=self.timeout)
+    clip, pts = S.read_frames(path, idx, size=self.size, resize=self.resize, stream=si, threads=self.threads,
+                              with_pts=True, isolate=self.isolate, timeout=self.timeout)
     return item, k, idx, clip, pts
 
 # %% ../nbs/08_data.ipynb #fdb49b79
 def _record(self, v:int, item:dict, err:VideokitError):
-    rec = dict(path=item['path'], reason=err.reason, detail=err.detail, **{t: item[t] for t in ('start', 'end') if t in item},
-               pid=os.getpid(), time=time.time())
+    rec = dict(path=item['path'], reason=err.reason, detail=err.detail,
+               **{t: item[t] for t in ('start', 'end') if t in item}, pid=os.getpid(), time=time.time())
     if err.reason not in ('timeout', 'crash'): self._failed[v] = rec   # a hang is about the run: tried again next epoch
     line = (json.dumps(rec) + '\n').encode()
     fd = os.open(self.error_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    try: os.write(fd, line)                                  # one O_APPEND write: lines of several workers never interleave
+    try: os.write(fd, line)   # one O_APPEND write: lines of several workers never interleave
     finally: os.close(fd)
 
 # %% ../nbs/08_data.ipynb #8a538321
@@ -428,16 +461,18 @@ def collate_clips(batch:list):
     clips = [_clip_of(b) for b in kept]
     if all(hasattr(c, 'shape') for c in clips) and len({tuple(c.shape) for c in clips}) > 1:
         where = [(_where(b), tuple(c.shape)) for b, c in zip(kept, clips)]
-        raise ValueError(f'clips of different shapes cannot share a batch: {sorted({s for _, s in where})} ({where[:4]}); give the dataset a size=')
+        raise ValueError(f'clips of different shapes cannot share a batch: {sorted({s for _, s in where})} '
+                         f'({where[:4]}); give the dataset a size=')
     try: out = default_collate(kept)
     except (TypeError, RuntimeError) as e:
-        raise type(e)(f'cannot collate the batch ({e}); items: {[_where(b) for b in kept][:4]}, clip types: {sorted({type(c).__name__ for c in clips})}') from e
+        raise type(e)(f'cannot collate the batch ({e}); items: {[_where(b) for b in kept][:4]}, '
+                      f'clip types: {sorted({type(c).__name__ for c in clips})}') from e
     if isinstance(out, dict): out['skipped'] = skipped
     return out
 
 # %% ../nbs/08_data.ipynb #08b6378d
 def _loader(self, batch_size:int=8, *, shuffle:bool=False, num_workers:int=0, **kw) -> DataLoader:
-    "A `DataLoader` over this dataset with `collate_clips`, persistent workers and pinned memory when CUDA is there (`batch_sampler=` replaces batch_size/shuffle)."
+    "A `DataLoader` with `collate_clips`, persistent workers, CUDA pinned memory (`batch_sampler=` sets the batches)."
     kw.setdefault('collate_fn', collate_clips)
     kw.setdefault('pin_memory', torch.cuda.is_available())
     if num_workers: kw.setdefault('persistent_workers', True)
@@ -512,7 +547,8 @@ def _label_list(labels) -> list:
 # %% ../nbs/08_data.ipynb #7a6adb28
 def _generator(seed, epoch) -> torch.Generator:
     g = torch.Generator()
-    g.manual_seed(int(torch.randint(0, 2**62, ()).item()) if seed is None else int(np.random.SeedSequence([seed, epoch]).generate_state(1, np.uint64)[0] >> 1))
+    g.manual_seed(int(torch.randint(0, 2**62, ()).item()) if seed is None
+                  else int(np.random.SeedSequence([seed, epoch]).generate_state(1, np.uint64)[0] >> 1))
     return g
 
 # %% ../nbs/08_data.ipynb #4eeaf96d
@@ -532,12 +568,15 @@ class BalancedBatchSampler(Sampler):
             if l >= 0: self.by_class[l].append(i)
         C = len(self.by_class)
         if C == 0: raise ValueError('no labelled items to balance')
-        if not isinstance(per_class, int) or per_class < 1: raise ValueError(f'per_class must be a positive int, got {per_class!r}')
+        if not isinstance(per_class, int) or per_class < 1:
+            raise ValueError(f'per_class must be a positive int, got {per_class!r}')
         m = C if classes_per_batch is None else classes_per_batch
-        if not isinstance(m, int) or not 1 <= m <= C: raise ValueError(f'classes_per_batch must be in 1..{C}, got {classes_per_batch!r}')
+        if not isinstance(m, int) or not 1 <= m <= C:
+            raise ValueError(f'classes_per_batch must be in 1..{C}, got {classes_per_batch!r}')
         self.per_class, self.m, self.seed, self.epoch = per_class, m, seed, 0
         biggest = max(len(v) for v in self.by_class.values())
-        self.batches = batches or (math.ceil(biggest/per_class) if m == C else math.ceil(sum(map(len, self.by_class.values()))/(m*per_class)))
+        self.batches = batches or (math.ceil(biggest/per_class) if m == C
+                                   else math.ceil(sum(map(len, self.by_class.values()))/(m*per_class)))
     def set_epoch(self, epoch:int): self.epoch = int(epoch)
     def __len__(self): return self.batches
     def __iter__(self):
@@ -547,18 +586,21 @@ class BalancedBatchSampler(Sampler):
         def take(c, n):
             out = []
             while len(out) < n:
-                if not queues[c]: queues[c] = [self.by_class[c][i] for i in torch.randperm(len(self.by_class[c]), generator=g).tolist()]
+                if not queues[c]:
+                    order = torch.randperm(len(self.by_class[c]), generator=g).tolist()
+                    queues[c] = [self.by_class[c][i] for i in order]
                 out.append(queues[c].pop())
             return out
         for _ in range(self.batches):
-            chosen = classes if self.m == len(classes) else [classes[i] for i in sorted(torch.randperm(len(classes), generator=g)[:self.m].tolist())]
+            chosen = (classes if self.m == len(classes)
+                      else [classes[i] for i in sorted(torch.randperm(len(classes), generator=g)[:self.m].tolist())])
             yield [i for c in chosen for i in take(c, self.per_class)]
 
 # %% ../nbs/08_data.ipynb #6ba0f9bb
 def class_weights(labels, # class index per item, a dataset with `.targets`, or a {class: count} dict
                   num_classes:int|None=None, # number of classes (default: largest label + 1)
                  ) -> torch.Tensor:
-    "Inverse-frequency weights n / (k * n_c) per class index as a tensor for the loss: `report.class_weights_from_counts` of the label counts (0 for absent classes)."
+    "Loss weights n / (k * n_c) per class index, as `report.class_weights_from_counts` (0 for absent classes)."
     if isinstance(labels, dict): counts = {int(c): int(n) for c, n in labels.items()}
     else: counts = Counter(l for l in _label_list(labels) if l >= 0)
     if not counts: raise ValueError('no labelled items to weigh')
@@ -578,7 +620,8 @@ def weighted_sampler(labels, # class index per dataset item (a list, a tensor, o
     w = class_weights(ls)
     weights = torch.tensor([float(w[l]) if l >= 0 else 0.0 for l in ls], dtype=torch.double)
     n = num_samples or sum(l >= 0 for l in ls)
-    return WeightedRandomSampler(weights, n, replacement=replacement, generator=None if seed is None else torch.Generator().manual_seed(seed))
+    return WeightedRandomSampler(weights, n, replacement=replacement,
+                                 generator=None if seed is None else torch.Generator().manual_seed(seed))
 
 # %% ../nbs/08_data.ipynb #dd2d9059
 class ShardedBatchSampler(Sampler):

@@ -29,28 +29,36 @@ def _img(path) -> str:
 def _html(summary:dict) -> str:
     s, e = summary['validate'], html.escape
     rows = ''.join(f"<tr><td>{e(sp)}</td><td>{e(c)}</td><td>{cc['total']}</td><td>{cc['valid']}</td>"
-                   f"<td>{cc['pct_corrupt']:.1f}%</td></tr>" for sp, d in s['by_split'].items() for c, cc in d['classes'].items())
-    parts = [f"<!doctype html><meta charset='utf-8'><title>videokit demo</title><body style='font-family:sans-serif;max-width:980px'>",
-             f"<h1>videokit demo</h1><h2>1. Dataset validation</h2><p><b>{s['total']}</b> clips, <b>{s['corrupt']}</b> unusable "
-             f"({s['pct_corrupt']:.1f}%). Decision: <b>{e(s['decision']['tier'])}</b> - {e(s['decision']['recommendation'])}</p>",
-             f"<table border=1 cellpadding=4><tr><th>split</th><th>class</th><th>clips</th><th>valid</th><th>lost</th></tr>{rows}</table>",
-             f"<p>Reasons: {e(', '.join(f'{k} {v}' for k, v in s['reasons'].items()))}</p>", _img(summary['outputs'].get('figure'))]
+                   f"<td>{cc['pct_corrupt']:.1f}%</td></tr>"
+                   for sp, d in s['by_split'].items() for c, cc in d['classes'].items())
+    parts = ["<!doctype html><meta charset='utf-8'><title>videokit demo</title>"
+             "<body style='font-family:sans-serif;max-width:980px'>",
+             f"<h1>videokit demo</h1><h2>1. Dataset validation</h2><p><b>{s['total']}</b> clips, "
+             f"<b>{s['corrupt']}</b> unusable ({s['pct_corrupt']:.1f}%). "
+             f"Decision: <b>{e(s['decision']['tier'])}</b> - {e(s['decision']['recommendation'])}</p>",
+             "<table border=1 cellpadding=4><tr><th>split</th><th>class</th><th>clips</th><th>valid</th>"
+             f"<th>lost</th></tr>{rows}</table>",
+             f"<p>Reasons: {e(', '.join(f'{k} {v}' for k, v in s['reasons'].items()))}</p>",
+             _img(summary['outputs'].get('figure'))]
     t = summary.get('train')
     if t:
         m = t['metrics']
-        parts += [f"<h2>2. Training and evaluation</h2><p>{e(t['model'])}, {t['trainable_params']} trainable parameters, "
-                  f"{t['epochs']} epochs on {t['train_clips']} clips in {t['seconds']} s. Validation on {m['n']} clips: accuracy "
-                  f"<b>{m['accuracy']:.3f}</b>, balanced accuracy <b>{m['balanced_accuracy']:.3f}</b>, macro F1 {m['macro_f1']:.3f}.</p>",
+        parts += [f"<h2>2. Training and evaluation</h2><p>{e(t['model'])}, {t['trainable_params']} trainable "
+                  f"parameters, {t['epochs']} epochs on {t['train_clips']} clips in {t['seconds']} s. "
+                  f"Validation on {m['n']} clips: accuracy <b>{m['accuracy']:.3f}</b>, "
+                  f"balanced accuracy <b>{m['balanced_accuracy']:.3f}</b>, macro F1 {m['macro_f1']:.3f}.</p>",
                   _img(t.get('confusion_png'))]
     x = summary.get('explain')
     if x:
-        parts += [f"<h2>3. What the model looks at</h2><p>Grad-CAM ({e(x['layer'])}) of <code>{e(Path(x['video']).name)}</code> "
-                  f"(true class {e(str(x['label']))}), explaining <b>{e(x['target'])}</b> (p={x['prob']:.2f}); under the frames, "
+        parts += [f"<h2>3. What the model looks at</h2><p>Grad-CAM ({e(x['layer'])}) of "
+                  f"<code>{e(Path(x['video']).name)}</code> (true class {e(str(x['label']))}), "
+                  f"explaining <b>{e(x['target'])}</b> (p={x['prob']:.2f}); under the frames, "
                   f"how much of the map each frame holds.</p>", _img(x.get('strip_png'))]
     a = summary.get('av_sync')
     if a:
-        parts += [f"<h2>4. Audio-visual sync</h2><p>Synthetic talking clip with the audio leading by <b>{a['true_offset']}</b> frames; "
-                  f"measured offset <b>{a['measured_offset']}</b> (confidence {a['conf']:.2f}, min_dist {a['min_dist']:.2f}, "
+        parts += [f"<h2>4. Audio-visual sync</h2><p>Synthetic talking clip with the audio leading by "
+                  f"<b>{a['true_offset']}</b> frames; measured offset <b>{a['measured_offset']}</b> "
+                  f"(confidence {a['conf']:.2f}, min_dist {a['min_dist']:.2f}, "
                   f"method {e(a['method'])}{', weights ' + e(a['weights']) if a.get('weights') else ''}); after "
                   f"<code>shift_audio</code>: <b>{a['offset_after_fix']}</b>.</p>"]
     parts.append(f"<p>Files: {e(json.dumps(summary['outputs']))}</p></body>")
@@ -65,7 +73,8 @@ def _train_and_evaluate(out:Path, manifest:Path, epochs:int, seed:int, progress:
     train = VideoDataset(manifest, split='train', frames=8, size=32, sampler='random', on_error='skip')
     val = VideoDataset(manifest, split='val', frames=8, size=32, on_error='skip', classes=train.classes)
     w = class_weights(train)
-    print(f"train {len(train)} clips, val {len(val)} clips; class weights " + ', '.join(f'{c} {float(x):.3f}' for c, x in zip(train.classes, w)))
+    print(f"train {len(train)} clips, val {len(val)} clips; class weights "
+          + ', '.join(f'{c} {float(x):.3f}' for c, x in zip(train.classes, w)))
     seed_everything(seed)
     model = build_model('tiny3d', train.classes, backbone_kw={'width': 8}, dropout=0.2)
     t0 = time.monotonic()
@@ -79,10 +88,11 @@ def _train_and_evaluate(out:Path, manifest:Path, epochs:int, seed:int, progress:
     png = out/'confusion.png'
     fig.savefig(png, dpi=100, bbox_inches='tight')
     plt.close(fig)
-    print(f"trained {epochs} epochs in {secs} s: val accuracy {m['accuracy']:.3f}, balanced accuracy {m['balanced_accuracy']:.3f}")
+    print(f"trained {epochs} epochs in {secs} s: val accuracy {m['accuracy']:.3f}, "
+          f"balanced accuracy {m['balanced_accuracy']:.3f}")
     keep = ('n', 'accuracy', 'balanced_accuracy', 'macro_f1', 'per_class', 'confusion_matrix', 'roc_auc', 'ece')
-    return dict(model='tiny3d (width 8)', trainable_params=run['params']['trainable'], epochs=run['epochs_done'], seconds=secs,
-                train_clips=len(train), run_dir=run['run_dir'], confusion_png=str(png),
+    return dict(model='tiny3d (width 8)', trainable_params=run['params']['trainable'], epochs=run['epochs_done'],
+                seconds=secs, train_clips=len(train), run_dir=run['run_dir'], confusion_png=str(png),
                 metrics={k: (v.tolist() if hasattr(v, 'tolist') else v) for k, v in m.items() if k in keep}), model, val
 
 # %% ../nbs/80_demo.ipynb #7226dc55
@@ -94,8 +104,9 @@ def _explain(out:Path, model, val) -> dict:
     print(f"explained {Path(video).name} (class {val.items[0]['label']}): predicted {ex['predicted']} "
           f"(p={ex['probs'][ex['target_name']]:.2f}), map at {ex['layer']}; "
           f"most important frame {int(ex['temporal'].argmax()) + 1} of {len(ex['temporal'])}")
-    return dict(video=video, label=val.items[0]['label'], target=ex['target_name'], prob=float(ex['probs'][ex['target_name']]),
-                layer=ex['layer'], temporal=[round(float(v), 4) for v in ex['temporal']], strip_png=files['strip'],
+    return dict(video=video, label=val.items[0]['label'], target=ex['target_name'],
+                prob=float(ex['probs'][ex['target_name']]), layer=ex['layer'],
+                temporal=[round(float(v), 4) for v in ex['temporal']], strip_png=files['strip'],
                 overlay_mp4=files['video'])
 
 # %% ../nbs/80_demo.ipynb #77daf9d9
@@ -113,8 +124,9 @@ def _av_sync(out:Path, offset:int, seed:int) -> dict:
     print(f"talking clip: true offset {offset}, measured {t['offset']} by {est}: conf {t['conf']:.2f}, "
           f"min_dist {t['min_dist']:.2f} ({'1 - correlation' if t['method'] == 'baseline' else 'embedding distance'}); "
           f"after shift_audio: {after}")
-    return dict(true_offset=offset, measured_offset=t['offset'], conf=t['conf'], min_dist=t['min_dist'], method=t['method'],
-                weights=t['weights'], offset_after_fix=after, offsets_txt=str(out/'sync'/'offsets.txt'))
+    return dict(true_offset=offset, measured_offset=t['offset'], conf=t['conf'], min_dist=t['min_dist'],
+                method=t['method'], weights=t['weights'], offset_after_fix=after,
+                offsets_txt=str(out/'sync'/'offsets.txt'))
 
 # %% ../nbs/80_demo.ipynb #ce51825b
 def run_demo(out, # output folder (created)
@@ -125,13 +137,14 @@ def run_demo(out, # output folder (created)
              av_offset:int=3, # frames the synthetic talking clip's audio leads its video
              progress:bool=True, # progress bars
             ) -> dict:
-    "The journey on synthetic data: validate, load, train, evaluate, explain, AV sync; writes summary.json/html, returns the summary."
+    "Validate, load, train, evaluate, explain and AV-sync on synthetic data; writes and returns the summary."
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     ds = out / 'dataset'
     print(f"[1/7] synthesising a dataset in {ds} ...", flush=True)
-    truth = make_dataset(ds, classes=('calm', 'violent'), splits={'train': clips_per_class, 'val': max(2, clips_per_class // 2)},
+    truth = make_dataset(ds, classes=('calm', 'violent'),
+                         splits={'train': clips_per_class, 'val': max(2, clips_per_class // 2)},
                          damaged={'calm': 0.1, 'violent': 0.5}, sizes=((48, 48), (64, 48)), durations=(1.0, 2.0),
                          content='square', seed=seed)
     print(f"[2/7] scanning {len(truth['files'])} clips (full decode, killable workers) ...", flush=True)
@@ -144,7 +157,8 @@ def run_demo(out, # output folder (created)
     print(f"verdicts matching the synthetic truth: {agree}/{len(rep['files'])}")
     print(f"quarantine (dry run) would move {len(rep['quarantine']['moved'])} files to {ds / 'corrupted_videos'}")
     print(f"[3/7] loading the clean manifest, [4/7] training and evaluating ...", flush=True)
-    train, model, val = _train_and_evaluate(out / 'train', Path(rep['summary']['outputs']['manifest']), epochs, seed, progress)
+    manifest = Path(rep['summary']['outputs']['manifest'])
+    train, model, val = _train_and_evaluate(out / 'train', manifest, epochs, seed, progress)
     print(f"[5/7] explaining a validation clip (Grad-CAM) ...", flush=True)
     expl = _explain(out / 'explain', model, val)
     print(f"[6/7] audio-visual sync on a synthetic talking clip ...", flush=True)
@@ -153,7 +167,8 @@ def run_demo(out, # output folder (created)
                'truth_agreement': {'matching': agree, 'total': len(rep['files'])},
                'train': train, 'explain': expl, 'av_sync': av,
                'outputs': dict(rep['summary']['outputs'], run_dir=train['run_dir'], confusion=train['confusion_png'],
-                               explain_strip=expl['strip_png'], offsets=av['offsets_txt'], summary_json=str(out / 'summary.json'), summary_html=str(out / 'summary.html')),
+                               explain_strip=expl['strip_png'], offsets=av['offsets_txt'],
+                               summary_json=str(out / 'summary.json'), summary_html=str(out / 'summary.html')),
                'seconds': round(time.monotonic() - t0, 2)}
     print("[7/7] writing summary ...", flush=True)
     write_json(summary, out / 'summary.json')

@@ -68,7 +68,8 @@ class TinyNet3d(nn.Module):
     "videokit's own tiny 3D CNN (three conv-BN-ReLU layers) for tests, smoke runs and students."
     def __init__(self, width:int=16): # channels of the first layer (doubled twice)
         super().__init__()
-        def cbr(i, o, s): return nn.Sequential(nn.Conv3d(i, o, 3, s, 1, bias=False), nn.BatchNorm3d(o), nn.ReLU(inplace=True))
+        def cbr(i, o, s):
+            return nn.Sequential(nn.Conv3d(i, o, 3, s, 1, bias=False), nn.BatchNorm3d(o), nn.ReLU(inplace=True))
         self.stem, self.layer1, self.layer2 = cbr(3, width, (1, 2, 2)), cbr(width, 2*width, 2), cbr(2*width, 4*width, 2)
         self.channels = 4*width
     def forward(self, x): return self.layer2(self.layer1(self.stem(x)))
@@ -156,7 +157,8 @@ def weights_file(name:str, # a torchvision backbone name
 def _weights_enum(name, weights):
     from torchvision.models import get_model_weights
     spec = backbone_spec(name)
-    if spec.weights is None: raise ValueError(f'backbone {name!r} has no pretrained weights; use weights=None or a file')
+    if spec.weights is None:
+        raise ValueError(f'backbone {name!r} has no pretrained weights; use weights=None or a file')
     enum = get_model_weights(name)
     if weights in ('DEFAULT', True): return enum.DEFAULT
     if isinstance(weights, enum): return weights
@@ -165,11 +167,13 @@ def _weights_enum(name, weights):
 
 # %% ../nbs/11_models.ipynb #81c787d1
 def load_state_dict_file(path) -> dict:
-    "A state dict read safely (`weights_only=True`) from `path`, unwrapped from {'model'|'state_dict': ...} and 'module.' prefixes."
+    "A state dict read safely from `path`, unwrapped from {'model'|'state_dict': ...} and 'module.' prefixes."
     p = Path(path)
     if not p.is_file(): raise MissingFileError(p)
     try: sd = torch.load(p, map_location='cpu', weights_only=True)
-    except Exception as e: raise VideokitError(p, 'bad_weights', f'not a loadable weights file ({type(e).__name__}: {str(e)[:200]})') from None
+    except Exception as e:
+        raise VideokitError(p, 'bad_weights',
+                            f'not a loadable weights file ({type(e).__name__}: {str(e)[:200]})') from None
     for k in ('model', 'state_dict'):
         if isinstance(sd, dict) and isinstance(sd.get(k), dict): sd = sd[k]
     if not isinstance(sd, dict) or not all(isinstance(v, torch.Tensor) for v in sd.values()):
@@ -181,17 +185,20 @@ def _load_strict(module, sd, path):
     try: r = module.load_state_dict(sd, strict=False)
     except RuntimeError as e:                                  # shapes that do not fit
         lines = [l.strip() for l in str(e).splitlines() if 'size mismatch' in l]
-        raise VideokitError(path, 'bad_weights', f'does not fit {type(module).__name__}: {len(lines)} tensors of the wrong shape, '
+        raise VideokitError(path, 'bad_weights',
+                            f'does not fit {type(module).__name__}: {len(lines)} tensors of the wrong shape, '
                             f'e.g. {lines[0] if lines else str(e)[:200]}') from None
     if r.missing_keys or r.unexpected_keys:
-        raise VideokitError(path, 'bad_weights', f'does not fit {type(module).__name__}: {len(r.missing_keys)} missing keys '
+        raise VideokitError(path, 'bad_weights',
+                            f'does not fit {type(module).__name__}: {len(r.missing_keys)} missing keys '
                             f'{r.missing_keys[:3]}, {len(r.unexpected_keys)} unexpected {r.unexpected_keys[:3]}')
 
 # %% ../nbs/11_models.ipynb #d49f07d3
 def _is_weights_name(name, weights):
     "True if `weights` names torchvision weights (rather than a file)."
     if weights is True or weights == 'DEFAULT': return True
-    if not isinstance(weights, str) or backbone_spec(name).weights is None: return not isinstance(weights, (str, os.PathLike))
+    if not isinstance(weights, str) or backbone_spec(name).weights is None:
+        return not isinstance(weights, (str, os.PathLike))
     from torchvision.models import get_model_weights
     return weights in get_model_weights(name).__members__
 
@@ -209,11 +216,14 @@ def build_backbone(name:str='r3d_18', # a registered backbone
             p = weights_file(name, weights, weights_dir)
             if not p.is_file():
                 w = _weights_enum(name, weights)
-                raise VideokitError(p, 'missing_weights', f'{name} weights {w} are not in the local cache and cannot be '
-                                    f'downloaded here; fetch {w.url} into {p.parent} (or set TORCH_HOME), or pass weights=None or a file')
+                raise VideokitError(p, 'missing_weights',
+                                    f'{name} weights {w} are not in the local cache and cannot be downloaded '
+                                    f'here; fetch {w.url} into {p.parent} (or set TORCH_HOME), '
+                                    'or pass weights=None or a file')
         else:
             p = Path(weights)
-            if not p.exists() and not p.suffix and spec.weights: _weights_enum(name, weights)   # a misspelt weights name
+            if not p.exists() and not p.suffix and spec.weights:   # a misspelt weights name
+                _weights_enum(name, weights)
         _load_strict(net, load_state_dict_file(p), p)
     return Backbone(spec, net)
 
@@ -247,7 +257,9 @@ class Inception3dHead(nn.Module):
         self.drop, self.fc = nn.Dropout(dropout), nn.Linear(4*w, n_out)
     def block(self, x):
         "The concatenated branches: (B, C, T, H, W) -> (B, 4 * width, T, H, W)."
-        if x.dim() != 5: raise ValueError(f'Inception3dHead needs a feature map (B, C, T, H, W), got shape {tuple(x.shape)}; cache maps with pooled=False')
+        if x.dim() != 5:
+            raise ValueError(f'Inception3dHead needs a feature map (B, C, T, H, W), got shape {tuple(x.shape)}; '
+                             'cache maps with pooled=False')
         return torch.cat([self.b1(x), self.b3(x), self.b5(x), self.bp(x)], 1)
     def forward(self, x): return self.fc(self.drop(self.block(x).mean((2, 3, 4))))
 
@@ -284,11 +296,13 @@ class VideoClassifier(nn.Module):
         super().__init__()
         self.classes = [str(c) for c in (range(classes) if isinstance(classes, int) else classes)]
         if len(self.classes) < 2: raise ValueError(f'a classifier needs at least 2 classes, got {self.classes}')
-        if binary and len(self.classes) != 2: raise ValueError(f'binary=True needs exactly 2 classes, got {len(self.classes)}')
+        if binary and len(self.classes) != 2:
+            raise ValueError(f'binary=True needs exactly 2 classes, got {len(self.classes)}')
         if head not in _HEADS: raise ValueError(f"head must be one of {', '.join(_HEADS)}, got {head!r}")
         self.backbone, self.spec, self.binary, self.freeze_bn = backbone, backbone.spec, binary, freeze_bn
         self.n_out = 1 if binary else len(self.classes)
-        self.head = _HEADS[head](backbone.channels, self.n_out, dropout=dropout, **({'width': head_width} if head == 'inception' else {}))
+        head_kw = {'width': head_width} if head == 'inception' else {}
+        self.head = _HEADS[head](backbone.channels, self.n_out, dropout=dropout, **head_kw)
         self.mean, self.std = self.spec.mean, self.spec.std
         self._stages = backbone.stages()
         self.set_trainable_stages(_freeze_stages(freeze, len(self._stages)))
@@ -303,7 +317,8 @@ class VideoClassifier(nn.Module):
 
     def set_trainable_stages(self, n:int):
         "Make the last `n` backbone stages trainable and the others frozen (the head is always trainable)."
-        if not 0 <= n <= len(self._stages): raise ValueError(f'trainable stages must be in [0, {len(self._stages)}], got {n}')
+        if not 0 <= n <= len(self._stages):
+            raise ValueError(f'trainable stages must be in [0, {len(self._stages)}], got {n}')
         self.trainable_stages = n
         for i, (_, mods) in enumerate(self._stages):
             for m in mods: m.requires_grad_(i >= len(self._stages) - n)
@@ -382,7 +397,7 @@ def feature_cache_dir(cache_root, # root folder of feature caches
 # %% ../nbs/11_models.ipynb #4462e605
 def amp_dtype(amp, # 'auto' or True (the device's usual), 'bf16', 'fp16', or None/False (off)
               device:torch.device) -> torch.dtype|None:
-    "The autocast dtype for `amp` on `device` (bf16 where CUDA supports it, else fp16; fp16 on MPS; off on the CPU unless asked), or None."
+    "The autocast dtype for `amp` on `device`, or None (auto: CUDA bf16 if supported else fp16, MPS fp16, CPU off)."
     if amp in (None, False, 'none', 'off'): return None
     if amp == 'bf16': return torch.bfloat16
     if amp == 'fp16': return torch.float16
@@ -409,19 +424,23 @@ def atomic_save(obj, # what `torch.save` takes (a state dict, a tensor, a checkp
 def dataset_keys(dataset) -> list:
     "Feature-cache keys of a `VideoDataset`'s items: the hash of each item's video file and its clip number."
     if not hasattr(dataset, 'items') or not hasattr(dataset, 'K'):
-        raise ValueError(f'cannot derive feature keys from a {type(dataset).__name__}; pass keys= (e.g. clip_keys(paths))')
-    return clip_keys([dataset.items[j//dataset.K]['path'] for j in range(len(dataset))], [j % dataset.K for j in range(len(dataset))])
+        raise ValueError(f'cannot derive feature keys from a {type(dataset).__name__}; '
+                         'pass keys= (e.g. clip_keys(paths))')
+    return clip_keys([dataset.items[j//dataset.K]['path'] for j in range(len(dataset))],
+                     [j % dataset.K for j in range(len(dataset))])
 
 # %% ../nbs/11_models.ipynb #a8caa52a
 def dataset_sampling(dataset) -> dict:
     "The sampling config of a `VideoDataset` (part of the feature-cache key); {} for other datasets."
     keys = ('frames', 'sampler', 'step', 'K', 'size', 'resize', 'short', 'seed', 'stream')
-    return {k: (getattr(dataset, k) if not callable(getattr(dataset, k)) else getattr(getattr(dataset, k), '__name__', 'fn'))
-            for k in keys if hasattr(dataset, k)} | ({'transform': repr(dataset.transform)} if getattr(dataset, 'transform', None) else {})
+    config = {k: (getattr(dataset, k) if not callable(getattr(dataset, k))
+                  else getattr(getattr(dataset, k), '__name__', 'fn'))
+              for k in keys if hasattr(dataset, k)}
+    return config | ({'transform': repr(dataset.transform)} if getattr(dataset, 'transform', None) else {})
 
 # %% ../nbs/11_models.ipynb #937bce5f
 def extract_features(model:VideoClassifier, # the backbone to run (its head is not used)
-                     dataset, # a `VideoDataset`, or any dataset of (clip (T, C, H, W), label) or dicts with 'video' and 'label'
+                     dataset, # a `VideoDataset`, or any of (clip (T, C, H, W), label) or {'video', 'label'} dicts
                      cache_root, # root folder of feature caches
                      *,
                      keys:list|None=None, # one stable key per item (default: `dataset_keys`, for a VideoDataset)
@@ -439,7 +458,8 @@ def extract_features(model:VideoClassifier, # the backbone to run (its head is n
     if len(set(keys)) != len(keys): raise ValueError('feature keys must be unique')
     d = feature_cache_dir(cache_root, model, sampling, pooled)
     d.mkdir(parents=True, exist_ok=True)
-    index = {r['key']: r['label'] for r in read_jsonl(d/'index.jsonl') if isinstance(r, dict) and {'key', 'label'} <= set(r)}
+    index = {r['key']: r['label'] for r in read_jsonl(d/'index.jsonl')
+             if isinstance(r, dict) and {'key', 'label'} <= set(r)}
     todo = [i for i, k in enumerate(keys) if k not in index or not (d/f'{k}.pt').exists()]
     device = torch.device(device) if device is not None else next(model.parameters()).device
     model.to(device).eval()
@@ -504,7 +524,8 @@ def build_head(model:VideoClassifier, # the model whose features were cached (fo
                head:str='linear', # 'linear' or 'inception' (needs maps: pooled=False)
                dropout:float=0.5, head_width:int|None=None) -> HeadClassifier:
     "A fresh head for `model`'s cached features."
-    h = _HEADS[head](model.backbone.channels, model.n_out, dropout=dropout, **({'width': head_width} if head == 'inception' else {}))
+    head_kw = {'width': head_width} if head == 'inception' else {}
+    h = _HEADS[head](model.backbone.channels, model.n_out, dropout=dropout, **head_kw)
     return HeadClassifier(h, model.classes, model.binary)
 
 # %% ../nbs/11_models.ipynb #93aad5db
@@ -515,7 +536,8 @@ def response_kl(student_logits:torch.Tensor, teacher_logits:torch.Tensor, T:floa
     s, t = student_logits.float()/T, teacher_logits.float()/T
     if binary:
         s, t = s.reshape(-1), t.reshape(-1)
-        ls, lt = torch.stack([F.logsigmoid(-s), F.logsigmoid(s)], 1), torch.stack([F.logsigmoid(-t), F.logsigmoid(t)], 1)
+        ls = torch.stack([F.logsigmoid(-s), F.logsigmoid(s)], 1)
+        lt = torch.stack([F.logsigmoid(-t), F.logsigmoid(t)], 1)
     else: ls, lt = s.log_softmax(1), t.log_softmax(1)
     kl = (lt.exp()*(lt - ls)).sum(1)*T*T
     return kl if reduction == 'none' else kl.mean()
@@ -548,14 +570,15 @@ class Distiller(nn.Module):
         return list(self.student.parameters()) + list(self.project.parameters())
     def prepare(self, x): return clips_to_input(x)
     def _norm(self, m, x):
-        return (x - torch.as_tensor(m.mean, device=x.device).view(1, -1, 1, 1, 1))/torch.as_tensor(m.std, device=x.device).view(1, -1, 1, 1, 1)
+        return ((x - torch.as_tensor(m.mean, device=x.device).view(1, -1, 1, 1, 1))
+                / torch.as_tensor(m.std, device=x.device).view(1, -1, 1, 1, 1))
     def forward(self, x): return self.student(self._norm(self.student, x))
     def param_counts(self) -> dict:
         c = self.student.param_counts()
         p = sum(q.numel() for q in self.project.parameters())
         return dict(c, total=c['total'] + p, trainable=c['trainable'] + p, teacher=self.teacher.param_counts()['total'])
     def training_loss(self, x, y, task_loss):
-        "(per-sample loss, student logits, per-sample parts) for prepared input `x`, labels `y` and a per-sample task loss fn(logits, y)."
+        "(per-sample loss, student logits, per-sample parts) for prepared `x`, labels `y`, per-sample `task_loss`."
         with torch.no_grad():
             tmap = self.teacher.forward_map(self._norm(self.teacher, x))
             tlog = self.teacher.head(tmap)
@@ -563,5 +586,6 @@ class Distiller(nn.Module):
         slog = self.student.head(smap)
         parts = dict(task=task_loss(slog, y), kd=response_kl(slog, tlog, self.T, self.binary, reduction='none'))
         if self.weights['feature']:
-            parts['feature'] = (self.project(smap.float().mean((2, 3, 4))) - tmap.float().mean((2, 3, 4))).pow(2).mean(1)
+            parts['feature'] = (self.project(smap.float().mean((2, 3, 4)))
+                                - tmap.float().mean((2, 3, 4))).pow(2).mean(1)
         return sum(self.weights[k]*v for k, v in parts.items()), slog, parts

@@ -158,7 +158,8 @@ class TrainConfig:
         return self
 
 # %% ../nbs/12a_recipe.ipynb #e1017de0
-RUN_ONLY_FIELDS = ('device', 'num_workers', 'log_every', 'tensorboard')   # they change how a run goes, not what it computes
+# they change how a run goes, not what it computes
+RUN_ONLY_FIELDS = ('device', 'num_workers', 'log_every', 'tensorboard')
 
 def config_hash(config:dict) -> str:
     "Short SHA-256 of a config dict's canonical JSON."

@@ -32,7 +32,8 @@ def _count(src) -> tuple:
         if n is None:
             dur = v.duration if v.duration is not None else src.duration
             if dur is None or v.fps is None:
-                raise VideokitError(src.path, 'unknown_length', 'the header declares no frame count, duration or frame rate')
+                raise VideokitError(src.path, 'unknown_length',
+                                    'the header declares no frame count, duration or frame rate')
             n = round(dur*v.fps)
         return int(n), src.path
     if isinstance(src, (bool, np.bool_)) or not isinstance(src, (int, np.integer)):
@@ -74,7 +75,8 @@ def uniform_indices(src, # frame count or `VideoInfo`
     n = _positive('n', n)
     N, name = _frames_of(src, short)
     end = N if end is None else end
-    if not 0 <= start < end <= N: raise ValueError(f'need 0 <= start < end <= {N} (the frame count), got start={start}, end={end}')
+    if not 0 <= start < end <= N:
+        raise ValueError(f'need 0 <= start < end <= {N} (the frame count), got start={start}, end={end}')
     L = end - start
     if n > L:
         if short == 'raise': raise _too_short(name, n, L, 'the window' if L < N else 'the video')
@@ -257,7 +259,8 @@ def resize_geometry(width:int, # coded frame width
 
 # %% ../nbs/04_sample.ipynb #191d70f4
 _SEEK_GAP = 4      # seek when that saves decoding more than this many frames
-_TRACE = None      # set to a list to record ('seek', anchor), ('land', first frame after a seek), ('frame', index) events
+# _TRACE: set to a list to record ('seek', anchor), ('land', first frame after a seek), ('frame', index) events
+_TRACE = None
 
 class _Restart(Exception):
     "A decoded timestamp contradicts the index: read again by counting frames from the start."
@@ -279,8 +282,10 @@ def _frames(c, s, state, want=None):
 
 # %% ../nbs/04_sample.ipynb #ebeb89d8
 def _damaged(path, i, f, state):
-    why = 'the decoder flagged it as corrupt' if f.is_corrupt and not state['damaged'] else 'it follows data that failed to decode'
-    return DecodeError(path, 'decode_error', f'frame {i} is damaged: {why}' + (f' ({state["err"]})' if state['err'] else ''))
+    why = ('the decoder flagged it as corrupt' if f.is_corrupt and not state['damaged']
+           else 'it follows data that failed to decode')
+    err = f' ({state["err"]})' if state['err'] else ''
+    return DecodeError(path, 'decode_error', f'frame {i} is damaged: {why}{err}')
 
 # %% ../nbs/04_sample.ipynb #938974d8
 def _missing(path, i, ix, state):
@@ -347,7 +352,8 @@ class _Keep:
         for j, i in enumerate(idx): self.slots.setdefault(i, []).append(j)
         self.wanted, self.got, self.pts, self.n, self.buf = set(self.slots), set(), {}, len(idx), None
         self.size, self.resize, self.rotate, self.apply_sar = size, resize, rotate, apply_sar
-        self.interp, self.threads, self.scaler, self.plans, self.out, self.s = interpolation, threads, VideoReformatter(), {}, None, None
+        self.interp, self.threads, self.scaler = interpolation, threads, VideoReformatter()
+        self.plans, self.out, self.s = {}, None, None
     def reset(self): self.got, self.pts = set(), {}
     def plan(self, f):
         cc, s = self.s.codec_context, self.s
@@ -375,7 +381,8 @@ class _Keep:
         if (sh, sw) != (H, W):
             dst[:] = 0
             h, w = min(sh, H), min(sw, W)
-            dst[max(y0, 0):max(y0, 0) + h, max(x0, 0):max(x0, 0) + w] = a[max(-y0, 0):max(-y0, 0) + h, max(-x0, 0):max(-x0, 0) + w]
+            ty, tx, sy, sx = max(y0, 0), max(x0, 0), max(-y0, 0), max(-x0, 0)   # target and source corners
+            dst[ty:ty + h, tx:tx + w] = a[sy:sy + h, sx:sx + w]
         else: dst[:] = a
         for j in rows[1:]: self.buf[j] = dst
         self.pts[i] = f.time                               # pts * time_base in seconds, or None
@@ -423,9 +430,9 @@ def read_frames(path, # a video file
                ):
     "The frames at `indices` as a uint8 tensor (T, 3, H, W), RGB, decoded forward with keyframe seeks only."
     if isolate:
-        return run_isolated('videokit.sample:read_frames', path, indices, path=str(path), timeout=timeout, size=size, resize=resize,
-                             stream=stream, rotate=rotate, apply_sar=apply_sar, threads=threads,
-                             interpolation=interpolation, with_pts=with_pts)
+        return run_isolated('videokit.sample:read_frames', path, indices, path=str(path), timeout=timeout,
+                             size=size, resize=resize, stream=stream, rotate=rotate, apply_sar=apply_sar,
+                             threads=threads, interpolation=interpolation, with_pts=with_pts)
     idx = [int(i) for i in (indices.tolist() if hasattr(indices, 'tolist') else indices)]
     resize = resize_mode(size, resize)
     c = open_container(path)
@@ -467,8 +474,8 @@ def read_clip_at_times(path, # a video file
                       ):
     "The frames displayed at `times_s` (the last frame with pts <= t), as `read_frames` returns them."
     if kwargs.pop('isolate', False):   # the index is built in the child too: opening the file can be what hangs
-        return run_isolated('videokit.sample:read_clip_at_times', path, times_s, path=str(path), timeout=kwargs.pop('timeout', None),
-                             stream=stream, **kwargs)
+        return run_isolated('videokit.sample:read_clip_at_times', path, times_s, path=str(path),
+                             timeout=kwargs.pop('timeout', None), stream=stream, **kwargs)
     kwargs.pop('timeout', None)
     ix, _ = VideoIndex.cached(path, stream)
     si = ix.stream

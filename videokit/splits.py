@@ -38,13 +38,13 @@ def _group_keys(items:list, group) -> list:
 
 # %% ../nbs/08b_splits.ipynb #819590e8
 def _gap_change(cur, target, size, tsize, wc, N, cls, cnt, n, sign=1):
-    "Change of the objective, per part, when a group (classes `cls` x `cnt`, `n` items) is added (sign 1) or removed (-1)."
+    "Per-part objective change when a group (classes `cls` x `cnt`, `n` items) is added (1) or removed (-1)."
     d = cur[..., cls] - target[..., cls]
     return ((2*sign*d*cnt + cnt**2)*wc[cls]).sum(-1) + (2*sign*(size - tsize)*n + n*n)/N**2
 
 # %% ../nbs/08b_splits.ipynb #f55352dc
 def _assign(items:list, shares:list, group, seed:int, passes:int=20) -> tuple:
-    "Part index of every item: groups placed greedily so each (part, class) nears its share, then moved while that helps."
+    "Part of every item: groups placed greedily so each (part, class) nears its share, then moved if that helps."
     keys = _group_keys(items, group)
     labels = [str(it.get('label')) for it in items]
     classes = sorted(set(labels))
@@ -76,7 +76,8 @@ def _assign(items:list, shares:list, group, seed:int, passes:int=20) -> tuple:
         moved = 0
         for g, (cls, cnt, n) in enumerate(hist):
             p = where[g]
-            delta = _gap_change(cur, target, size, tsize, wc, N, cls, cnt, n) + _gap_change(cur[p], target[p], size[p], tsize[p], wc, N, cls, cnt, n, -1)
+            delta = (_gap_change(cur, target, size, tsize, wc, N, cls, cnt, n)
+                     + _gap_change(cur[p], target[p], size[p], tsize[p], wc, N, cls, cnt, n, -1))
             delta[p] = 0
             q = int(np.argmin(delta))
             if delta[q] < -1e-12:
@@ -101,12 +102,15 @@ def stratified_split(items:list, # items (dicts with path and label)
                     ) -> list:
     "Copies of `items` with a `split` column: each class's share kept in every part, groups never split."
     if not items: raise ValueError('no items to split')
-    if not isinstance(fractions, dict) or not fractions: raise ValueError(f'fractions must be a dict of part -> share, got {fractions!r}')
-    if any(not isinstance(v, (int, float)) or v < 0 for v in fractions.values()) or abs(sum(fractions.values()) - 1) > 1e-6:
+    if not isinstance(fractions, dict) or not fractions:
+        raise ValueError(f'fractions must be a dict of part -> share, got {fractions!r}')
+    if (any(not isinstance(v, (int, float)) or v < 0 for v in fractions.values())
+            or abs(sum(fractions.values()) - 1) > 1e-6):
         raise ValueError(f'fractions must be non-negative and sum to 1, got {fractions}')
     names = list(fractions)
     part, keys = _assign(items, [float(fractions[n]) for n in names], group, seed)
-    return [dict(it, split=names[p], **({'group': k} if group is not None else {})) for it, p, k in zip(items, part, keys)]
+    return [dict(it, split=names[p], **({'group': k} if group is not None else {}))
+            for it, p, k in zip(items, part, keys)]
 
 # %% ../nbs/08b_splits.ipynb #15c8f73b
 def stratified_kfold(items:list, # items (dicts with path and label)
@@ -150,7 +154,9 @@ def write_split_manifests(items:list, # items with a `split` or `fold` column
     "Write the manifests of a split or of k folds, with all.csv and splits.json; return the summary."
     if by not in ('split', 'fold'): raise ValueError(f"by must be 'split' or 'fold', got {by!r}")
     miss = next((it for it in items if it.get(by) in (None, '')), None)
-    if miss is not None: raise ValueError(f"{miss['path']}: no {by!r} value (run stratified_{'split' if by == 'split' else 'kfold'} first)")
+    if miss is not None:
+        raise ValueError(f"{miss['path']}: no {by!r} value "
+                         f"(run stratified_{'split' if by == 'split' else 'kfold'} first)")
     out = Path(out_dir)
     files = {}
     if by == 'split':
@@ -162,7 +168,8 @@ def write_split_manifests(items:list, # items with a `split` or `fold` column
             both = []
             for part, lst in fold_split(fi, f).items():              # split column = the role in this fold
                 lst = [dict({k: v for k, v in it.items() if k != 'split'}, split=part,
-                            **({'source_split': it['split']} if it.get('split') not in (None, '') else {})) for it in lst]
+                            **({'source_split': it['split']} if it.get('split') not in (None, '') else {}))
+                       for it in lst]
                 files[f'fold_{f}/{part}'] = str(write_manifest(lst, out/f'fold_{f}'/f'{part}.csv'))
                 both += lst
             files[f'fold_{f}/all'] = str(write_manifest(both, out/f'fold_{f}'/'all.csv'))
@@ -198,11 +205,13 @@ def _scan_records(path:Path) -> list:
             if isinstance(r, dict) and r.get('abs_path'): recs.append(r)
         return recs
     try: rep = json.loads(path.read_text(encoding='utf-8'))
-    except (OSError, ValueError) as e: raise VideokitError(path, 'bad_report', f'not a readable scan report: {e}') from None
+    except (OSError, ValueError) as e:
+        raise VideokitError(path, 'bad_report', f'not a readable scan report: {e}') from None
     if not isinstance(rep, dict) or not isinstance(rep.get('files'), list):
         raise VideokitError(path, 'bad_report', "not a scan report (no 'files' list)")
     root = Path((rep.get('summary') or {}).get('root') or path.parent)
-    return [dict(r, abs_path=r.get('abs_path') or str(root/r['path'])) for r in rep['files'] if isinstance(r, dict) and r.get('path')]
+    return [dict(r, abs_path=r.get('abs_path') or str(root/r['path']))
+            for r in rep['files'] if isinstance(r, dict) and r.get('path')]
 
 # %% ../nbs/08b_splits.ipynb #ed8bb5cb
 def scan_verdicts(paths:list, # the videos (paths)
@@ -237,7 +246,8 @@ def usable_items(items:list, # items from `load_items`
                  source=None, # the dataset, as named in messages
                 ) -> tuple:
     "(items the scan found usable, the left-out ones with their reasons); refuses videos no current scan checked."
-    if unscanned not in ('raise', 'keep'): raise UsageError('unscanned', f"must be 'raise' or 'keep', got {unscanned!r}")
+    if unscanned not in ('raise', 'keep'):
+        raise UsageError('unscanned', f"must be 'raise' or 'keep', got {unscanned!r}")
     src = source if source is not None else '<items>'
     roots = [Path(source).parent if Path(source).is_file() else Path(source)] if isinstance(source, (str, Path)) else []
     v = scan_verdicts([it['path'] for it in items], scan, roots=roots)
@@ -249,8 +259,9 @@ def usable_items(items:list, # items from `load_items`
         else: out.append(dict(path=it['path'], reason=r.get('reason'), detail=r.get('detail', ''),
                               rescan=r.get('reason') in _RUN_REASONS))
     if todo:
-        raise VideokitError(src, 'not_scanned', f"{len(todo)} of {len(items)} videos have no current scan verdict (never "
-                            f"scanned, or changed since), e.g. {todo[0]['path']}; run `videokit scan {src}` first "
+        raise VideokitError(src, 'not_scanned',
+                            f"{len(todo)} of {len(items)} videos have no current scan verdict (never scanned, "
+                            f"or changed since), e.g. {todo[0]['path']}; run `videokit scan {src}` first "
                             f"(or give the report with --scan, or --unscanned keep to take them unchecked)")
     return keep, out
 
@@ -263,7 +274,7 @@ def split_dataset(source, # dataset folder, manifest or annotations JSON
                   out=None, # folder for the manifests (default: SOURCE_splits or SOURCE_folds beside SOURCE)
                   *,
                   by:str='split', # 'split' (train/val/test) or 'kfold'
-                  fractions:dict|None=None, # by='split': part -> share for a new split (default train 0.8, val 0.1, test 0.1)
+                  fractions:dict|None=None, # by='split': part -> share (default train 0.8, val 0.1, test 0.1)
                   k:int=5, # by='kfold': number of folds
                   group=None, # column name or path regex: clips of one group stay together
                   seed:int=0, # seed of the assignment
@@ -279,7 +290,9 @@ def split_dataset(source, # dataset folder, manifest or annotations JSON
     if only_split:
         have = sorted({s for s in _split_values(items) if s})
         items = [it for it in items if it.get('split') == only_split]
-        if not items: raise UsageError('only_split', f"no items of split {only_split!r} in {source}; splits: {', '.join(have) or 'none'}")
+        if not items:
+            raise UsageError('only_split', f"no items of split {only_split!r} in {source}; "
+                                           f"splits: {', '.join(have) or 'none'}")
     if not items: raise VideokitError(source, 'no_videos', 'no videos found')
     n_all = len(items)
     items, excluded = usable_items(items, scan, unscanned=unscanned, source=source)
@@ -290,8 +303,9 @@ def split_dataset(source, # dataset folder, manifest or annotations JSON
     kept = by == 'split' and len(parts) >= 2 and not resplit
     if kept:
         if None in vals:
-            raise VideokitError(source, 'partial_split', f'{vals.count(None)} of {len(vals)} videos have no split value while the '
-                                f"others are in {', '.join(parts)}; resplit=True (--resplit) splits them all anew")
+            raise VideokitError(source, 'partial_split',
+                                f'{vals.count(None)} of {len(vals)} videos have no split value while the others '
+                                f"are in {', '.join(parts)}; resplit=True (--resplit) splits them all anew")
         if fractions is not None:
             raise UsageError('fractions', f"{source} already has a split ({', '.join(parts)}), which is kept; "
                                           'resplit=True (--resplit) replaces it with a new one')
@@ -300,11 +314,13 @@ def split_dataset(source, # dataset folder, manifest or annotations JSON
         items = stratified_split(old, fractions or {'train': 0.8, 'val': 0.1, 'test': 0.1}, group=group, seed=seed)
     else: items = stratified_kfold(items, k, group=group, seed=seed)
     src = Path(source)
-    out = Path(out) if out else src.parent/f"{src.stem if src.is_file() else src.name}_{'splits' if by == 'split' else 'folds'}"
+    kind = 'splits' if by == 'split' else 'folds'
+    out = Path(out) if out else src.parent/f"{src.stem if src.is_file() else src.name}_{kind}"
     summ = write_split_manifests(items, out, by='split' if by == 'split' else 'fold')
     note = (f"the folds mix the existing splits {', '.join(parts)} (only_split / --only-split keeps one)"
             if by == 'kfold' and len(parts) >= 2 else None)
-    summ.update(out=str(out), kept_split=kept, replaced_split=parts if by == 'split' and len(parts) >= 2 and not kept else None,
+    replaced = parts if by == 'split' and len(parts) >= 2 and not kept else None
+    summ.update(out=str(out), kept_split=kept, replaced_split=replaced,
                 excluded=excluded, unscanned=unscanned, note=note)
     write_json(summ, out/'splits.json')
     return summ
