@@ -4,7 +4,8 @@
 Clip: `videokit.synth.make_clip`, natural content, 640x360, 25 fps, 60 s, a keyframe every 50 frames, AAC audio
 (smoke: 320x180, 8 s). For each job it times videokit and its peers and checks what they wrote:
 
-  extract audio     extract_audio(clip, wav)  vs  ffmpeg -i clip -vn -ac 1 -ar 16000 -c:a pcm_s16le wav
+  extract audio     extract_audio(clip, wav)  vs  ffmpeg -i clip -vn -ac 1 -ar 16000 -c:a pcm_s16le wav, in --pairs
+                    alternating pairs like the fps row (each run takes about a tenth of a second)
   chunks (aligned)  chunk_by_time(10 s, overlap 2 s): every cut on a keyframe, so videokit copies
                     vs  ffmpeg -ss S -i clip -t 10 -c copy  (the usual fast script)
   chunks (any)      chunk_by_time(10 s, overlap 3 s): cuts between keyframes, videokit smart-cuts those (re-encodes
@@ -113,6 +114,27 @@ def ffmpeg_job(args, out, check):
         return t, check(out)
     return job
 
+def paired(line, vk_job, ff_job, pairs):
+    """Time `vk_job() -> result` and the ffmpeg `ff_job` in `pairs` back-to-back pairs, which one runs first alternating;
+    put the median times and every pair's ratio in `line`. Returns videokit's last result."""
+    t_vk, t_ff, ff = [], [], {}
+    for k in range(pairs if FF else 1):
+        for who in ('vk', 'ff') if k % 2 == 0 else ('ff', 'vk'):
+            if who == 'vk':
+                r, t = timed(vk_job)
+                t_vk.append(t)
+            elif FF and 'failed' not in ff:
+                try: t, ff['note'] = ff_job()
+                except Exception as e: ff['failed'] = failure(e)
+                else: t_ff.append(t)
+    line['videokit'] = float(np.median(t_vk))
+    if 'failed' in ff: line['failed'] = dict(ffmpeg=ff['failed'])
+    elif t_ff:
+        line['ffmpeg'], line['pair_ratios'] = float(np.median(t_ff)), [round(f/v, 3) for f, v in zip(t_ff, t_vk)]
+        line['check'] += (f"; {ff['note']}; median of {len(t_ff)} alternating pairs, each pair's ratio "
+                          + ' '.join(f'{x:.2f}' for x in line['pair_ratios']))
+    return r
+
 def chunks_job(clip, folder, spans, encode, ext, name):
     "A peer job: cut `spans` with the ffmpeg CLI into `folder`, then check them."
     def job():
@@ -128,13 +150,14 @@ def bench(a, work, peers):
     print('(timings are wall-clock on a shared machine; treat ratios as rough)\n')
     rows, ok = [], True
 
-    # extract audio
-    r, t_vk = timed(lambda: extract_audio(clip, work/'vk.wav'))
-    line = dict(job='extract audio', videokit=t_vk, check=f"{r['samples']} samples")
-    ok &= r['samples'] == secs*16000
+    # extract audio: alternating pairs (a tenth of a second each: one run is noise)
     def wav_frames(path):
         with wave.open(str(path)) as f: return f'ffmpeg: {f.getnframes()} samples'
-    if FF: run_peer(line, 'ffmpeg', ffmpeg_job(('-i', clip, '-vn', '-ac', 1, '-ar', 16000, '-c:a', 'pcm_s16le'), work/'ff.wav', wav_frames))
+    ff_wav = ffmpeg_job(('-i', clip, '-vn', '-ac', 1, '-ar', 16000, '-c:a', 'pcm_s16le'), work/'ff.wav', wav_frames)
+    line = dict(job='extract audio', check='')
+    r = paired(line, lambda: extract_audio(clip, work/'vk.wav'), ff_wav, a.pairs)
+    line['check'] = f"{r['samples']} samples" + line['check']
+    ok &= r['samples'] == secs*16000
     rows.append(line)
 
     # chunks
@@ -154,23 +177,10 @@ def bench(a, work, peers):
     # constant frame rate: alternating pairs
     ff_job = ffmpeg_job(('-i', clip, '-vf', 'fps=30', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', 18, '-c:a', 'aac'),
                         work/'ff30.mp4', lambda p: f'ffmpeg: {count_frames(p)} frames')
-    t_vk, t_ff, ff = [], [], {}
-    for k in range(a.pairs if FF else 1):
-        for who in ('vk', 'ff') if k % 2 == 0 else ('ff', 'vk'):
-            if who == 'vk':
-                r, t = timed(lambda: resample_fps(clip, work/'vk30.mp4', 30))
-                t_vk.append(t)
-            elif FF and 'failed' not in ff:
-                try: t, ff['note'] = ff_job()
-                except Exception as e: ff['failed'] = failure(e)
-                else: t_ff.append(t)
+    line = dict(job='25 -> 30 fps', check='')
+    r = paired(line, lambda: resample_fps(clip, work/'vk30.mp4', 30), ff_job, a.pairs)
+    line['check'] = f"{r['frames']} frames" + line['check']
     ok &= r['frames'] == secs*30 and count_frames(work/'vk30.mp4') == secs*30
-    line = dict(job='25 -> 30 fps', videokit=float(np.median(t_vk)), check=f"{r['frames']} frames")
-    if 'failed' in ff: line['failed'] = dict(ffmpeg=ff['failed'])
-    elif t_ff:
-        line['ffmpeg'], line['pair_ratios'] = float(np.median(t_ff)), [round(f/v, 3) for f, v in zip(t_ff, t_vk)]
-        line['check'] += (f"; {ff['note']}; median of {len(t_ff)} alternating pairs, each pair's ratio "
-                          + ' '.join(f'{x:.2f}' for x in line['pair_ratios']))
     rows.append(line)
 
     # shot cuts
@@ -193,7 +203,7 @@ def main():
     global FF
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--smoke', action='store_true'); ap.add_argument('--out', default=None)
-    ap.add_argument('--pairs', type=int, default=3, help='alternating videokit/ffmpeg pairs for the 25 -> 30 fps row')
+    ap.add_argument('--pairs', type=int, default=3, help='alternating videokit/ffmpeg pairs (extract audio, 25 -> 30 fps)')
     a = ap.parse_args()
     peers, skipped = usable_peers(['ffmpeg', 'scenedetect'])   # each runs once on a tiny clip; a skip line if it cannot
     if 'ffmpeg' in peers: FF = shutil.which('ffmpeg')
