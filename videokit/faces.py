@@ -394,6 +394,20 @@ def iter_frames_at(video, # a video file
         if i in want: yield i, rgb(f)
         if i >= end: break
 
+# %% ../nbs/06_faces.ipynb #b4327233
+def _greedy_links(a:np.ndarray, b:np.ndarray, link_iou:float, rows=None, taken=()) -> list:
+    "(i, j) pairs of a[i] (i in `rows`) and b[j] (j not in `taken`): best IoU first, each box once, IoU > `link_iou`."
+    rows = range(len(a)) if rows is None else rows
+    ious = sorted(((box_iou(a[i], y), i, j) for i in rows for j, y in enumerate(b) if j not in taken), reverse=True)
+    left, right, pairs = set(), set(), []
+    for v, i, j in ious:
+        if v <= link_iou: break
+        if i not in left and j not in right:
+            pairs.append((i, j))
+            left.add(i)
+            right.add(j)
+    return pairs
+
 # %% ../nbs/06_faces.ipynb #ae75a773
 def interpolate_detections(found:dict, # frame index -> (k, 5) detections at the frames that were detected
                            n:int, # number of frames
@@ -411,14 +425,10 @@ def interpolate_detections(found:dict, # frame index -> (k, 5) detections at the
         free = set(range(len(det[a])))                                # faces of a not linked forward yet
         for b in keys[ai + 1:ai + 2] if max_span is None else keys[ai + 1:]:
             if not free or (max_span is not None and b - a > max_span): break
-            ious = sorted(((box_iou(det[a][i], y), i, j) for i in free for j, y in enumerate(det[b])
-                           if j not in claimed[b]), reverse=True)
-            for v, i, j in ious:
-                if v <= link_iou: break
-                if i in free and j not in claimed[b]:
-                    links.append((a, i, b, j))
-                    free.discard(i)
-                    claimed[b].add(j)
+            for i, j in _greedy_links(det[a], det[b], link_iou, free, claimed[b]):
+                links.append((a, i, b, j))
+                free.discard(i)
+                claimed[b].add(j)
     rows = [[] for _ in range(n)]
     for a, i, b, j in sorted(links):                                  # in the order of frame a's faces
         A, B = det[a][i], det[b][j]
@@ -433,15 +443,7 @@ def interpolate_detections(found:dict, # frame index -> (k, 5) detections at the
 def _pair_up(a, b, link_iou:float) -> bool:
     "Whether the faces of two frames pair up one to one, greedily by IoU, every pair above `link_iou`."
     a, b = np.asarray(a, np.float32).reshape(-1, 5), np.asarray(b, np.float32).reshape(-1, 5)
-    if len(a) != len(b): return False
-    ious = sorted(((box_iou(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)), reverse=True)
-    left, right = set(), set()
-    for v, i, j in ious:
-        if v <= link_iou: break
-        if i not in left and j not in right:
-            left.add(i)
-            right.add(j)
-    return len(left) == len(a)
+    return len(a) == len(b) and len(_greedy_links(a, b, link_iou)) == len(a)
 
 def unsettled_frames(found:dict, # frame index -> (k, 5) detections at the frames that were detected
                      link_iou:float=0.3, # IoU above which two boxes are the same face
